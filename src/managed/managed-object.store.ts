@@ -1,0 +1,34 @@
+import type { QueryRequest } from '../core/crest/query-request';
+import type { JsonObject, StoredObject } from './managed-object';
+
+/** Per-type hints the store uses to build index-friendly SQL: which top-level properties are searchable scalars. */
+export interface ObjectTypeIndexing {
+  readonly objectType: string;
+  /** Declared `searchable` properties with their managed.json type (`string`, `number`, `boolean`, `array`, ...). */
+  readonly searchable: ReadonlyMap<string, string>;
+}
+
+export interface StoreQueryPage {
+  readonly objects: StoredObject[];
+  /** Opaque cookie for the next page, null on the last one. */
+  readonly nextCookie: string | null;
+  /** Exact or estimated total when asked for, else -1. */
+  readonly total: number;
+}
+
+/**
+ * Port: where managed objects live. The PostgreSQL/PGlite adapter is persistence/managed-object.repository.ts.
+ * Revisions are compared and bumped inside the store so that a stale revision can never overwrite a newer one.
+ */
+export abstract class ManagedObjectStore {
+  /** Inserts; throws CONFLICT-free PRECONDITION_FAILED (`If-None-Match: *` semantics) when the id exists. */
+  abstract create(objectType: string, id: string, doc: JsonObject): Promise<StoredObject>;
+  abstract read(objectType: string, id: string): Promise<StoredObject | null>;
+  /** Replaces the document when the current revision equals `expectedRev` (or always when undefined); bumps rev. */
+  abstract update(objectType: string, id: string, doc: JsonObject, expectedRev?: number): Promise<StoredObject>;
+  /** Deletes when the current revision equals `expectedRev` (or always when undefined); returns what was deleted. */
+  abstract delete(objectType: string, id: string, expectedRev?: number): Promise<StoredObject>;
+  abstract query(objectType: string, request: QueryRequest): Promise<StoreQueryPage>;
+  /** Ensures indexes exist for the searchable properties declared in managed.json. */
+  abstract ensureIndexes(indexing: readonly ObjectTypeIndexing[]): Promise<void>;
+}
