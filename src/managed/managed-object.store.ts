@@ -6,6 +6,8 @@ export interface ObjectTypeIndexing {
   readonly objectType: string;
   /** Declared `searchable` properties with their managed.json type (`string`, `number`, `boolean`, `array`, ...). */
   readonly searchable: ReadonlyMap<string, string>;
+  /** Properties whose values must be unique within the type (`userName`); enforced by a unique index. */
+  readonly unique: readonly string[];
 }
 
 export interface StoreQueryPage {
@@ -21,11 +23,16 @@ export interface StoreQueryPage {
  * Revisions are compared and bumped inside the store so that a stale revision can never overwrite a newer one.
  */
 export abstract class ManagedObjectStore {
-  /** Inserts; throws CONFLICT-free PRECONDITION_FAILED (`If-None-Match: *` semantics) when the id exists. */
+  /** Inserts; throws PRECONDITION_FAILED (CREST's answer to a create on an existing id) when the id exists. */
   abstract create(objectType: string, id: string, doc: JsonObject): Promise<StoredObject>;
   abstract read(objectType: string, id: string): Promise<StoredObject | null>;
   /** Replaces the document when the current revision equals `expectedRev` (or always when undefined); bumps rev. */
-  abstract update(objectType: string, id: string, doc: JsonObject, expectedRev?: number): Promise<StoredObject>;
+  abstract update(
+    objectType: string,
+    id: string,
+    doc: JsonObject,
+    expectedRev?: number,
+  ): Promise<StoredObject>;
   /** Deletes when the current revision equals `expectedRev` (or always when undefined); returns what was deleted. */
   abstract delete(objectType: string, id: string, expectedRev?: number): Promise<StoredObject>;
   abstract query(objectType: string, request: QueryRequest): Promise<StoreQueryPage>;

@@ -1,0 +1,100 @@
+import {
+  Global,
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { AuthSettings } from './auth/auth.settings';
+import { ManagedUserAuthenticator } from './auth/managed-user.authenticator';
+import type { LoadedProject } from './config/loaded-project';
+import type { ManagedTypeSchema } from './core/managed/managed-schema';
+import { ApiDocs, ApiDocsController } from './http/api-docs.controller';
+import { CrestExceptionFilter } from './http/crest-exception.filter';
+import { JsonBodyMiddleware } from './http/json-body.middleware';
+import { ManagedController } from './http/managed.controller';
+import { IdGenerator, RandomUuidGenerator } from './managed/id-generator';
+import { ManagedObjectStore } from './managed/managed-object.store';
+import { ManagedTypes } from './managed/managed-types';
+import { ManagedUserPasswordAuthenticator } from './managed/managed-user.password-authenticator';
+import { ManagedService } from './managed/managed.service';
+import { HealthIndicators } from './observability/health.indicators';
+import { HealthModule } from './observability/health.module';
+import { LoggingModule } from './observability/logging.module';
+import { MetricsModule } from './observability/metrics.module';
+import { ManagedObjectRepository } from './persistence/managed-object.repository';
+import { SqlDatabase } from './persistence/sql-database';
+import { FieldCrypto } from './security/field-crypto';
+
+/** What the running process has opened before Nest starts: the validated project, the database, the key. */
+export interface AppContext {
+  readonly project: LoadedProject;
+  readonly managedTypes: readonly ManagedTypeSchema[];
+  readonly db: SqlDatabase;
+  readonly crypto: FieldCrypto;
+  readonly logDestination?: NodeJS.WritableStream;
+}
+
+/** The project's shared services, global so that AuthModule and HealthModule resolve their ports from here. */
+@Global()
+@Module({})
+class ProjectModule {
+  static forContext(context: AppContext): DynamicModule {
+    return {
+      module: ProjectModule,
+      providers: [
+        { provide: SqlDatabase, useValue: context.db },
+        { provide: FieldCrypto, useValue: context.crypto },
+        { provide: ManagedTypes, useValue: new ManagedTypes(context.managedTypes) },
+        { provide: IdGenerator, useClass: RandomUuidGenerator },
+        { provide: ManagedObjectStore, useClass: ManagedObjectRepository },
+        ManagedService,
+        { provide: AuthSettings, useValue: { internalUsers: context.project.authentication.internalUsers } },
+        { provide: ManagedUserAuthenticator, useClass: ManagedUserPasswordAuthenticator },
+        {
+          provide: HealthIndicators,
+          useFactory: (db: SqlDatabase): HealthIndicators => ({
+            indicators: [{ name: 'repository', check: () => db.query('SELECT 1').then(() => undefined) }],
+          }),
+          inject: [SqlDatabase],
+        },
+      ],
+      exports: [
+        SqlDatabase,
+        FieldCrypto,
+        ManagedTypes,
+        IdGenerator,
+        ManagedObjectStore,
+        ManagedService,
+        AuthSettings,
+        ManagedUserAuthenticator,
+        HealthIndicators,
+      ],
+    };
+  }
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  static forContext(context: AppContext): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ProjectModule.forContext(context),
+        LoggingModule.forRoot(context.logDestination ? { destination: context.logDestination } : {}),
+        MetricsModule,
+        AuthModule.forRoot(),
+        HealthModule.forRoot(),
+      ],
+      controllers: [ManagedController, ApiDocsController],
+      providers: [ApiDocs, { provide: APP_FILTER, useClass: CrestExceptionFilter }],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonBodyMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+  }
+}

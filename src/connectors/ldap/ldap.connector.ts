@@ -1,0 +1,291 @@
+/**
+ * The LDAP connector: `system/<name>/<objectType>` on a directory, configured by a provisioner.openicf-<name>.json.
+ * Reads stream through paged searches; writes go through the pool with the per-operation time limits of
+ * `operationTimeout`. Ids are the `uidAttribute` value (`entryUUID` by default), so a rename keeps the id.
+ */
+import type { Entry } from 'ldapts';
+import { DomainError, badRequest, notFound } from '../../core/errors/domain-error';
+import type { JsonObject } from '../../managed/managed-object';
+import { applySystemPatch } from '../system-patch';
+import {
+  SystemConnector,
+  type SyncBatch,
+  type SystemObject,
+  type SystemPageOptions,
+  type SystemPatchOperation,
+  type SystemQueryOptions,
+  type SystemQueryPage,
+  type TestResult,
+} from '../system-connector.port';
+import { CursorStore } from './ldap-cursor.store';
+import { canonicalDn, isUnder } from './ldap-dn';
+import { binaryAttributes, entryId, entryToObject, requestedAttributes, returnedProperties } from './ldap-entry.mapper';
+import { type GroupSettings, groupsOf, groupsOfMembers, removeFromGroups, renameInGroups, setGroups } from './ldap-groups';
+import { LdapObjectTypes } from './ldap-object-types';
+import { type LdapConnection, LdapPool } from './ldap-pool';
+import { readEntry, searchPages } from './ldap-search';
+import { readChanges } from './ldap-sync';
+import { planCreate, planUpdate } from './ldap-write';
+import type { ConnectorOperation, ObjectTypeConfig, ProvisionerConfig } from './provisioner.config';
+
+const CURSOR_TTL_MS = 60_000;
+
+export class LdapConnector extends SystemConnector {
+  readonly name: string;
+  private readonly pool: LdapPool;
+  private readonly types: LdapObjectTypes;
+  private readonly cursors: CursorStore<SystemObject>;
+  private readonly groupSettings: GroupSettings;
+
+  constructor(private readonly config: ProvisionerConfig) {
+    super();
+    this.name = config.name;
+    this.pool = new LdapPool(config.connection, config.pool);
+    this.types = new LdapObjectTypes(config);
+    this.cursors = new CursorStore(CURSOR_TTL_MS, Math.max(1, Math.floor(config.pool.maxObjects / 2)));
+    this.groupSettings = { memberAttribute: config.groupMemberAttribute, bases: config.baseContexts };
+  }
+
+  objectTypes(): string[] {
+    return [...this.config.objectTypes.keys()];
+  }
+
+  /** What JSON.stringify and loggers see: the name and URLs, never the credentials. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, urls: this.config.connection.urls, objectTypes: this.objectTypes() };
+  }
+
+  async *query(objectType: string, options: SystemQueryOptions): AsyncGenerator<SystemObject> {
+    const type = this.types.get(objectType);
+    this.checkAllowed(type, 'SEARCH');
+    const properties = options.idsOnly
+      ? type.properties.filter((p) => p.nativeName === '__NAME__')
+      : returnedProperties(type, options.fields);
+    const wantsGroups = properties.some((p) => p.nativeName === 'ldapGroups');
+    const filter = this.types.searchFilter(type, options.filter);
+    const conn = await this.pool.acquire();
+    let broken = false;
+    try {
+      const pages = searchPages(conn, {
+        bases: this.config.baseContexts,
+        scope: 'sub',
+        filter,
+        attributes: requestedAttributes(properties, this.config.uidAttribute),
+        binaryAttributes: binaryAttributes(type),
+        pageSize: this.config.usePagedResultControl ? this.config.blockSize : 0,
+        timeoutMs: this.timeout('SEARCH'),
+        controls: this.types.sortControl(type, options.sortKeys),
+      });
+      for await (const entries of pages) {
+        const groups = wantsGroups
+          ? await groupsOfMembers(conn, this.groupSettings, entries.map((e) => e.dn))
+          : undefined;
+        for (const entry of entries) {
+          const memberOf = groups?.get(this.types.memberKey(entry.dn));
+          yield entryToObject(entry, properties, this.config.uidAttribute, memberOf);
+        }
+      }
+    } catch (error) {
+      broken = this.pool.isBroken(error);
+      throw this.pool.mapError(error, conn, `search ${objectType}`);
+    } finally {
+      this.pool.release(conn, broken);
+    }
+  }
+
+  async queryPage(objectType: string, options: SystemPageOptions): Promise<SystemQueryPage> {
+    if (!Number.isInteger(options.pageSize) || options.pageSize < 1) throw badRequest('_pageSize must be >= 1');
+    if (options.pagedResultsCookie) {
+      const page = await this.cursors.next(options.pagedResultsCookie, options.pageSize);
+      if (!page) throw badRequest('The _pagedResultsCookie is unknown or expired; start the query again');
+      return { result: page.items, pagedResultsCookie: page.cookie };
+    }
+    const stream = this.query(objectType, options)[Symbol.asyncIterator]();
+    const page = await this.cursors.first(stream, options.pageSize, options.pagedResultsOffset ?? 0);
+    return { result: page.items, pagedResultsCookie: page.cookie };
+  }
+
+  async read(objectType: string, id: string, fields?: readonly string[]): Promise<SystemObject> {
+    const type = this.types.get(objectType);
+    this.checkAllowed(type, 'GET');
+    const properties = returnedProperties(type, fields);
+    return this.pool.use(`read ${objectType}/${id}`, this.timeout('GET'), async (conn) => {
+      const entry = await this.findEntry(conn, type, id, requestedAttributes(properties, this.config.uidAttribute));
+      const groups = properties.some((p) => p.nativeName === 'ldapGroups')
+        ? await groupsOf(conn, this.groupSettings, entry.dn)
+        : undefined;
+      return entryToObject(entry, properties, this.config.uidAttribute, groups);
+    });
+  }
+
+  async create(objectType: string, object: JsonObject): Promise<SystemObject> {
+    const type = this.types.get(objectType);
+    this.checkAllowed(type, 'CREATE');
+    const plan = planCreate(type, object);
+    const id = await this.pool.use(`create ${plan.dn}`, this.timeout('CREATE'), async (conn) => {
+      await conn.client.add(plan.dn, plan.attributes);
+      if (plan.groups) await setGroups(conn, this.groupSettings, plan.dn, [], plan.groups);
+      const entry = await readEntry(conn, plan.dn, requestedAttributes([], this.config.uidAttribute), []);
+      return entry ? entryId(entry, this.config.uidAttribute) : plan.dn;
+    });
+    return this.read(objectType, id);
+  }
+
+  async update(objectType: string, id: string, object: JsonObject): Promise<SystemObject> {
+    const type = this.types.get(objectType);
+    this.checkAllowed(type, 'UPDATE');
+    const newId = await this.pool.use(`update ${objectType}/${id}`, this.timeout('UPDATE'), async (conn) => {
+      const entry = await this.findEntry(conn, type, id, this.types.writableAttributes(type));
+      const plan = planUpdate(type, entry, object);
+      let dn = entry.dn;
+      const oldGroups = plan.groups || (plan.newDn && this.config.maintainLdapGroupMembership)
+        ? await groupsOf(conn, this.groupSettings, dn)
+        : [];
+      if (plan.newDn) {
+        await conn.client.modifyDN(dn, plan.newDn);
+        if (this.config.maintainLdapGroupMembership) await renameInGroups(conn, this.groupSettings, dn, plan.newDn);
+        dn = plan.newDn;
+      }
+      if (plan.changes.length > 0) await conn.client.modify(dn, plan.changes);
+      if (plan.groups) {
+        const current = plan.newDn && this.config.maintainLdapGroupMembership ? oldGroups : await groupsOf(conn, this.groupSettings, dn);
+        await setGroups(conn, this.groupSettings, dn, current, plan.groups);
+      }
+      return this.config.uidAttribute.toLowerCase() === 'dn' ? dn : id;
+    });
+    return this.read(objectType, newId);
+  }
+
+  async patch(objectType: string, id: string, operations: readonly SystemPatchOperation[]): Promise<SystemObject> {
+    const type = this.types.get(objectType);
+    const current = await this.read(objectType, id);
+    const patched = applySystemPatch(current, operations);
+    // Hidden properties (the password) are in `patched` only when an operation set them, so they change only then.
+    const object: JsonObject = {};
+    for (const p of type.properties) if (p.name in patched) object[p.name] = patched[p.name] ?? null;
+    return this.update(objectType, id, object);
+  }
+
+  async delete(objectType: string, id: string): Promise<SystemObject> {
+    const type = this.types.get(objectType);
+    this.checkAllowed(type, 'DELETE');
+    const before = await this.read(objectType, id);
+    await this.pool.use(`delete ${objectType}/${id}`, this.timeout('DELETE'), async (conn) => {
+      const entry = await this.findEntry(conn, type, id, ['1.1']);
+      await conn.client.del(entry.dn);
+      if (this.config.maintainLdapGroupMembership) await removeFromGroups(conn, this.groupSettings, entry.dn);
+    });
+    return before;
+  }
+
+  async test(): Promise<TestResult> {
+    try {
+      await this.pool.use('test', this.timeout('TEST'), (conn) =>
+        readEntry(conn, '', ['supportedControl'], []).then(() => undefined),
+      );
+      return { name: this.name, ok: true };
+    } catch (error) {
+      return { name: this.name, ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async authenticate(objectType: string, username: string, password: string): Promise<{ _id: string }> {
+    const type = this.types.get(objectType);
+    this.checkAllowed(type, 'AUTHENTICATE');
+    const refused = new DomainError('UNAUTHORIZED', 'Invalid username or password');
+    // An empty password would be an anonymous bind, which "succeeds" without proving anything.
+    if (username === '' || password === '') throw refused;
+    const filter = this.types.userNameFilter(type, username);
+    const uid = this.config.uidAttribute;
+    const found = await this.pool.use('authenticate', this.timeout('AUTHENTICATE'), async (conn) => {
+      const entries: Entry[] = [];
+      for await (const page of searchPages(conn, {
+        bases: this.config.baseContexts,
+        scope: 'sub',
+        filter,
+        attributes: requestedAttributes([], uid),
+        binaryAttributes: [],
+        pageSize: 0,
+      })) {
+        entries.push(...page);
+      }
+      return entries;
+    });
+    const [entry] = found;
+    if (!entry || found.length > 1) throw refused;
+    if (!(await this.pool.verifyPassword(entry.dn, password))) throw refused;
+    return { _id: entryId(entry, uid) };
+  }
+
+  async sync(objectType: string, token: string | null, options: { maxChanges?: number } = {}): Promise<SyncBatch> {
+    const type = this.types.get(objectType);
+    this.checkAllowed(type, 'SYNC');
+    return this.pool.use(`sync ${objectType}`, this.timeout('SYNC'), (conn) =>
+      readChanges(conn, {
+        config: this.config,
+        type,
+        types: this.types,
+        token,
+        maxChanges: options.maxChanges ?? 1000,
+        toObject: async (entry) => {
+          const properties = returnedProperties(type);
+          const groups = properties.some((p) => p.nativeName === 'ldapGroups')
+            ? await groupsOf(conn, this.groupSettings, entry.dn)
+            : undefined;
+          return entryToObject(entry, properties, this.config.uidAttribute, groups);
+        },
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.cursors.closeAll();
+    await this.pool.close();
+  }
+
+  /** The entry of `id` among this type's entries under the base contexts; NOT_FOUND otherwise. */
+  private async findEntry(
+    conn: LdapConnection,
+    type: ObjectTypeConfig,
+    id: string,
+    attributes: readonly string[],
+  ): Promise<Entry> {
+    const missing = notFound(`${this.name}/${type.name}/${id} not found`);
+    const binary = binaryAttributes(type);
+    if (this.config.uidAttribute.toLowerCase() === 'dn') {
+      let dn: string;
+      try {
+        dn = canonicalDn(id);
+      } catch {
+        throw missing;
+      }
+      if (!this.config.baseContexts.some((base) => isUnder(dn, base))) throw missing;
+      const entry = await readEntry(conn, dn, attributes, binary, this.types.searchFilter(type, { type: 'true' }));
+      if (!entry) throw missing;
+      return entry;
+    }
+    const filter = this.types.idFilter(type, id);
+    if (!filter) throw missing;
+    for await (const page of searchPages(conn, {
+      bases: this.config.baseContexts,
+      scope: 'sub',
+      filter,
+      attributes,
+      binaryAttributes: binary,
+      pageSize: 0,
+    })) {
+      if (page[0]) return page[0];
+    }
+    throw missing;
+  }
+
+  private checkAllowed(type: ObjectTypeConfig, operation: ConnectorOperation): void {
+    if (this.config.deniedOperations[type.name]?.has(operation)) {
+      throw new DomainError('FORBIDDEN', `Operation ${operation} is denied on system/${this.name}/${type.name}`);
+    }
+  }
+
+  private timeout(operation: ConnectorOperation): number | undefined {
+    return this.config.operationTimeouts[operation];
+  }
+}

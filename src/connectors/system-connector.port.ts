@@ -1,0 +1,97 @@
+/**
+ * Port: a connected system (`/openidm/system/<name>/<objectType>`) as the REST layer, reconciliation and live sync
+ * see it. The LDAP adapter is connectors/ldap/ldap.connector.ts. Objects are plain JSON with `_id`; errors are
+ * DomainErrors (NOT_FOUND, CONFLICT, BAD_REQUEST, FORBIDDEN, UNAVAILABLE, …).
+ */
+import type { SortKey } from '../core/crest/query-request';
+import type { QueryFilter } from '../core/query-filter/query-filter.ast';
+import type { JsonObject, JsonValue } from '../managed/managed-object';
+
+/** An object of a connected system: its properties under their IDM names, plus `_id`. */
+export type SystemObject = JsonObject & { _id: string };
+
+export interface SystemQueryOptions {
+  readonly filter: QueryFilter;
+  /** `_queryId=query-all-ids`: only `_id` and the name (`dn`). */
+  readonly idsOnly?: boolean;
+  /** Top-level property names to return; empty or absent = every readable, returned-by-default property. */
+  readonly fields?: readonly string[];
+  readonly sortKeys?: readonly SortKey[];
+}
+
+export interface SystemPageOptions extends SystemQueryOptions {
+  /** Objects per page (>= 1). */
+  readonly pageSize: number;
+  /** The `pagedResultsCookie` of the previous page; absent for the first page. */
+  readonly pagedResultsCookie?: string;
+  /** Objects to skip before the first page (CREST `_pagedResultsOffset`); ignored with a cookie. */
+  readonly pagedResultsOffset?: number;
+}
+
+export interface SystemQueryPage {
+  readonly result: SystemObject[];
+  /** Null on the last page. */
+  readonly pagedResultsCookie: string | null;
+}
+
+export interface SystemPatchOperation {
+  readonly operation: 'add' | 'remove' | 'replace' | 'increment';
+  /** `/mail`, `mail` or `/ldapGroups/-` (append). */
+  readonly field: string;
+  readonly value?: JsonValue;
+}
+
+export type SyncDeltaType = 'CREATE' | 'UPDATE' | 'DELETE';
+
+export interface SyncDelta {
+  readonly type: SyncDeltaType;
+  /** The object's id (`_id`). */
+  readonly id: string;
+  /** The id before a rename when the id changed with it (`uidAttribute: dn`). */
+  readonly previousId?: string;
+  /** The object as it is now; null for DELETE or when it vanished since. */
+  readonly object: SystemObject | null;
+  /** The token after this delta: store it once the delta is handled. */
+  readonly token: string;
+}
+
+export interface SyncBatch {
+  readonly deltas: SyncDelta[];
+  /** The token to pass next time (the last delta's, or the latest one when there were none). */
+  readonly token: string | null;
+  /** True when more changes are waiting beyond `maxChanges`. */
+  readonly hasMore: boolean;
+}
+
+export interface TestResult {
+  readonly name: string;
+  readonly ok: boolean;
+  /** Why the test failed (no credentials in it). */
+  readonly error?: string;
+}
+
+export abstract class SystemConnector {
+  /** `system/<name>`. */
+  abstract readonly name: string;
+  abstract objectTypes(): string[];
+  /** Streams every matching object; the caller may stop early (`break`), which releases the connection. */
+  abstract query(objectType: string, options: SystemQueryOptions): AsyncIterable<SystemObject>;
+  /** One page of a query, for REST paging. */
+  abstract queryPage(objectType: string, options: SystemPageOptions): Promise<SystemQueryPage>;
+  /** NOT_FOUND when absent. `fields` restricts the returned properties. */
+  abstract read(objectType: string, id: string, fields?: readonly string[]): Promise<SystemObject>;
+  abstract create(objectType: string, object: JsonObject): Promise<SystemObject>;
+  /** Full replace: properties absent from `object` are removed; a changed `dn` renames the entry. */
+  abstract update(objectType: string, id: string, object: JsonObject): Promise<SystemObject>;
+  abstract patch(objectType: string, id: string, operations: readonly SystemPatchOperation[]): Promise<SystemObject>;
+  /** Returns the object as it was before deletion. */
+  abstract delete(objectType: string, id: string): Promise<SystemObject>;
+  /** Reachability and bind with the configured credentials. */
+  abstract test(): Promise<TestResult>;
+  /** Resolves `username` by the configured user-name attributes and binds as it; UNAUTHORIZED on failure. */
+  abstract authenticate(objectType: string, username: string, password: string): Promise<{ _id: string }>;
+  /** Changes since `token`; with a null token, no deltas and the latest token (OpenIDM's first live sync). */
+  abstract sync(objectType: string, token: string | null, options?: { maxChanges?: number }): Promise<SyncBatch>;
+  /** Closes every connection. */
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,77 @@
+import { DomainError, forbidden } from '../errors/domain-error';
+import type { JsonObject, JsonValue } from '../../managed/managed-object';
+import type {
+  ManagedPropertyType,
+  ManagedTypeSchema,
+  PolicyFailure,
+  PolicyRequirement,
+} from './managed-schema.types';
+
+/*
+ * The subset of OpenIDM's policy service (bin/defaults/script/policy.js) that Concord enforces itself:
+ * - `required` (schema `required` list or policy): fails only when the property is absent;
+ * - `not-empty`: fails when present but null, "" or []; OpenIDM reports it as REQUIRED too;
+ * - `valid-type`: a present value (null included) must match one of the declared types, reported with
+ *   `params: {invalidType, validTypes}` where invalidType is the JavaScript type name ("null", "array", ...).
+ * `unique` is checked by the store against the other objects; unknown policy ids are ignored.
+ */
+export function validateObject(schema: ManagedTypeSchema, doc: JsonObject): PolicyFailure[] {
+  const failures: PolicyFailure[] = [];
+  const names = [...new Set([...schema.properties.keys(), ...schema.required])];
+  for (const name of names) {
+    const property = schema.properties.get(name);
+    const value = Object.hasOwn(doc, name) ? doc[name] : undefined;
+    const requirements: PolicyRequirement[] = [];
+    const required = property?.required ?? schema.required.includes(name);
+    if (required && value === undefined) requirements.push({ policyRequirement: 'REQUIRED' });
+    if (property?.notEmpty && value !== undefined && isEmpty(value))
+      requirements.push({ policyRequirement: 'REQUIRED' });
+    if (
+      property &&
+      value !== undefined &&
+      property.types.length > 0 &&
+      !property.types.some((t) => hasType(value, t))
+    ) {
+      requirements.push({
+        policyRequirement: 'VALID_TYPE',
+        params: { invalidType: typeName(value), validTypes: [...property.types] },
+      });
+    }
+    if (requirements.length > 0) failures.push({ property: name, policyRequirements: requirements });
+  }
+  return failures;
+}
+
+/** The error OpenIDM returns for a failed policy check: 403 "Failed policy validation" with the failures. */
+export const policyError = (failures: readonly PolicyFailure[]): DomainError =>
+  forbidden('Failed policy validation', { result: false, failedPolicyRequirements: failures });
+
+const isEmpty = (value: JsonValue): boolean =>
+  value === null || value === '' || (Array.isArray(value) && value.length === 0);
+
+const isPlainObject = (value: JsonValue): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function hasType(value: JsonValue, type: ManagedPropertyType): boolean {
+  switch (type) {
+    case 'string':
+    case 'boolean':
+      return typeof value === type;
+    case 'number':
+      return typeof value === 'number';
+    case 'integer':
+      return Number.isInteger(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return isPlainObject(value);
+    case 'relationship':
+      // A reference as CREST writes it: {"_ref": "managed/role/<id>", "_refProperties"?: {...}}.
+      return isPlainObject(value) && typeof value._ref === 'string';
+    case 'null':
+      return value === null;
+  }
+}
+
+const typeName = (value: JsonValue): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;

@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import type { QueryResult } from '../core/crest/query-request';
+import { parseQueryParams } from '../core/crest/query-params.parser';
+import { projectFields } from '../core/crest/resource-projection';
+import type { RevisionCondition } from '../core/crest/revision';
+import { badRequest, DomainError, notFound, preconditionFailed } from '../core/errors/domain-error';
+import { jsonEqual } from '../core/json-equal';
+import { parsePointer } from '../core/json-pointer/json-pointer';
+import {
+  applyDefaults,
+  policyError,
+  stripPrivate,
+  validateObject,
+  type ManagedTypeSchema,
+} from '../core/managed/managed-schema';
+import { applyPatch } from '../core/patch/patch.operation';
+import { FieldCrypto } from '../security/field-crypto';
+import { IdGenerator } from './id-generator';
+import type { JsonObject, JsonValue, StoredObject } from './managed-object';
+import { ManagedObjectStore } from './managed-object.store';
+import { ManagedTypes } from './managed-types';
+import { sealFields, unsealFields } from './sealed-fields';
+
+export type ManagedResource = { _id: string; _rev: string } & { [key: string]: JsonValue };
+
+/** How many times a PATCH without If-Match is re-applied when another writer got in between (CREST does the same). */
+const PATCH_ATTEMPTS = 5;
+
+/**
+ * OpenIDM's managed-object semantics over a ManagedObjectStore: defaults and policy validation, encrypted and
+ * private fields, revisions, and "an update that changes nothing writes nothing".
+ */
+@Injectable()
+export class ManagedService {
+  constructor(
+    private readonly store: ManagedObjectStore,
+    private readonly types: ManagedTypes,
+    private readonly crypto: FieldCrypto,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async create(type: string, requestedId: string | undefined, body: unknown): Promise<ManagedResource> {
+    const schema = this.types.get(type);
+    const input = requireObject(body);
+    const bodyId = typeof input._id === 'string' ? input._id : undefined;
+    const id = checkId(requestedId ?? bodyId ?? this.ids.next());
+    const doc = applyDefaults(schema, withoutMetadata(input));
+    assertValid(schema, doc);
+    const stored = await this.store.create(type, id, sealFields(schema, doc, undefined, this.crypto));
+    return toResource(schema, stored);
+  }
+
+  async read(type: string, id: string, fields: string | undefined): Promise<ManagedResource> {
+    const schema = this.types.get(type);
+    const stored = await this.mustRead(type, id);
+    return project(toResource(schema, stored), fields);
+  }
+
+  /** PUT without preconditions: create when absent, else replace (CREST protocol 2 upsert). */
+  async upsert(
+    type: string,
+    id: string,
+    body: unknown,
+  ): Promise<{ created: boolean; resource: ManagedResource }> {
+    this.types.get(type);
+    const existing = await this.store.read(type, id);
+    if (!existing) {
+      try {
+        return { created: true, resource: await this.create(type, id, body) };
+      } catch (error) {
+        // Someone created it between our read and insert: fall through to a replace, as the upsert promised.
+        if (!(error instanceof DomainError && error.code === 'PRECONDITION_FAILED')) throw error;
+      }
+    }
+    return { created: false, resource: await this.update(type, id, body, { kind: 'any' }) };
+  }
+
+  async update(
+    type: string,
+    id: string,
+    body: unknown,
+    condition: RevisionCondition,
+  ): Promise<ManagedResource> {
+    const schema = this.types.get(type);
+    const input = withoutMetadata(requireObject(body));
+    const current = await this.mustRead(type, id);
+    assertRevision(condition, current);
+    const plain = unsealFields(schema, current.doc, this.crypto);
+    // Private fields (password) are invisible to clients, so a full replace that omits them keeps them.
+    const next: JsonObject = { ...input };
+    for (const property of schema.privateProperties) {
+      if (!(property in next) && plain[property] !== undefined) next[property] = plain[property];
+    }
+    return this.write(schema, type, current, next);
+  }
+
+  async patch(
+    type: string,
+    id: string,
+    operations: unknown,
+    condition: RevisionCondition,
+  ): Promise<ManagedResource> {
+    const schema = this.types.get(type);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.mustRead(type, id);
+      assertRevision(condition, current);
+      const plain = unsealFields(schema, current.doc, this.crypto);
+      const patched = withoutMetadata(applyPatch(plain, operations));
+      try {
+        return await this.write(schema, type, current, patched);
+      } catch (error) {
+        const raced = error instanceof DomainError && error.code === 'PRECONDITION_FAILED';
+        if (!raced || condition.kind === 'exact' || attempt >= PATCH_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async delete(type: string, id: string, condition: RevisionCondition): Promise<ManagedResource> {
+    const schema = this.types.get(type);
+    if (condition.kind === 'exact') {
+      const current = await this.mustRead(type, id);
+      assertRevision(condition, current);
+    }
+    const expected = condition.kind === 'exact' ? (condition.rev ?? undefined) : undefined;
+    const deleted = await this.store.delete(type, id, expected);
+    return toResource(schema, deleted);
+  }
+
+  async query(
+    type: string,
+    params: Record<string, string | string[] | undefined>,
+  ): Promise<QueryResult<JsonObject>> {
+    const schema = this.types.get(type);
+    const request = parseQueryParams(params);
+    const page = await this.store.query(type, request);
+    const result = page.objects.map((stored): JsonObject => {
+      if (request.idsOnly) return { _id: stored.id, _rev: String(stored.rev) };
+      return projectFields(toResource(schema, stored), request.fields) as JsonObject;
+    });
+    return {
+      result,
+      resultCount: result.length,
+      pagedResultsCookie: page.nextCookie,
+      totalPagedResultsPolicy: request.totalPagedResultsPolicy,
+      totalPagedResults: page.total,
+      remainingPagedResults: -1,
+    };
+  }
+
+  private async write(
+    schema: ManagedTypeSchema,
+    type: string,
+    current: StoredObject,
+    nextPlain: JsonObject,
+  ): Promise<ManagedResource> {
+    assertValid(schema, nextPlain);
+    const sealed = sealFields(schema, nextPlain, current.doc, this.crypto);
+    if (jsonEqual(sealed, current.doc)) return toResource(schema, current);
+    const stored = await this.store.update(type, current.id, sealed, current.rev);
+    return toResource(schema, stored);
+  }
+
+  private async mustRead(type: string, id: string): Promise<StoredObject> {
+    const stored = await this.store.read(type, id);
+    if (!stored) throw notFound(`Object ${id} not found in managed/${type}`);
+    return stored;
+  }
+}
+
+function toResource(schema: ManagedTypeSchema, stored: StoredObject): ManagedResource {
+  return { _id: stored.id, _rev: String(stored.rev), ...stripPrivate(schema, stored.doc) };
+}
+
+function project(resource: ManagedResource, fields: string | undefined): ManagedResource {
+  if (!fields) return resource;
+  const pointers = fields
+    .split(',')
+    .map((field) => field.trim())
+    .filter((field) => field !== '')
+    .map(parsePointer);
+  return projectFields(resource, pointers) as ManagedResource;
+}
+
+function assertValid(schema: ManagedTypeSchema, doc: JsonObject): void {
+  const failures = validateObject(schema, doc);
+  if (failures.length > 0) throw policyError(failures);
+}
+
+function assertRevision(condition: RevisionCondition, current: StoredObject): void {
+  if (condition.kind === 'exact' && condition.rev !== current.rev) {
+    throw preconditionFailed(
+      `Update rejected as current Object revision ${current.rev} is different than expected by caller (${condition.text})`,
+    );
+  }
+}
+
+function requireObject(body: unknown): JsonObject {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('The request body must be a JSON object');
+  }
+  return body as JsonObject;
+}
+
+function withoutMetadata(doc: JsonObject): JsonObject {
+  const { _id: _ignoredId, _rev: _ignoredRev, ...rest } = doc;
+  return rest;
+}
+
+/** Ids travel in URL paths and link tables: non-empty, no `/`, at most 255 characters. */
+function checkId(id: string): string {
+  if (id === '' || id.includes('/') || id.length > 255) {
+    throw badRequest(`Invalid object id '${id.slice(0, 300)}': ids are 1-255 characters without '/'`);
+  }
+  return id;
+}

@@ -1,0 +1,178 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { QueryRequest } from '../core/crest/query-request';
+import { DomainError, notFound, preconditionFailed } from '../core/errors/domain-error';
+import type { JsonObject, StoredObject } from '../managed/managed-object';
+import {
+  ManagedObjectStore,
+  type ObjectTypeIndexing,
+  type StoreQueryPage,
+} from '../managed/managed-object.store';
+import { buildManagedObjectSelect, buildSqlWhere, searchableIndexSql } from './query-filter.sql';
+import { uniqueIndexName, uniqueIndexSql } from './unique-index.sql';
+import { SqlDatabase, type SqlExecutor } from './sql-database';
+
+interface Row {
+  id: string;
+  rev: string | number;
+  doc: JsonObject;
+}
+
+/** PostgreSQL error code for a unique-constraint violation. */
+const UNIQUE_VIOLATION = '23505';
+
+/** Managed objects in `managed_objects` (PostgreSQL or PGlite): one row per object, the document as jsonb. */
+@Injectable()
+export class ManagedObjectRepository extends ManagedObjectStore {
+  private readonly logger = new Logger('ManagedObjectRepository');
+  private searchableByType = new Map<string, ReadonlyMap<string, string>>();
+  /** Unique index name → [object type, property], to explain a violation in the user's terms. */
+  private uniqueIndexes = new Map<string, readonly [string, string]>();
+
+  constructor(private readonly db: SqlDatabase) {
+    super();
+  }
+
+  async create(
+    objectType: string,
+    id: string,
+    doc: JsonObject,
+    tx: SqlExecutor = this.db,
+  ): Promise<StoredObject> {
+    const rows = await this.guardUnique(() =>
+      tx.query<Row>(
+        `INSERT INTO managed_objects (object_type, id, rev, doc) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (object_type, id) DO NOTHING RETURNING id, rev, doc`,
+        [objectType, id, doc],
+      ),
+    );
+    const row = rows[0];
+    if (!row) {
+      throw preconditionFailed(`Object managed/${objectType}/${id} already exists`, { id });
+    }
+    return toStored(row);
+  }
+
+  async read(objectType: string, id: string, tx: SqlExecutor = this.db): Promise<StoredObject | null> {
+    const rows = await tx.query<Row>(
+      'SELECT id, rev, doc FROM managed_objects WHERE object_type = $1 AND id = $2',
+      [objectType, id],
+    );
+    return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  async update(
+    objectType: string,
+    id: string,
+    doc: JsonObject,
+    expectedRev?: number,
+    tx: SqlExecutor = this.db,
+  ): Promise<StoredObject> {
+    const rows = await this.guardUnique(() =>
+      tx.query<Row>(
+        `UPDATE managed_objects SET doc = $3, rev = rev + 1, updated_at = now()
+         WHERE object_type = $1 AND id = $2 AND ($4::bigint IS NULL OR rev = $4::bigint)
+         RETURNING id, rev, doc`,
+        [objectType, id, doc, expectedRev ?? null],
+      ),
+    );
+    if (rows[0]) return toStored(rows[0]);
+    throw await this.missingOrStale(objectType, id, expectedRev, tx);
+  }
+
+  async delete(
+    objectType: string,
+    id: string,
+    expectedRev?: number,
+    tx: SqlExecutor = this.db,
+  ): Promise<StoredObject> {
+    const rows = await tx.query<Row>(
+      `DELETE FROM managed_objects
+       WHERE object_type = $1 AND id = $2 AND ($3::bigint IS NULL OR rev = $3::bigint)
+       RETURNING id, rev, doc`,
+      [objectType, id, expectedRev ?? null],
+    );
+    if (rows[0]) return toStored(rows[0]);
+    throw await this.missingOrStale(objectType, id, expectedRev, tx);
+  }
+
+  async query(objectType: string, request: QueryRequest): Promise<StoreQueryPage> {
+    const searchable = this.searchableByType.get(objectType) ?? new Map<string, string>();
+    const select = buildManagedObjectSelect(objectType, request, searchable);
+    const rows = await this.db.query<Row>(select.sql, select.params);
+    const page = select.page.page(rows);
+    const total =
+      request.totalPagedResultsPolicy === 'NONE' ? -1 : await this.count(objectType, request, searchable);
+    return { objects: page.rows.map(toStored), nextCookie: page.nextCookie, total };
+  }
+
+  async ensureIndexes(indexing: readonly ObjectTypeIndexing[]): Promise<void> {
+    this.searchableByType = new Map(indexing.map((type) => [type.objectType, type.searchable]));
+    this.uniqueIndexes = new Map();
+    for (const type of indexing) {
+      for (const [property, declared] of type.searchable) {
+        if (declared === 'string') await this.createIndex(searchableIndexSql(type.objectType, property));
+      }
+      for (const property of type.unique) {
+        this.uniqueIndexes.set(uniqueIndexName(type.objectType, property), [type.objectType, property]);
+        await this.createIndex(uniqueIndexSql(type.objectType, property));
+      }
+    }
+  }
+
+  private async count(
+    objectType: string,
+    request: QueryRequest,
+    searchable: ReadonlyMap<string, string>,
+  ): Promise<number> {
+    const where = buildSqlWhere(request.filter, { paramOffset: 1, searchable });
+    const rows = await this.db.query<{ total: string }>(
+      `SELECT count(*) AS total FROM managed_objects WHERE object_type = $1 AND (${where.sql})`,
+      [objectType, ...where.params],
+    );
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  private async createIndex(sql: string): Promise<void> {
+    try {
+      await this.db.query(sql);
+    } catch (error) {
+      // Existing duplicates make a unique index impossible; the service still starts and says why.
+      this.logger.warn(
+        `Could not create index (${sql}): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  private async missingOrStale(
+    objectType: string,
+    id: string,
+    expectedRev: number | undefined,
+    tx: SqlExecutor,
+  ): Promise<DomainError> {
+    const current = await this.read(objectType, id, tx);
+    if (!current) return notFound(`Object ${id} not found in managed/${objectType}`);
+    return preconditionFailed(
+      `Update rejected as current Object revision ${current.rev} is different than expected by caller (${expectedRev})`,
+    );
+  }
+
+  /** A unique index violation is a policy failure on that property (403, as OpenIDM reports UNIQUE). */
+  private async guardUnique<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const pg = error as { code?: string; constraint?: string; message?: string };
+      if (pg.code !== UNIQUE_VIOLATION) throw error;
+      const index = pg.constraint ?? /"([^"]+)"/.exec(pg.message ?? '')?.[1] ?? '';
+      const property = this.uniqueIndexes.get(index)?.[1] ?? 'unknown';
+      throw new DomainError('FORBIDDEN', 'Failed policy validation', {
+        result: false,
+        failedPolicyRequirements: [{ property, policyRequirements: [{ policyRequirement: 'UNIQUE' }] }],
+      });
+    }
+  }
+}
+
+function toStored(row: Row): StoredObject {
+  return { id: row.id, rev: Number(row.rev), doc: row.doc };
+}

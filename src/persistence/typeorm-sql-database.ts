@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import { DomainError } from '../core/errors/domain-error';
+import { MIGRATIONS } from './migrations';
+import type { RepoSettings } from './repo-settings';
+import { SerialLock } from './serial-lock';
+import { SqlDatabase, type SqlExecutor } from './sql-database';
+
+/** Identifies Concord's migration lock among other advisory locks on a shared PostgreSQL (any fixed 64-bit number). */
+const MIGRATION_LOCK_KEY = 7_261_903_554;
+
+/** TypeORM over PostgreSQL (pg pool) or the embedded PGlite; runs the migrations before first use. */
+export class TypeOrmSqlDatabase extends SqlDatabase {
+  private readonly lock = new SerialLock();
+
+  private constructor(
+    readonly kind: 'postgres' | 'embedded',
+    private readonly dataSource: DataSource,
+  ) {
+    super();
+  }
+
+  static async open(settings: RepoSettings): Promise<TypeOrmSqlDatabase> {
+    const dataSource =
+      settings.kind === 'postgres' ? postgresDataSource(settings) : embeddedDataSource(settings);
+    try {
+      await dataSource.initialize();
+    } catch (error) {
+      throw unavailable(settings, error);
+    }
+    const db = new TypeOrmSqlDatabase(settings.kind, dataSource);
+    if (settings.kind === 'postgres' && settings.schema) {
+      await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(settings.schema)}`);
+    }
+    await db.migrate();
+    return db;
+  }
+
+  async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.serialized(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        return await runStructured<Row>(runner, sql, params);
+      } finally {
+        await runner.release();
+      }
+    });
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.serialized(() =>
+      this.dataSource.transaction(async (manager) => {
+        const runner = manager.queryRunner;
+        if (!runner) throw new Error('TypeORM gave a transaction without a query runner');
+        return work({ query: (sql, params = []) => runStructured(runner, sql, params) });
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    return this.kind === 'embedded' ? this.lock.run(work) : work();
+  }
+
+  /** Several nodes may start at once on one PostgreSQL: the advisory lock lets one migrate while the others wait. */
+  private async migrate(): Promise<void> {
+    if (this.kind === 'embedded') {
+      await this.lock.run(() => this.dataSource.runMigrations({ transaction: 'each' }));
+      return;
+    }
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      await this.dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+}
+
+async function runStructured<Row>(
+  runner: QueryRunner,
+  sql: string,
+  params: readonly unknown[],
+): Promise<Row[]> {
+  const result = await runner.query(sql, [...params], true);
+  return (result.records ?? []) as Row[];
+}
+
+function postgresDataSource(settings: Extract<RepoSettings, { kind: 'postgres' }>): DataSource {
+  const schema = settings.schema;
+  return new DataSource({
+    type: 'postgres',
+    url: settings.url,
+    schema,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'concord_migrations',
+    // search_path makes the unqualified table names of the SQL in this folder land in the configured schema.
+    extra: {
+      max: settings.poolSize ?? 10,
+      ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+    },
+  });
+}
+
+function embeddedDataSource(settings: Extract<RepoSettings, { kind: 'embedded' }>): DataSource {
+  mkdirSync(settings.dataDir, { recursive: true });
+  return new DataSource({
+    type: 'postgres',
+    driver: new PGliteDriver({ dataDir: settings.dataDir }).driver,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'concord_migrations',
+  });
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function unavailable(settings: RepoSettings, error: unknown): DomainError {
+  const where = settings.kind === 'postgres' ? maskUrl(settings.url) : settings.dataDir;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DomainError('UNAVAILABLE', `Repository ${where} is unavailable: ${reason}`);
+}
+
+/** Connection URLs may carry a password; messages show the URL without it. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<unparseable database URL>';
+  }
+}
