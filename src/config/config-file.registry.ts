@@ -3,6 +3,7 @@ import { authenticationConfigSchema } from './authentication-config.schema';
 import type { LoadedProject } from './loaded-project';
 import { managedConfigSchema } from './managed-config.schema';
 import { repoConfigSchema } from './repo-config.schema';
+import { PROVISIONER_FILE_NAME, provisionerFileSchema } from '../connectors/ldap/provisioner.schema';
 
 /**
  * The config files Concord understands. Every `*.json` file in the config folder that an entry matches is
@@ -45,10 +46,18 @@ export const repoConfigFile = defineConfigFile({
   key: 'repo',
 });
 
+/** `provisioner.openicf-<name>.json`: one connector each (OpenIDM's format, §8.2 of the sync facts). */
+export const provisionerConfigFile = defineConfigFile({
+  match: PROVISIONER_FILE_NAME,
+  schema: provisionerFileSchema,
+  key: (name) => `provisioner.openicf/${PROVISIONER_FILE_NAME.exec(name)?.[1] ?? name}`,
+});
+
 export const CONFIG_FILES: readonly ConfigFileEntry[] = [
   managedConfigFile,
   authenticationConfigFile,
   repoConfigFile,
+  provisionerConfigFile,
 ];
 
 export function entryMatches(entry: ConfigFileEntry, fileName: string): boolean {

@@ -83,7 +83,11 @@ export abstract class SystemConnector {
   abstract create(objectType: string, object: JsonObject): Promise<SystemObject>;
   /** Full replace: properties absent from `object` are removed; a changed `dn` renames the entry. */
   abstract update(objectType: string, id: string, object: JsonObject): Promise<SystemObject>;
-  abstract patch(objectType: string, id: string, operations: readonly SystemPatchOperation[]): Promise<SystemObject>;
+  abstract patch(
+    objectType: string,
+    id: string,
+    operations: readonly SystemPatchOperation[],
+  ): Promise<SystemObject>;
   /** Returns the object as it was before deletion. */
   abstract delete(objectType: string, id: string): Promise<SystemObject>;
   /** Reachability and bind with the configured credentials. */
@@ -91,7 +95,11 @@ export abstract class SystemConnector {
   /** Resolves `username` by the configured user-name attributes and binds as it; UNAUTHORIZED on failure. */
   abstract authenticate(objectType: string, username: string, password: string): Promise<{ _id: string }>;
   /** Changes since `token`; with a null token, no deltas and the latest token (OpenIDM's first live sync). */
-  abstract sync(objectType: string, token: string | null, options?: { maxChanges?: number }): Promise<SyncBatch>;
+  abstract sync(
+    objectType: string,
+    token: string | null,
+    options?: { maxChanges?: number },
+  ): Promise<SyncBatch>;
   /** Closes every connection. */
   abstract close(): Promise<void>;
 }

@@ -9,7 +9,10 @@ import type { SystemPatchOperation } from './system-connector.port';
 
 const equal = (a: JsonValue, b: JsonValue): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-export function applySystemPatch(object: JsonObject, operations: readonly SystemPatchOperation[]): JsonObject {
+export function applySystemPatch(
+  object: JsonObject,
+  operations: readonly SystemPatchOperation[],
+): JsonObject {
   const result: JsonObject = { ...object };
   for (const op of operations) {
     const parts = op.field.replace(/^\//, '').split('/');

@@ -32,8 +32,8 @@ export class CrestExceptionFilter implements ExceptionFilter {
     const parserError = bodyParserError(error);
     if (parserError) return crestBody(parserError.status, parserError.message);
     if (error instanceof HttpException) return fromHttpException(error, request);
-    const header = request.headers['x-request-id'];
-    const requestId = typeof header === 'string' ? header : typeof request.id === 'string' ? request.id : '';
+    // pino-http sets `req.id` to the vetted request id (the caller's X-Request-Id only when well-formed).
+    const requestId = typeof request.id === 'string' ? request.id : '';
     this.logger.error(
       { err: error, requestId, method: request.method, url: request.url },
       'Unexpected error',

@@ -77,6 +77,9 @@ export const factory = {
 
   /** The sample directory samples/sync-with-ldap-bidirectional/data/Example.ldif. */
   sampleLdif(): string {
-    return readFileSync(join(__dirname, '../../samples/sync-with-ldap-bidirectional/data/Example.ldif'), 'utf8');
+    return readFileSync(
+      join(__dirname, '../../samples/sync-with-ldap-bidirectional/data/Example.ldif'),
+      'utf8',
+    );
   },
 };

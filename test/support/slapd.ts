@@ -107,7 +107,9 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
 
   const start = async (): Promise<void> => {
     // `-d 0` keeps slapd in the foreground so that we own its pid; it logs nothing at level 0.
-    const proc = spawn(SLAPD, ['-h', listen, '-f', confFile, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(SLAPD, ['-h', listen, '-f', confFile, '-d', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     live.add(proc);
@@ -142,7 +144,16 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
     add: async (ldif) => void (await run('/usr/bin/ldapadd', asRoot, ldif)),
     modify: async (ldif) => void (await run('/usr/bin/ldapmodify', asRoot, ldif)),
     search: (base, filter, attributes = []) =>
-      run('/usr/bin/ldapsearch', [...asRoot, '-LLL', '-o', 'ldif-wrap=no', '-b', base, filter, ...attributes]),
+      run('/usr/bin/ldapsearch', [
+        ...asRoot,
+        '-LLL',
+        '-o',
+        'ldif-wrap=no',
+        '-b',
+        base,
+        filter,
+        ...attributes,
+      ]),
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
     restart: async () => {
@@ -159,7 +170,12 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
   };
 }
 
-async function waitForPort(host: string, port: number, proc: ChildProcess, stderr: () => string): Promise<void> {
+async function waitForPort(
+  host: string,
+  port: number,
+  proc: ChildProcess,
+  stderr: () => string,
+): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`slapd exited with ${proc.exitCode}: ${stderr()}`);

@@ -22,7 +22,11 @@ export class CursorStore<T> {
   ) {}
 
   /** Takes up to `count` items from a new stream (after skipping `offset`); returns a cookie if more remain. */
-  async first(iterator: AsyncIterator<T>, count: number, offset = 0): Promise<{ items: T[]; cookie: string | null }> {
+  async first(
+    iterator: AsyncIterator<T>,
+    count: number,
+    offset = 0,
+  ): Promise<{ items: T[]; cookie: string | null }> {
     for (let i = 0; i < offset; i++) {
       if ((await iterator.next()).done) return { items: [], cookie: null };
     }

@@ -116,7 +116,10 @@ export function normalizeDn(dn: string): string {
     return parseDn(dn)
       .map((rdn) =>
         rdn
-          .map((ava) => `${ava.type.toLowerCase()}=${escapeDnValue(ava.value.toLowerCase().replace(/\s+/g, ' '))}`)
+          .map(
+            (ava) =>
+              `${ava.type.toLowerCase()}=${escapeDnValue(ava.value.toLowerCase().replace(/\s+/g, ' '))}`,
+          )
           .sort()
           .join('+'),
       )

@@ -14,7 +14,8 @@ export const LDAP_GROUPS = 'ldapGroups';
 
 export const isReadable = (p: PropertyConfig): boolean =>
   !p.flags.has('NOT_READABLE') && !p.flags.has('NOT_RETURNED_BY_DEFAULT');
-export const isAttribute = (p: PropertyConfig): boolean => p.nativeName !== NAME && p.nativeName !== LDAP_GROUPS;
+export const isAttribute = (p: PropertyConfig): boolean =>
+  p.nativeName !== NAME && p.nativeName !== LDAP_GROUPS;
 
 /** The properties a read returns, limited to `fields` when given (unknown field names are ignored). */
 export function returnedProperties(type: ObjectTypeConfig, fields?: readonly string[]): PropertyConfig[] {
@@ -46,7 +47,8 @@ function valuesOf(entry: Entry, attribute: string): (string | Buffer)[] {
 }
 
 function fromLdap(value: string | Buffer, p: PropertyConfig): JsonValue {
-  if (p.binary) return Buffer.isBuffer(value) ? value.toString('base64') : Buffer.from(value).toString('base64');
+  if (p.binary)
+    return Buffer.isBuffer(value) ? value.toString('base64') : Buffer.from(value).toString('base64');
   const text = Buffer.isBuffer(value) ? value.toString('utf8') : value;
   const itemType = p.array ? 'string' : p.type;
   if (itemType === 'boolean') return text.toUpperCase() === 'TRUE';

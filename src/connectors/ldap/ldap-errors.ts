@@ -62,16 +62,22 @@ export function toDomainError(error: unknown, context: LdapErrorContext): Error 
   if (error.code === 32) return new DomainError('NOT_FOUND', `${what}: no such object`, detail);
   if (error.code === 68) return new DomainError('CONFLICT', `${what}: the entry already exists`, detail);
   if (error.code === 50) return new DomainError('FORBIDDEN', `${what}: insufficient access rights`, detail);
-  if (error.code === 12) return new DomainError('NOT_SUPPORTED', `${what}: unsupported critical control`, detail);
+  if (error.code === 12)
+    return new DomainError('NOT_SUPPORTED', `${what}: unsupported critical control`, detail);
   if (error.code === 49 || error.code === 48) {
     return new DomainError('UNAVAILABLE', `${what}: the server refused the configured credentials`, {
       ldapResultCode: error.code,
       url: context.url,
     });
   }
-  if (BAD_REQUEST_CODES.has(error.code)) return new DomainError('BAD_REQUEST', `${what}: ${error.message}`, detail);
+  if (BAD_REQUEST_CODES.has(error.code))
+    return new DomainError('BAD_REQUEST', `${what}: ${error.message}`, detail);
   if (UNAVAILABLE_CODES.has(error.code)) {
-    return new DomainError('UNAVAILABLE', `LDAP server ${context.url} is unavailable: ${error.message}`, detail);
+    return new DomainError(
+      'UNAVAILABLE',
+      `LDAP server ${context.url} is unavailable: ${error.message}`,
+      detail,
+    );
   }
   return new Error(`${what} with result code ${error.code}: ${error.message}`);
 }

@@ -38,7 +38,8 @@ export function escapeFilterBytes(bytes: Buffer): string {
 
 function assertionValue(value: FilterValue, attr: FilterAttribute): string {
   if (attr.binary) {
-    if (typeof value !== 'string') throw badRequest(`Binary attribute ${attr.attribute} takes a base64 value`);
+    if (typeof value !== 'string')
+      throw badRequest(`Binary attribute ${attr.attribute} takes a base64 value`);
     return escapeFilterBytes(Buffer.from(value, 'base64'));
   }
   // LDAP's Boolean syntax is upper case; numbers compare by their decimal text (integerMatch).
@@ -51,7 +52,8 @@ export function toLdapFilter(filter: QueryFilter, resolve: ResolveFilterField): 
     const attr = resolve(field);
     const name = `/${field.join('/')}`;
     if (!attr) throw badRequest(`The filter field ${name} cannot be used in a query on this object type`);
-    if (!ATTRIBUTE.test(attr.attribute)) throw badRequest(`The filter field ${name} has no valid LDAP attribute name`);
+    if (!ATTRIBUTE.test(attr.attribute))
+      throw badRequest(`The filter field ${name} has no valid LDAP attribute name`);
     return attr;
   };
   const walk = (node: QueryFilter): string => {

@@ -51,14 +51,18 @@ async function changeMember(
   strict = true,
 ): Promise<void> {
   try {
-    await conn.client.modify(groupDn, new Change({ operation, modification: new Attribute({ type: attr, values: [memberDn] }) }));
+    await conn.client.modify(
+      groupDn,
+      new Change({ operation, modification: new Attribute({ type: attr, values: [memberDn] }) }),
+    );
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     // Already a member (20) or already gone (16): the desired state holds.
     if (code === 20 || code === 16) return;
     // Removing the last value of a MUST attribute (uniqueMember of groupOfUniqueNames) is refused: say so.
     if (code === 65 && !strict) return;
-    if (code === 65) throw badRequest(`Cannot remove the last member of group ${groupDn}`, { group: groupDn });
+    if (code === 65)
+      throw badRequest(`Cannot remove the last member of group ${groupDn}`, { group: groupDn });
     throw error;
   }
 }
@@ -75,10 +79,12 @@ export async function setGroups(
   const desiredCanonical = desired.map((group) => canonicalDn(group));
   const desiredSet = new Set(desiredCanonical.map(normalizeDn));
   for (const group of desiredCanonical) {
-    if (!currentSet.has(normalizeDn(group))) await changeMember(conn, settings.memberAttribute, group, 'add', dn);
+    if (!currentSet.has(normalizeDn(group)))
+      await changeMember(conn, settings.memberAttribute, group, 'add', dn);
   }
   for (const group of current) {
-    if (!desiredSet.has(normalizeDn(group))) await changeMember(conn, settings.memberAttribute, group, 'delete', dn);
+    if (!desiredSet.has(normalizeDn(group)))
+      await changeMember(conn, settings.memberAttribute, group, 'delete', dn);
   }
 }
 
@@ -99,7 +105,11 @@ export async function renameInGroups(
  * After a delete: remove the DN from every group. A group whose schema requires a member and that had only this
  * one keeps the dangling value: the directory refuses to empty it, and deleting the group is not ours to decide.
  */
-export async function removeFromGroups(conn: LdapConnection, settings: GroupSettings, dn: string): Promise<void> {
+export async function removeFromGroups(
+  conn: LdapConnection,
+  settings: GroupSettings,
+  dn: string,
+): Promise<void> {
   for (const group of await groupsOf(conn, settings, dn)) {
     await changeMember(conn, settings.memberAttribute, group, 'delete', dn, false);
   }

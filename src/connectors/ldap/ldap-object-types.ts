@@ -35,7 +35,10 @@ export class LdapObjectTypes {
   }
 
   searchFilter(type: ObjectTypeConfig, filter: QueryFilter): string {
-    return andFilters([this.typeFilter(type), toLdapFilter(filter, (field) => this.resolveField(type, field))]);
+    return andFilters([
+      this.typeFilter(type),
+      toLdapFilter(filter, (field) => this.resolveField(type, field)),
+    ]);
   }
 
   /** `_id` is the uid attribute; `dn` (`__NAME__`) is OpenLDAP's `entryDN`; `ldapGroups` and hidden fields are refused. */
@@ -77,7 +80,10 @@ export class LdapObjectTypes {
   }
 
   /** A critical Server Side Sorting control (RFC 2891); servers without it answer "unavailable critical extension". */
-  sortControl(type: ObjectTypeConfig, sortKeys: readonly SortKey[] | undefined): ServerSideSortingRequestControl[] {
+  sortControl(
+    type: ObjectTypeConfig,
+    sortKeys: readonly SortKey[] | undefined,
+  ): ServerSideSortingRequestControl[] {
     if (!sortKeys || sortKeys.length === 0) return [];
     const value = sortKeys.map((key) => {
       const attr = this.resolveField(type, key.field);

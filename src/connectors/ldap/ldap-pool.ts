@@ -52,7 +52,11 @@ export class LdapPool {
   }
 
   /** Runs `fn` on a leased connection, with an optional time limit; transport failures drop the connection. */
-  async use<T>(action: string, timeoutMs: number | undefined, fn: (conn: LdapConnection) => Promise<T>): Promise<T> {
+  async use<T>(
+    action: string,
+    timeoutMs: number | undefined,
+    fn: (conn: LdapConnection) => Promise<T>,
+  ): Promise<T> {
     const conn = await this.acquire();
     let broken = false;
     try {
@@ -75,7 +79,8 @@ export class LdapPool {
     while (this.idle.length > 0) {
       const conn = this.idle.pop() as Pooled;
       // ldapts silently redials a dropped socket without binding again; never hand out such a client.
-      if (conn.client.isConnected && conn.client.isBound && now - conn.idleSince < this.options.maxIdleMs) return conn;
+      if (conn.client.isConnected && conn.client.isBound && now - conn.idleSince < this.options.maxIdleMs)
+        return conn;
       this.discard(conn);
     }
     if (this.size < this.options.maxObjects) {
@@ -197,18 +202,10 @@ export class LdapPool {
 /** Rejects with `onTimeout()` when `work` takes longer than `ms` (no limit when `ms` is absent or <= 0). */
 export function withTimeout<T>(work: Promise<T>, ms: number | undefined, onTimeout: () => Error): Promise<T> {
   if (!ms || ms <= 0) return work;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(onTimeout()), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        // Passed through untouched: transport errors may come from another realm and carry their `code`.
-        reject(error as Error);
-      },
-    );
+  let timer: NodeJS.Timeout | undefined;
+  // Transport errors pass through untouched: they may come from another realm and carry their `code`.
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
   });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }

@@ -37,7 +37,11 @@ export async function* searchPages(conn: LdapConnection, spec: SearchSpec): Asyn
       yield result.searchEntries;
       continue;
     }
-    const pages = conn.client.searchPaginated(base, { ...options, paged: { pageSize: spec.pageSize } }, controls);
+    const pages = conn.client.searchPaginated(
+      base,
+      { ...options, paged: { pageSize: spec.pageSize } },
+      controls,
+    );
     try {
       for (;;) {
         const next = await withTimeout(pages.next(), spec.timeoutMs, timedOut);

@@ -55,8 +55,16 @@ export async function readTimestampChanges(conn: LdapConnection, ctx: SyncContex
 
   const entries: Entry[] = [];
   const since = `(modifyTimestamp>=${escapeFilterValue(parsed.time)})`;
-  for await (const page of search(since, ['*', 'entryUUID', 'entryCSN', 'modifyTimestamp', 'createTimestamp'])) {
-    entries.push(...page.filter((e) => !(text(e, 'modifyTimestamp') === parsed.time && parsed.seen.has(idOf(e)))));
+  for await (const page of search(since, [
+    '*',
+    'entryUUID',
+    'entryCSN',
+    'modifyTimestamp',
+    'createTimestamp',
+  ])) {
+    entries.push(
+      ...page.filter((e) => !(text(e, 'modifyTimestamp') === parsed.time && parsed.seen.has(idOf(e)))),
+    );
   }
   entries.sort((a, b) => text(a, 'modifyTimestamp').localeCompare(text(b, 'modifyTimestamp')));
   const batch = entries.slice(0, ctx.maxChanges);
@@ -66,7 +74,9 @@ export async function readTimestampChanges(conn: LdapConnection, ctx: SyncContex
   let seen = parsed;
   for (const entry of batch) {
     const time = text(entry, 'modifyTimestamp');
-    const created = text(entry, 'createTimestamp') === time && !(time === parsed.time && seenIds.has(idOf(entry).split('@')[0]));
+    const created =
+      text(entry, 'createTimestamp') === time &&
+      !(time === parsed.time && seenIds.has(idOf(entry).split('@')[0]));
     seen = { time, seen: new Set([...(seen.time === time ? seen.seen : []), idOf(entry)]) };
     const object = await ctx.toObject(entry);
     deltas.push({
@@ -76,7 +86,11 @@ export async function readTimestampChanges(conn: LdapConnection, ctx: SyncContex
       token: `ts:${seen.time};${[...seen.seen].join(',')}`,
     });
   }
-  return { deltas, token: deltas[deltas.length - 1]?.token ?? ctx.token, hasMore: entries.length > batch.length };
+  return {
+    deltas,
+    token: deltas[deltas.length - 1]?.token ?? ctx.token,
+    hasMore: entries.length > batch.length,
+  };
 }
 
 /** An entry *version*: the id plus OpenLDAP's entryCSN, so a second change within the same second is new again. */

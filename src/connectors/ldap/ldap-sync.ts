@@ -49,7 +49,10 @@ export async function readChanges(conn: LdapConnection, ctx: SyncContext): Promi
   const readable = log !== null;
   if (!readable || ctx.token?.startsWith('ts:')) {
     if (ctx.config.useTimestampsForSync) return readTimestampChanges(conn, ctx);
-    throw new DomainError('NOT_SUPPORTED', `LDAP server ${conn.url}: ${ACCESSLOG} is not readable by the connector`);
+    throw new DomainError(
+      'NOT_SUPPORTED',
+      `LDAP server ${conn.url}: ${ACCESSLOG} is not readable by the connector`,
+    );
   }
   if (ctx.token === null) return { deltas: [], token: await latestReqStart(conn), hasMore: false };
 
@@ -129,7 +132,8 @@ async function toDelta(conn: LdapConnection, ctx: SyncContext, record: Entry): P
 
 /** `objectClassesToSynchronize` narrows account changes (OpenIDM's default is inetOrgPerson). */
 function oldClassesToSynchronize(ctx: SyncContext, classes: readonly string[]): boolean {
-  if (ctx.type.nativeType !== '__ACCOUNT__' || ctx.config.objectClassesToSynchronize.length === 0) return true;
+  if (ctx.type.nativeType !== '__ACCOUNT__' || ctx.config.objectClassesToSynchronize.length === 0)
+    return true;
   return ctx.config.objectClassesToSynchronize.some((c) => classes.includes(c.toLowerCase()));
 }
 

@@ -77,7 +77,8 @@ export function planCreate(type: ObjectTypeConfig, object: JsonObject): CreatePl
   const given = new Set<string>();
   for (const p of type.properties.filter(isAttribute)) {
     let values = toLdapValues(p, object[p.name]);
-    if (values.length > 0 && p.flags.has('NOT_CREATABLE')) throw badRequest(`Property ${p.name} cannot be set on create`);
+    if (values.length > 0 && p.flags.has('NOT_CREATABLE'))
+      throw badRequest(`Property ${p.name} cannot be set on create`);
     values = withRdnValues(p, values, dn);
     if (values.length === 0) {
       if (p.required) throw badRequest(`Property ${p.name} is required`);
@@ -86,10 +87,12 @@ export function planCreate(type: ObjectTypeConfig, object: JsonObject): CreatePl
     given.add(p.nativeName.toLowerCase());
     attributes.push(new Attribute({ type: p.nativeName, values }));
   }
-  if (!given.has('objectclass')) attributes.push(new Attribute({ type: 'objectClass', values: [...type.objectClasses] }));
+  if (!given.has('objectclass'))
+    attributes.push(new Attribute({ type: 'objectClass', values: [...type.objectClasses] }));
   // A naming attribute the object type does not declare still has to be in the entry.
   for (const ava of splitDn(dn).rdn) {
-    if (!given.has(ava.type.toLowerCase())) attributes.push(new Attribute({ type: ava.type, values: [ava.value] }));
+    if (!given.has(ava.type.toLowerCase()))
+      attributes.push(new Attribute({ type: ava.type, values: [ava.value] }));
   }
   return { dn, attributes, groups: wantedGroups(type, object) };
 }
@@ -112,7 +115,9 @@ export function planUpdate(type: ObjectTypeConfig, entry: Entry, object: JsonObj
       const values = toLdapValues(p, object[p.name]);
       if (values.length === 0) continue;
       if (p.flags.has('NOT_UPDATEABLE')) throw badRequest(`Property ${p.name} cannot be updated`);
-      changes.push(new Change({ operation: 'replace', modification: new Attribute({ type: p.nativeName, values }) }));
+      changes.push(
+        new Change({ operation: 'replace', modification: new Attribute({ type: p.nativeName, values }) }),
+      );
       continue;
     }
     if (!present && p.required) continue;
@@ -122,10 +127,15 @@ export function planUpdate(type: ObjectTypeConfig, entry: Entry, object: JsonObj
     if (p.flags.has('NOT_UPDATEABLE')) throw badRequest(`Property ${p.name} cannot be updated`);
     if (desired.length === 0) {
       if (p.required) throw badRequest(`Property ${p.name} is required`);
-      changes.push(new Change({ operation: 'delete', modification: new Attribute({ type: p.nativeName, values: [] }) }));
+      changes.push(
+        new Change({ operation: 'delete', modification: new Attribute({ type: p.nativeName, values: [] }) }),
+      );
     } else {
       changes.push(
-        new Change({ operation: 'replace', modification: new Attribute({ type: p.nativeName, values: desired }) }),
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: p.nativeName, values: desired }),
+        }),
       );
     }
   }

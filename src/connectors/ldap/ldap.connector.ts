@@ -3,8 +3,7 @@
  * Reads stream through paged searches; writes go through the pool with the per-operation time limits of
  * `operationTimeout`. Ids are the `uidAttribute` value (`entryUUID` by default), so a rename keeps the id.
  */
-import type { Entry } from 'ldapts';
-import { DomainError, badRequest, notFound } from '../../core/errors/domain-error';
+import { DomainError, badRequest } from '../../core/errors/domain-error';
 import type { JsonObject } from '../../managed/managed-object';
 import { applySystemPatch } from '../system-patch';
 import {
@@ -18,11 +17,24 @@ import {
   type TestResult,
 } from '../system-connector.port';
 import { CursorStore } from './ldap-cursor.store';
-import { canonicalDn, isUnder } from './ldap-dn';
-import { binaryAttributes, entryId, entryToObject, requestedAttributes, returnedProperties } from './ldap-entry.mapper';
-import { type GroupSettings, groupsOf, groupsOfMembers, removeFromGroups, renameInGroups, setGroups } from './ldap-groups';
+import {
+  binaryAttributes,
+  entryId,
+  entryToObject,
+  requestedAttributes,
+  returnedProperties,
+} from './ldap-entry.mapper';
+import {
+  type GroupSettings,
+  groupsOf,
+  groupsOfMembers,
+  removeFromGroups,
+  renameInGroups,
+  setGroups,
+} from './ldap-groups';
 import { LdapObjectTypes } from './ldap-object-types';
-import { type LdapConnection, LdapPool } from './ldap-pool';
+import { LdapPool } from './ldap-pool';
+import { findAll, findEntry } from './ldap-lookup';
 import { readEntry, searchPages } from './ldap-search';
 import { readChanges } from './ldap-sync';
 import { planCreate, planUpdate } from './ldap-write';
@@ -78,7 +90,11 @@ export class LdapConnector extends SystemConnector {
       });
       for await (const entries of pages) {
         const groups = wantsGroups
-          ? await groupsOfMembers(conn, this.groupSettings, entries.map((e) => e.dn))
+          ? await groupsOfMembers(
+              conn,
+              this.groupSettings,
+              entries.map((e) => e.dn),
+            )
           : undefined;
         for (const entry of entries) {
           const memberOf = groups?.get(this.types.memberKey(entry.dn));
@@ -94,7 +110,8 @@ export class LdapConnector extends SystemConnector {
   }
 
   async queryPage(objectType: string, options: SystemPageOptions): Promise<SystemQueryPage> {
-    if (!Number.isInteger(options.pageSize) || options.pageSize < 1) throw badRequest('_pageSize must be >= 1');
+    if (!Number.isInteger(options.pageSize) || options.pageSize < 1)
+      throw badRequest('_pageSize must be >= 1');
     if (options.pagedResultsCookie) {
       const page = await this.cursors.next(options.pagedResultsCookie, options.pageSize);
       if (!page) throw badRequest('The _pagedResultsCookie is unknown or expired; start the query again');
@@ -110,7 +127,14 @@ export class LdapConnector extends SystemConnector {
     this.checkAllowed(type, 'GET');
     const properties = returnedProperties(type, fields);
     return this.pool.use(`read ${objectType}/${id}`, this.timeout('GET'), async (conn) => {
-      const entry = await this.findEntry(conn, type, id, requestedAttributes(properties, this.config.uidAttribute));
+      const entry = await findEntry(
+        conn,
+        this.config,
+        this.types,
+        type,
+        id,
+        requestedAttributes(properties, this.config.uidAttribute),
+      );
       const groups = properties.some((p) => p.nativeName === 'ldapGroups')
         ? await groupsOf(conn, this.groupSettings, entry.dn)
         : undefined;
@@ -135,20 +159,32 @@ export class LdapConnector extends SystemConnector {
     const type = this.types.get(objectType);
     this.checkAllowed(type, 'UPDATE');
     const newId = await this.pool.use(`update ${objectType}/${id}`, this.timeout('UPDATE'), async (conn) => {
-      const entry = await this.findEntry(conn, type, id, this.types.writableAttributes(type));
+      const entry = await findEntry(
+        conn,
+        this.config,
+        this.types,
+        type,
+        id,
+        this.types.writableAttributes(type),
+      );
       const plan = planUpdate(type, entry, object);
       let dn = entry.dn;
-      const oldGroups = plan.groups || (plan.newDn && this.config.maintainLdapGroupMembership)
-        ? await groupsOf(conn, this.groupSettings, dn)
-        : [];
+      const oldGroups =
+        plan.groups || (plan.newDn && this.config.maintainLdapGroupMembership)
+          ? await groupsOf(conn, this.groupSettings, dn)
+          : [];
       if (plan.newDn) {
         await conn.client.modifyDN(dn, plan.newDn);
-        if (this.config.maintainLdapGroupMembership) await renameInGroups(conn, this.groupSettings, dn, plan.newDn);
+        if (this.config.maintainLdapGroupMembership)
+          await renameInGroups(conn, this.groupSettings, dn, plan.newDn);
         dn = plan.newDn;
       }
       if (plan.changes.length > 0) await conn.client.modify(dn, plan.changes);
       if (plan.groups) {
-        const current = plan.newDn && this.config.maintainLdapGroupMembership ? oldGroups : await groupsOf(conn, this.groupSettings, dn);
+        const current =
+          plan.newDn && this.config.maintainLdapGroupMembership
+            ? oldGroups
+            : await groupsOf(conn, this.groupSettings, dn);
         await setGroups(conn, this.groupSettings, dn, current, plan.groups);
       }
       return this.config.uidAttribute.toLowerCase() === 'dn' ? dn : id;
@@ -156,7 +192,11 @@ export class LdapConnector extends SystemConnector {
     return this.read(objectType, newId);
   }
 
-  async patch(objectType: string, id: string, operations: readonly SystemPatchOperation[]): Promise<SystemObject> {
+  async patch(
+    objectType: string,
+    id: string,
+    operations: readonly SystemPatchOperation[],
+  ): Promise<SystemObject> {
     const type = this.types.get(objectType);
     const current = await this.read(objectType, id);
     const patched = applySystemPatch(current, operations);
@@ -171,7 +211,7 @@ export class LdapConnector extends SystemConnector {
     this.checkAllowed(type, 'DELETE');
     const before = await this.read(objectType, id);
     await this.pool.use(`delete ${objectType}/${id}`, this.timeout('DELETE'), async (conn) => {
-      const entry = await this.findEntry(conn, type, id, ['1.1']);
+      const entry = await findEntry(conn, this.config, this.types, type, id, ['1.1']);
       await conn.client.del(entry.dn);
       if (this.config.maintainLdapGroupMembership) await removeFromGroups(conn, this.groupSettings, entry.dn);
     });
@@ -197,27 +237,20 @@ export class LdapConnector extends SystemConnector {
     if (username === '' || password === '') throw refused;
     const filter = this.types.userNameFilter(type, username);
     const uid = this.config.uidAttribute;
-    const found = await this.pool.use('authenticate', this.timeout('AUTHENTICATE'), async (conn) => {
-      const entries: Entry[] = [];
-      for await (const page of searchPages(conn, {
-        bases: this.config.baseContexts,
-        scope: 'sub',
-        filter,
-        attributes: requestedAttributes([], uid),
-        binaryAttributes: [],
-        pageSize: 0,
-      })) {
-        entries.push(...page);
-      }
-      return entries;
-    });
+    const found = await this.pool.use('authenticate', this.timeout('AUTHENTICATE'), (conn) =>
+      findAll(conn, this.config.baseContexts, filter, requestedAttributes([], uid)),
+    );
     const [entry] = found;
     if (!entry || found.length > 1) throw refused;
     if (!(await this.pool.verifyPassword(entry.dn, password))) throw refused;
     return { _id: entryId(entry, uid) };
   }
 
-  async sync(objectType: string, token: string | null, options: { maxChanges?: number } = {}): Promise<SyncBatch> {
+  async sync(
+    objectType: string,
+    token: string | null,
+    options: { maxChanges?: number } = {},
+  ): Promise<SyncBatch> {
     const type = this.types.get(objectType);
     this.checkAllowed(type, 'SYNC');
     return this.pool.use(`sync ${objectType}`, this.timeout('SYNC'), (conn) =>
@@ -243,45 +276,12 @@ export class LdapConnector extends SystemConnector {
     await this.pool.close();
   }
 
-  /** The entry of `id` among this type's entries under the base contexts; NOT_FOUND otherwise. */
-  private async findEntry(
-    conn: LdapConnection,
-    type: ObjectTypeConfig,
-    id: string,
-    attributes: readonly string[],
-  ): Promise<Entry> {
-    const missing = notFound(`${this.name}/${type.name}/${id} not found`);
-    const binary = binaryAttributes(type);
-    if (this.config.uidAttribute.toLowerCase() === 'dn') {
-      let dn: string;
-      try {
-        dn = canonicalDn(id);
-      } catch {
-        throw missing;
-      }
-      if (!this.config.baseContexts.some((base) => isUnder(dn, base))) throw missing;
-      const entry = await readEntry(conn, dn, attributes, binary, this.types.searchFilter(type, { type: 'true' }));
-      if (!entry) throw missing;
-      return entry;
-    }
-    const filter = this.types.idFilter(type, id);
-    if (!filter) throw missing;
-    for await (const page of searchPages(conn, {
-      bases: this.config.baseContexts,
-      scope: 'sub',
-      filter,
-      attributes,
-      binaryAttributes: binary,
-      pageSize: 0,
-    })) {
-      if (page[0]) return page[0];
-    }
-    throw missing;
-  }
-
   private checkAllowed(type: ObjectTypeConfig, operation: ConnectorOperation): void {
     if (this.config.deniedOperations[type.name]?.has(operation)) {
-      throw new DomainError('FORBIDDEN', `Operation ${operation} is denied on system/${this.name}/${type.name}`);
+      throw new DomainError(
+        'FORBIDDEN',
+        `Operation ${operation} is denied on system/${this.name}/${type.name}`,
+      );
     }
   }
 

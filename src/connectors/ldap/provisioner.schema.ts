@@ -11,14 +11,20 @@ import type {
   PropertyFlag,
   ProvisionerConfig,
 } from './provisioner.config';
-import { substituteProperties } from './provisioner.properties';
+import { resolveProperties } from '../../core/config/property-substitution';
 import { Secret } from './secret';
 
 export { PROVISIONER_FILE_NAME } from './provisioner.config';
 export type { ProvisionerConfig } from './provisioner.config';
 
 // `&{…}` substitution produces strings; accept them where OpenIDM's files put numbers and booleans.
-const intLike = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const intLike = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 const boolLike = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const stringList = z.array(z.string());
 const nullableString = z.string().nullish();
@@ -92,7 +98,10 @@ const configurationPropertiesSchema = z
     trustedCertificates: stringList.default([]),
   })
   .loose()
-  .refine((p) => !(p.ssl && p.startTLS), { message: 'ssl and startTLS cannot both be true', path: ['startTLS'] });
+  .refine((p) => !(p.ssl && p.startTLS), {
+    message: 'ssl and startTLS cannot both be true',
+    path: ['startTLS'],
+  });
 
 export const provisionerFileSchema = z
   .object({
@@ -100,20 +109,31 @@ export const provisionerFileSchema = z
     connectorRef: z.object({ connectorName: z.string().optional() }).loose().optional(),
     configurationProperties: configurationPropertiesSchema,
     poolConfigOption: z
-      .object({ maxObjects: intLike.optional(), maxWait: intLike.optional(), minEvictableIdleTimeMillis: intLike.optional() })
+      .object({
+        maxObjects: intLike.optional(),
+        maxWait: intLike.optional(),
+        minEvictableIdleTimeMillis: intLike.optional(),
+      })
       .loose()
       .optional(),
     operationTimeout: z.record(z.string(), intLike).optional(),
-    syncFailureHandler: z.object({ maxRetries: intLike.optional(), postRetryAction: z.string().optional() }).loose().optional(),
+    syncFailureHandler: z
+      .object({ maxRetries: intLike.optional(), postRetryAction: z.string().optional() })
+      .loose()
+      .optional(),
     resultsHandlerConfig: z.record(z.string(), z.unknown()).optional(),
-    objectTypes: z.record(z.string(), objectTypeSchema).refine((types) => Object.keys(types).length > 0, 'at least one'),
+    objectTypes: z
+      .record(z.string(), objectTypeSchema)
+      .refine((types) => Object.keys(types).length > 0, 'at least one'),
     operationOptions: z
       .record(
         z.string(),
         z
           .object({
             denied: boolLike.optional(),
-            objectFeatures: z.record(z.string(), z.object({ denied: boolLike.optional() }).loose()).optional(),
+            objectFeatures: z
+              .record(z.string(), z.object({ denied: boolLike.optional() }).loose())
+              .optional(),
           })
           .loose(),
       )
@@ -131,7 +151,8 @@ export function compileProvisioner(
   raw: unknown,
   properties: Readonly<Record<string, string | undefined>> = {},
 ): ProvisionerConfig {
-  const parsed = provisionerFileSchema.safeParse(substituteProperties(raw, properties));
+  const resolved = resolveProperties(raw, (name) => properties[name], 'provisioner');
+  const parsed = provisionerFileSchema.safeParse(resolved);
   if (!parsed.success) {
     // Only the path and zod's message: the received value (which could be a credential) is left out.
     const issue = parsed.error.issues[0];
@@ -165,7 +186,9 @@ function toConfig(file: ProvisionerFile): ProvisionerConfig {
       trustedCertificates: p.trustedCertificates,
     },
     baseContexts: p.baseContexts,
-    baseContextsToSynchronize: p.baseContextsToSynchronize?.length ? p.baseContextsToSynchronize : p.baseContexts,
+    baseContextsToSynchronize: p.baseContextsToSynchronize?.length
+      ? p.baseContextsToSynchronize
+      : p.baseContexts,
     uidAttribute: p.uidAttribute,
     groupMemberAttribute: p.groupMemberAttribute,
     maintainLdapGroupMembership: p.maintainLdapGroupMembership,
@@ -192,7 +215,11 @@ function toConfig(file: ProvisionerFile): ProvisionerConfig {
   };
 }
 
-function toObjectType(name: string, type: ProvisionerFile['objectTypes'][string], file: ProvisionerFile): ObjectTypeConfig {
+function toObjectType(
+  name: string,
+  type: ProvisionerFile['objectTypes'][string],
+  file: ProvisionerFile,
+): ObjectTypeConfig {
   const p = file.configurationProperties;
   const nativeType = type.nativeType ?? type.id ?? name;
   const isAccount = nativeType === '__ACCOUNT__';

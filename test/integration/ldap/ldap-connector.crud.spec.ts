@@ -14,7 +14,9 @@ let ldap: LdapConnector;
 
 beforeAll(async () => {
   slapd = await startSlapd({ ldif: factory.sampleLdif() });
-  ldap = connectorFor(slapd, { configure: (raw) => (raw.configurationProperties.maintainLdapGroupMembership = true) });
+  ldap = connectorFor(slapd, {
+    configure: (raw) => (raw.configurationProperties.maintainLdapGroupMembership = true),
+  });
 });
 afterAll(async () => {
   await ldap.close();
@@ -53,14 +55,22 @@ describe('reading the sample directory', () => {
   });
 
   it('translates a _queryFilter on IDM names, and restricts the properties with _fields', async () => {
-    const filter = { type: 'and', filters: [{ type: 'comparison', operator: 'sw', field: ['sn'], value: 'Do' }] } as const;
+    const filter = {
+      type: 'and',
+      filters: [{ type: 'comparison', operator: 'sw', field: ['sn'], value: 'Do' }],
+    } as const;
     const found = await collect(ldap.query('account', { filter, fields: ['mail'] }));
     expect(found).toEqual([{ _id: expect.stringMatching(UUID), mail: 'jdoe@example.com' }]);
   });
 
   it('reads groups with array properties, members in server order', async () => {
     const [group] = await collect(ldap.query('group', eq('dn', OPENIDM)));
-    expect(group).toMatchObject({ dn: OPENIDM, cn: ['openidm'], uniqueMember: [`uid=jdoe,${PEOPLE}`], owner: [] });
+    expect(group).toMatchObject({
+      dn: OPENIDM,
+      cn: ['openidm'],
+      uniqueMember: [`uid=jdoe,${PEOPLE}`],
+      owner: [],
+    });
   });
 });
 
@@ -86,22 +96,42 @@ describe('writing accounts', () => {
   it('replaces the whole object on update: changed values set, omitted optional ones removed', async () => {
     const id = await idOf('fdoe');
     const current = await ldap.read('account', id);
-    const updated = await ldap.update('account', id, { ...current, mail: 'fred@example.com', telephoneNumber: '555', givenName: null });
-    expect(updated).toMatchObject({ mail: 'fred@example.com', telephoneNumber: '555', givenName: null, cn: 'Fred Doe' });
+    const updated = await ldap.update('account', id, {
+      ...current,
+      mail: 'fred@example.com',
+      telephoneNumber: '555',
+      givenName: null,
+    });
+    expect(updated).toMatchObject({
+      mail: 'fred@example.com',
+      telephoneNumber: '555',
+      givenName: null,
+      cn: 'Fred Doe',
+    });
   });
 
   it('renames on a changed dn, keeping the entryUUID id and fixing the groups that held the old DN', async () => {
     const id = await idOf('fdoe');
     const current = await ldap.read('account', id);
     const renamed = await ldap.update('account', id, { ...current, dn: `uid=fred,${PEOPLE}`, uid: 'fred' });
-    expect(renamed).toMatchObject({ _id: id, dn: `uid=fred,${PEOPLE}`, uid: 'fred', ldapGroups: [EMPLOYEES] });
-    const employees = await ldap.read('group', (await collect(ldap.query('group', eq('dn', EMPLOYEES))))[0]!._id);
+    expect(renamed).toMatchObject({
+      _id: id,
+      dn: `uid=fred,${PEOPLE}`,
+      uid: 'fred',
+      ldapGroups: [EMPLOYEES],
+    });
+    const employees = await ldap.read(
+      'group',
+      (await collect(ldap.query('group', eq('dn', EMPLOYEES))))[0]!._id,
+    );
     expect(employees.uniqueMember).toEqual(['cn=placeholder', `uid=fred,${PEOPLE}`]);
   });
 
   it('writes ldapGroups by adding and removing the DN in the groups', async () => {
     const id = await idOf('fred');
-    const changed = await ldap.patch('account', id, [{ operation: 'replace', field: '/ldapGroups', value: [OPENIDM, OPENIDM2] }]);
+    const changed = await ldap.patch('account', id, [
+      { operation: 'replace', field: '/ldapGroups', value: [OPENIDM, OPENIDM2] },
+    ]);
     expect([...(changed.ldapGroups as string[])].sort()).toEqual([OPENIDM, OPENIDM2]);
     const [openidm] = await collect(ldap.query('group', eq('dn', OPENIDM)));
     expect(openidm!.uniqueMember).toEqual([`uid=jdoe,${PEOPLE}`, `uid=fred,${PEOPLE}`]);
@@ -114,7 +144,11 @@ describe('writing accounts', () => {
       { operation: 'replace', field: '/description', value: 'patched' },
       { operation: 'remove', field: '/telephoneNumber' },
     ]);
-    expect(patched).toMatchObject({ description: 'patched', telephoneNumber: null, mail: 'fred@example.com' });
+    expect(patched).toMatchObject({
+      description: 'patched',
+      telephoneNumber: null,
+      mail: 'fred@example.com',
+    });
   });
 
   it('deletes, returning the object, and removes the DN from its groups', async () => {
@@ -147,7 +181,9 @@ describe('schema flags, denied operations and credentials', () => {
   it('never returns NOT_READABLE properties, even when asked for them', async () => {
     const jdoe = await ldap.read('account', await idOf('jdoe'), ['userPassword', 'uid']);
     expect(jdoe).toEqual({ _id: expect.any(String), uid: 'jdoe' });
-    await expect(collect(ldap.query('account', eq('userPassword', 'password')))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(collect(ldap.query('account', eq('userPassword', 'password')))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
   });
 
   it('rejects NOT_CREATABLE and NOT_UPDATEABLE values and denied operations', async () => {
@@ -161,7 +197,9 @@ describe('schema flags, denied operations and credentials', () => {
       const object = { dn: `uid=flag,${PEOPLE}`, cn: 'F', sn: 'F', employeeType: 'x' };
       await expect(flagged.create('account', object)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
       const created = await flagged.create('account', { ...object, employeeType: null });
-      await expect(flagged.update('account', created._id, { ...created, employeeType: 'y' })).rejects.toMatchObject({
+      await expect(
+        flagged.update('account', created._id, { ...created, employeeType: 'y' }),
+      ).rejects.toMatchObject({
         code: 'BAD_REQUEST',
       });
       await expect(flagged.delete('account', created._id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -173,14 +211,20 @@ describe('schema flags, denied operations and credentials', () => {
   it('authenticates by uid and refuses a wrong or empty password', async () => {
     const id = await idOf('jdoe');
     await expect(ldap.authenticate('account', 'jdoe', 'password')).resolves.toEqual({ _id: id });
-    await expect(ldap.authenticate('account', 'jdoe', 'wrong')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(ldap.authenticate('account', 'jdoe', 'wrong')).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
     await expect(ldap.authenticate('account', 'jdoe', '')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    await expect(ldap.authenticate('account', 'nobody', 'password')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(ldap.authenticate('account', 'nobody', 'password')).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
   });
 
   it('test() reports reachability and bind; credentials never show in JSON or messages', async () => {
     await expect(ldap.test()).resolves.toEqual({ name: 'ldap', ok: true });
-    const wrong = connectorFor(slapd, { configure: (raw) => (raw.configurationProperties.credentials = 'not-the-password') });
+    const wrong = connectorFor(slapd, {
+      configure: (raw) => (raw.configurationProperties.credentials = 'not-the-password'),
+    });
     const result = await wrong.test();
     await wrong.close();
     expect(result.ok).toBe(false);

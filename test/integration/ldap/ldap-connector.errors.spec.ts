@@ -25,8 +25,12 @@ const uids = async (filter: object) =>
 describe('injection attempts are inert', () => {
   it('matches filter values literally: wildcards and parentheses never widen a search', async () => {
     expect(await uids({ type: 'comparison', operator: 'eq', field: ['uid'], value: '*' })).toEqual([]);
-    expect(await uids({ type: 'comparison', operator: 'eq', field: ['uid'], value: 'jdoe)(uid=*' })).toEqual([]);
-    expect(await uids({ type: 'comparison', operator: 'eq', field: ['cn'], value: 'a*b (c)\\d' })).toEqual(['star']);
+    expect(await uids({ type: 'comparison', operator: 'eq', field: ['uid'], value: 'jdoe)(uid=*' })).toEqual(
+      [],
+    );
+    expect(await uids({ type: 'comparison', operator: 'eq', field: ['cn'], value: 'a*b (c)\\d' })).toEqual([
+      'star',
+    ]);
     expect(await uids({ type: 'comparison', operator: 'co', field: ['cn'], value: '*' })).toEqual(['star']);
     expect(await uids({ type: 'comparison', operator: 'sw', field: ['uid'], value: 'user1*' })).toEqual([]);
   });
@@ -35,7 +39,9 @@ describe('injection attempts are inert', () => {
     for (const id of ['*', '*)(objectClass=*', `uid=jdoe,${PEOPLE}`, '']) {
       await expect(ldap.read('account', id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     }
-    const byDn = connectorFor(slapd, { configure: (raw) => (raw.configurationProperties.uidAttribute = 'dn') });
+    const byDn = connectorFor(slapd, {
+      configure: (raw) => (raw.configurationProperties.uidAttribute = 'dn'),
+    });
     try {
       await expect(byDn.read('account', `uid=jdoe,${PEOPLE}`)).resolves.toMatchObject({ uid: 'jdoe' });
       await expect(byDn.read('account', `uid=*,${PEOPLE}`)).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -54,8 +60,8 @@ describe('injection attempts are inert', () => {
       sn: 'Evil',
     });
     // The server writes the escapes its own way (\2C); parsed, the DN has the one intended RDN under ou=People.
-    expect(parseDn(created.dn)).toEqual(parseDn(`uid=evil\\,ou\\=Groups,${PEOPLE}`));
-    expect(parseDn(created.dn)).toHaveLength(4);
+    expect(parseDn(created.dn as string)).toEqual(parseDn(`uid=evil\\,ou\\=Groups,${PEOPLE}`));
+    expect(parseDn(created.dn as string)).toHaveLength(4);
     expect(created.uid).toBe('evil,ou=Groups');
     expect(await slapd.search('ou=Groups,dc=example,dc=com', '(uid=evil*)', ['dn'])).toBe('');
   });
@@ -63,7 +69,9 @@ describe('injection attempts are inert', () => {
 
 describe('errors map to CREST codes', () => {
   it('NOT_FOUND for an unknown id or object type', async () => {
-    await expect(ldap.read('account', '00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(ldap.read('account', '00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(ldap.update('account', '00000000-0000-0000-0000-000000000000', {})).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
@@ -71,7 +79,9 @@ describe('errors map to CREST codes', () => {
   });
 
   it('CONFLICT when the DN already exists', async () => {
-    await expect(ldap.create('account', { dn: `uid=jdoe,${PEOPLE}`, cn: 'J', sn: 'D' })).rejects.toMatchObject({
+    await expect(
+      ldap.create('account', { dn: `uid=jdoe,${PEOPLE}`, cn: 'J', sn: 'D' }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
     });
   });
@@ -82,13 +92,20 @@ describe('errors map to CREST codes', () => {
       code: 'BAD_REQUEST',
       detail: { ldapResultCode: 65, diagnostic: expect.stringContaining("'sn'") },
     });
-    const badMail = ldap.create('account', { dn: `uid=badmail,${PEOPLE}`, cn: 'B', sn: 'M', mail: 'bé@example.com' });
+    const badMail = ldap.create('account', {
+      dn: `uid=badmail,${PEOPLE}`,
+      cn: 'B',
+      sn: 'M',
+      mail: 'bé@example.com',
+    });
     await expect(badMail).rejects.toMatchObject({ code: 'BAD_REQUEST', detail: { ldapResultCode: 21 } });
     await expect(ldap.create('account', { dn: 'not a dn', cn: 'X', sn: 'Y' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
       message: expect.stringContaining('Invalid DN'),
     });
-    await expect(collect(ldap.query('account', eq('nonexistent', 'x')))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(collect(ldap.query('account', eq('nonexistent', 'x')))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
   });
 
   it('FORBIDDEN when the bound account may not write', async () => {
@@ -99,7 +116,9 @@ describe('errors map to CREST codes', () => {
       },
     });
     try {
-      await expect(readOnly.create('account', { dn: `uid=nope,${PEOPLE}`, cn: 'N', sn: 'N' })).rejects.toMatchObject({
+      await expect(
+        readOnly.create('account', { dn: `uid=nope,${PEOPLE}`, cn: 'N', sn: 'N' }),
+      ).rejects.toMatchObject({
         code: 'FORBIDDEN',
       });
     } finally {

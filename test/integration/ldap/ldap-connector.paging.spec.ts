@@ -9,7 +9,9 @@ let slapd: SlapdInstance;
 let ldap: LdapConnector;
 
 beforeAll(async () => {
-  const people = Array.from({ length: COUNT }, (_, i) => factory.ldapEntry({ uid: `p${String(i).padStart(4, '0')}` }));
+  const people = Array.from({ length: COUNT }, (_, i) =>
+    factory.ldapEntry({ uid: `p${String(i).padStart(4, '0')}` }),
+  );
   slapd = await startSlapd({ ldif: factory.ldapBranches() + people.join(''), tls: true });
   // A non-root service account: without paging the server's soft size limit (500) would cut the result short.
   ldap = connectorFor(slapd, { configure: (raw) => (raw.configurationProperties.blockSize = 100) });
@@ -21,7 +23,9 @@ afterAll(async () => {
 
 describe('paged searches', () => {
   it('streams 2,500 entries in pages of 100, each entry exactly once', async () => {
-    const uids = (await collect(ldap.query('account', { ...ALL, fields: ['uid'] }))).map((o) => o.uid as string);
+    const uids = (await collect(ldap.query('account', { ...ALL, fields: ['uid'] }))).map(
+      (o) => o.uid as string,
+    );
     expect(uids).toHaveLength(COUNT);
     expect(new Set(uids).size).toBe(COUNT);
   });
@@ -38,21 +42,33 @@ describe('paged searches', () => {
     let cookie: string | undefined;
     let pages = 0;
     do {
-      const page = await ldap.queryPage('account', { ...ALL, fields: ['uid'], pageSize: 700, pagedResultsCookie: cookie });
+      const page = await ldap.queryPage('account', {
+        ...ALL,
+        fields: ['uid'],
+        pageSize: 700,
+        pagedResultsCookie: cookie,
+      });
       page.result.forEach((o) => seen.add(o.uid as string));
       cookie = page.pagedResultsCookie ?? undefined;
       pages++;
     } while (cookie);
     expect(pages).toBe(4);
     expect(seen.size).toBe(COUNT);
-    await expect(ldap.queryPage('account', { ...ALL, pageSize: 10, pagedResultsCookie: 'bogus' })).rejects.toMatchObject({
+    await expect(
+      ldap.queryPage('account', { ...ALL, pageSize: 10, pagedResultsCookie: 'bogus' }),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
   });
 
   it('honours _pagedResultsOffset on the first page', async () => {
     const all = (await collect(ldap.query('account', { ...ALL, fields: ['uid'] }))).map((o) => o.uid);
-    const page = await ldap.queryPage('account', { ...ALL, fields: ['uid'], pageSize: 5, pagedResultsOffset: 2495 });
+    const page = await ldap.queryPage('account', {
+      ...ALL,
+      fields: ['uid'],
+      pageSize: 5,
+      pagedResultsOffset: 2495,
+    });
     expect(page.result.map((o) => o.uid)).toEqual(all.slice(2495));
     expect(page.pagedResultsCookie).toBeNull();
   });
@@ -64,7 +80,11 @@ describe('TLS', () => {
   it('reads over LDAPS with the server certificate trusted', async () => {
     const secure = connectorFor(slapd, {
       configure: (raw) => {
-        Object.assign(raw.configurationProperties, { ssl: true, port: slapd.tlsPort, trustedCertificates: [ca()] });
+        Object.assign(raw.configurationProperties, {
+          ssl: true,
+          port: slapd.tlsPort,
+          trustedCertificates: [ca()],
+        });
       },
     });
     await expect(collect(secure.query('account', eq('uid', 'p0001')))).resolves.toHaveLength(1);
@@ -73,7 +93,8 @@ describe('TLS', () => {
 
   it('upgrades with StartTLS, and refuses an untrusted certificate as UNAVAILABLE', async () => {
     const startTls = connectorFor(slapd, {
-      configure: (raw) => Object.assign(raw.configurationProperties, { startTLS: true, trustedCertificates: [ca()] }),
+      configure: (raw) =>
+        Object.assign(raw.configurationProperties, { startTLS: true, trustedCertificates: [ca()] }),
     });
     await expect(collect(startTls.query('account', eq('uid', 'p0002')))).resolves.toHaveLength(1);
     await startTls.close();

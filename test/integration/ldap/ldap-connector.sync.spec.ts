@@ -10,7 +10,8 @@ let ldap: LdapConnector;
 beforeAll(async () => {
   slapd = await startSlapd({ ldif: factory.sampleLdif() });
   ldap = connectorFor(slapd, {
-    configure: (raw) => (raw.configurationProperties.modifiersNamesToFilterOut = [slapd.serviceDn.toUpperCase()]),
+    configure: (raw) =>
+      (raw.configurationProperties.modifiersNamesToFilterOut = [slapd.serviceDn.toUpperCase()]),
   });
 });
 afterAll(async () => {
@@ -28,7 +29,9 @@ describe('live sync from cn=accesslog', () => {
     const bjensen = await idOf('bjensen');
 
     await slapd.add(factory.ldapEntry({ uid: 'alice' }));
-    await slapd.modify(`dn: uid=alice,${PEOPLE}\nchangetype: modify\nreplace: mail\nmail: alice@corp.example\n`);
+    await slapd.modify(
+      `dn: uid=alice,${PEOPLE}\nchangetype: modify\nreplace: mail\nmail: alice@corp.example\n`,
+    );
     await slapd.modify(`dn: uid=alice,${PEOPLE}\nchangetype: modrdn\nnewrdn: uid=alice2\ndeleteoldrdn: 1\n`);
     await slapd.modify(`dn: uid=bjensen,${PEOPLE}\nchangetype: delete\n`);
     await slapd.add(factory.ldapGroup('Auditors', [`uid=jdoe,${PEOPLE}`]));
@@ -53,7 +56,9 @@ describe('live sync from cn=accesslog', () => {
     expect(again.token).toBe(batch.token);
 
     const groups = await ldap.sync('group', first.token);
-    expect(groups.deltas.map((d) => [d.type, d.object?.dn])).toEqual([['CREATE', 'cn=Auditors,ou=Groups,dc=example,dc=com']]);
+    expect(groups.deltas.map((d) => [d.type, d.object?.dn])).toEqual([
+      ['CREATE', 'cn=Auditors,ou=Groups,dc=example,dc=com'],
+    ]);
   });
 
   it('hands out at most maxChanges deltas, each with the token to store after it', async () => {
@@ -68,7 +73,9 @@ describe('live sync from cn=accesslog', () => {
   });
 
   it('reports renames with the previous id when ids are DNs', async () => {
-    const byDn = connectorFor(slapd, { configure: (raw) => (raw.configurationProperties.uidAttribute = 'dn') });
+    const byDn = connectorFor(slapd, {
+      configure: (raw) => (raw.configurationProperties.uidAttribute = 'dn'),
+    });
     try {
       const start = await byDn.sync('account', null);
       await slapd.modify(`dn: uid=b1,${PEOPLE}\nchangetype: modrdn\nnewrdn: uid=b1x\ndeleteoldrdn: 1\n`);
@@ -102,7 +109,9 @@ describe('live sync by modifyTimestamp', () => {
       const start = await polling.sync('account', null);
       expect(start.token).toMatch(/^ts:\d{14}Z;/);
       await slapd.add(factory.ldapEntry({ uid: 'tim' }));
-      await slapd.modify(`dn: uid=b2,${PEOPLE}\nchangetype: modify\nreplace: description\ndescription: changed\n`);
+      await slapd.modify(
+        `dn: uid=b2,${PEOPLE}\nchangetype: modify\nreplace: description\ndescription: changed\n`,
+      );
       const batch = await polling.sync('account', start.token);
       expect(batch.deltas.map((d) => [d.type, d.object?.uid])).toEqual(
         expect.arrayContaining([

@@ -13,6 +13,7 @@ export const SAMPLE_PROVISIONER = join(
   '../../../samples/sync-with-ldap-bidirectional/config/provisioner.openicf-ldap.json',
 );
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw JSON that tests reshape freely
 export type RawProvisioner = Record<string, any>;
 
 export function sampleProvisioner(): RawProvisioner {
