@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// --max-semi-space-size=64: a larger young generation halves GC time when streaming directory entries (bench:ldap).
 // The `concord` command: runs the compiled CLI (npm run build writes dist/).
 const path = require('node:path');
 const fs = require('node:fs');

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,6 +7,7 @@ import { AppModule, type AppContext } from './app.module';
 import type { LoadedProject } from './config/loaded-project';
 import { compileManagedConfig } from './core/managed/managed-schema';
 import { ApiDocs } from './http/api-docs.controller';
+import { answerClientErrorsInCrest } from './http/client-error.handler';
 import { ManagedObjectStore } from './managed/managed-object.store';
 import { searchableProperties, uniqueProperties } from './core/managed/managed-schema';
 import type { RepoSettings } from './persistence/repo-settings';
@@ -44,6 +46,7 @@ export async function createConcordApp(
     });
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks();
+    answerClientErrorsInCrest(app.getHttpServer() as Server);
     await app.get(ManagedObjectStore).ensureIndexes(
       managedTypes.map((type) => ({
         objectType: type.name,

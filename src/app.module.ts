@@ -9,6 +9,7 @@ import {
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { AuthSettings } from './auth/auth.settings';
+import { CredentialCache } from './auth/credential.cache';
 import { ManagedUserAuthenticator } from './auth/managed-user.authenticator';
 import type { LoadedProject } from './config/loaded-project';
 import type { ManagedTypeSchema } from './core/managed/managed-schema';
@@ -28,6 +29,7 @@ import { MetricsModule } from './observability/metrics.module';
 import { ManagedObjectRepository } from './persistence/managed-object.repository';
 import { SqlDatabase } from './persistence/sql-database';
 import { FieldCrypto } from './security/field-crypto';
+import { SystemModule } from './system/system.module';
 
 /** What the running process has opened before Nest starts: the validated project, the database, the key. */
 export interface AppContext {
@@ -38,14 +40,18 @@ export interface AppContext {
   readonly logDestination?: NodeJS.WritableStream;
 }
 
+/** One login cache for the guard (AuthModule) and for ManagedService, which evicts a user's logins when it changes. */
+type ContextWithLogins = AppContext & { readonly logins: CredentialCache };
+
 /** The project's shared services, global so that AuthModule and HealthModule resolve their ports from here. */
 @Global()
 @Module({})
 class ProjectModule {
-  static forContext(context: AppContext): DynamicModule {
+  static forContext(context: ContextWithLogins): DynamicModule {
     return {
       module: ProjectModule,
       providers: [
+        { provide: CredentialCache, useValue: context.logins },
         { provide: SqlDatabase, useValue: context.db },
         { provide: FieldCrypto, useValue: context.crypto },
         { provide: ManagedTypes, useValue: new ManagedTypes(context.managedTypes) },
@@ -63,6 +69,7 @@ class ProjectModule {
         },
       ],
       exports: [
+        CredentialCache,
         SqlDatabase,
         FieldCrypto,
         ManagedTypes,
@@ -80,14 +87,16 @@ class ProjectModule {
 @Module({})
 export class AppModule implements NestModule {
   static forContext(context: AppContext): DynamicModule {
+    const logins = new CredentialCache();
     return {
       module: AppModule,
       imports: [
-        ProjectModule.forContext(context),
+        ProjectModule.forContext({ ...context, logins }),
         LoggingModule.forRoot(context.logDestination ? { destination: context.logDestination } : {}),
         MetricsModule,
-        AuthModule.forRoot(),
+        AuthModule.forRoot({ providers: [{ provide: CredentialCache, useValue: logins }] }),
         HealthModule.forRoot(),
+        SystemModule.forProject(context.project),
       ],
       controllers: [ManagedController, ApiDocsController],
       providers: [ApiDocs, { provide: APP_FILTER, useClass: CrestExceptionFilter }],

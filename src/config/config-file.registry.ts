@@ -4,6 +4,7 @@ import type { LoadedProject } from './loaded-project';
 import { managedConfigSchema } from './managed-config.schema';
 import { repoConfigSchema } from './repo-config.schema';
 import { PROVISIONER_FILE_NAME, provisionerFileSchema } from '../connectors/ldap/provisioner.schema';
+import { syncConfigFile } from '../core/sync/sync-config.compiler';
 
 /**
  * The config files Concord understands. Every `*.json` file in the config folder that an entry matches is
@@ -58,6 +59,7 @@ export const CONFIG_FILES: readonly ConfigFileEntry[] = [
   authenticationConfigFile,
   repoConfigFile,
   provisionerConfigFile,
+  syncConfigFile,
 ];
 
 export function entryMatches(entry: ConfigFileEntry, fileName: string): boolean {

@@ -15,10 +15,12 @@ const REASONS: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Request Entity Too Large',
   415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
   422: 'Unprocessable Entity',
   500: 'Internal Server Error',
   501: 'Not Implemented',
@@ -58,8 +60,13 @@ export function statusOf(code: DomainErrorCode): number {
   }
 }
 
+/** The body of an error response; `reason` is the standard phrase of `status`. */
 export function crestBody(status: number, message: string, detail?: Record<string, unknown>): CrestErrorBody {
-  const body: CrestErrorBody = { code: status, reason: REASONS[status] ?? 'Error', message };
+  const body: CrestErrorBody = { code: status, reason: reasonOf(status), message };
   if (detail !== undefined) body.detail = detail;
   return body;
+}
+
+export function reasonOf(status: number): string {
+  return REASONS[status] ?? 'Error';
 }

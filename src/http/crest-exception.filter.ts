@@ -43,9 +43,17 @@ export class CrestExceptionFilter implements ExceptionFilter {
 }
 
 function bodyParserError(error: unknown): { status: number; message: string } | undefined {
-  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
-  const type = error.type;
-  return typeof type === 'string' ? BODY_PARSER_ERRORS[type] : undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const type = 'type' in error ? error.type : undefined;
+  const known = typeof type === 'string' ? BODY_PARSER_ERRORS[type] : undefined;
+  if (known) return known;
+  // body-parser reports some client faults (a gzip body that does not inflate) as http-errors without
+  // a type: a 4xx `status` with `expose: true`.
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {
+    return { status, message: 'Request body could not be read' };
+  }
+  return undefined;
 }
 
 function fromHttpException(error: HttpException, request: Request): CrestErrorBody {

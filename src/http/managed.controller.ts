@@ -39,7 +39,7 @@ export class ManagedController {
     if (action !== undefined && action !== 'create') {
       throw badRequest(`Action '${action}' is not supported on managed/${type}; supported: create`);
     }
-    const created = await this.managed.create(type, single(query._id), body ?? {});
+    const created = await this.managed.create(type, single(query._id), orEmpty(body));
     return sendCreated(res, type, created);
   }
 
@@ -74,11 +74,11 @@ export class ManagedController {
     const createOnly = parseIfNoneMatchForPut(ifNoneMatch) === 'create-only';
     if (createOnly && ifMatch !== undefined)
       throw preconditionFailed('If-Match and If-None-Match cannot both be given');
-    if (createOnly) return sendCreated(res, type, await this.managed.create(type, id, body ?? {}));
+    if (createOnly) return sendCreated(res, type, await this.managed.create(type, id, orEmpty(body)));
     if (ifMatch !== undefined) {
-      return withEtag(res, await this.managed.update(type, id, body ?? {}, parseIfMatch(ifMatch)));
+      return withEtag(res, await this.managed.update(type, id, orEmpty(body), parseIfMatch(ifMatch)));
     }
-    const { created, resource } = await this.managed.upsert(type, id, body ?? {});
+    const { created, resource } = await this.managed.upsert(type, id, orEmpty(body));
     return created ? sendCreated(res, type, resource) : withEtag(res, resource);
   }
 
@@ -134,6 +134,11 @@ export class ManagedController {
   objectMethodNotAllowed(): never {
     throw new DomainError('METHOD_NOT_ALLOWED', 'Method not allowed on a managed object');
   }
+}
+
+/** A request without a body is an empty object; a JSON `null` body stays null, so the service rejects it (400). */
+function orEmpty(body: unknown): unknown {
+  return body === undefined ? {} : body;
 }
 
 function single(value: string | string[] | undefined): string | undefined {

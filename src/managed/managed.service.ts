@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { CredentialCache } from '../auth/credential.cache';
 import type { QueryResult } from '../core/crest/query-request';
 import { parseQueryParams } from '../core/crest/query-params.parser';
 import { projectFields } from '../core/crest/resource-projection';
@@ -37,6 +38,7 @@ export class ManagedService {
     private readonly types: ManagedTypes,
     private readonly crypto: FieldCrypto,
     private readonly ids: IdGenerator,
+    @Optional() private readonly logins?: CredentialCache,
   ) {}
 
   async create(type: string, requestedId: string | undefined, body: unknown): Promise<ManagedResource> {
@@ -123,6 +125,7 @@ export class ManagedService {
     }
     const expected = condition.kind === 'exact' ? (condition.rev ?? undefined) : undefined;
     const deleted = await this.store.delete(type, id, expected);
+    this.forgetLogins(type, deleted.doc);
     return toResource(schema, deleted);
   }
 
@@ -157,7 +160,16 @@ export class ManagedService {
     const sealed = sealFields(schema, nextPlain, current.doc, this.crypto);
     if (jsonEqual(sealed, current.doc)) return toResource(schema, current);
     const stored = await this.store.update(type, current.id, sealed, current.rev);
+    this.forgetLogins(type, current.doc);
     return toResource(schema, stored);
+  }
+
+  /**
+   * A changed or deleted managed user must not keep logging in with what it had before (old password,
+   * inactive account) while a cached login lasts (CredentialCache, 60 s); the next request verifies afresh.
+   */
+  private forgetLogins(type: string, previous: JsonObject): void {
+    if (type === 'user' && typeof previous.userName === 'string') this.logins?.evictUser(previous.userName);
   }
 
   private async mustRead(type: string, id: string): Promise<StoredObject> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { QueryRequest } from '../core/crest/query-request';
-import { DomainError, notFound, preconditionFailed } from '../core/errors/domain-error';
+import { badRequest, DomainError, notFound, preconditionFailed } from '../core/errors/domain-error';
 import type { JsonObject, StoredObject } from '../managed/managed-object';
 import {
   ManagedObjectStore,
@@ -19,6 +19,11 @@ interface Row {
 
 /** PostgreSQL error code for a unique-constraint violation. */
 const UNIQUE_VIOLATION = '23505';
+/**
+ * PostgreSQL refuses the NUL character in text (22021, a `\0` in an id, filter value or sort key) and in
+ * jsonb (22P05, `"\u0000"` in a document). Valid JSON and URLs can carry it, so it is the client's 400, not a 500.
+ */
+const NUL_REJECTED = new Set(['22021', '22P05']);
 
 /** Managed objects in `managed_objects` (PostgreSQL or PGlite): one row per object, the document as jsonb. */
 @Injectable()
@@ -38,7 +43,7 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     doc: JsonObject,
     tx: SqlExecutor = this.db,
   ): Promise<StoredObject> {
-    const rows = await this.guardUnique(() =>
+    const rows = await this.guardErrors(() =>
       tx.query<Row>(
         `INSERT INTO managed_objects (object_type, id, rev, doc) VALUES ($1, $2, 1, $3)
          ON CONFLICT (object_type, id) DO NOTHING RETURNING id, rev, doc`,
@@ -53,9 +58,11 @@ export class ManagedObjectRepository extends ManagedObjectStore {
   }
 
   async read(objectType: string, id: string, tx: SqlExecutor = this.db): Promise<StoredObject | null> {
-    const rows = await tx.query<Row>(
-      'SELECT id, rev, doc FROM managed_objects WHERE object_type = $1 AND id = $2',
-      [objectType, id],
+    const rows = await this.guardErrors(() =>
+      tx.query<Row>('SELECT id, rev, doc FROM managed_objects WHERE object_type = $1 AND id = $2', [
+        objectType,
+        id,
+      ]),
     );
     return rows[0] ? toStored(rows[0]) : null;
   }
@@ -67,7 +74,7 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     expectedRev?: number,
     tx: SqlExecutor = this.db,
   ): Promise<StoredObject> {
-    const rows = await this.guardUnique(() =>
+    const rows = await this.guardErrors(() =>
       tx.query<Row>(
         `UPDATE managed_objects SET doc = $3, rev = rev + 1, updated_at = now()
          WHERE object_type = $1 AND id = $2 AND ($4::bigint IS NULL OR rev = $4::bigint)
@@ -85,11 +92,13 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     expectedRev?: number,
     tx: SqlExecutor = this.db,
   ): Promise<StoredObject> {
-    const rows = await tx.query<Row>(
-      `DELETE FROM managed_objects
-       WHERE object_type = $1 AND id = $2 AND ($3::bigint IS NULL OR rev = $3::bigint)
-       RETURNING id, rev, doc`,
-      [objectType, id, expectedRev ?? null],
+    const rows = await this.guardErrors(() =>
+      tx.query<Row>(
+        `DELETE FROM managed_objects
+         WHERE object_type = $1 AND id = $2 AND ($3::bigint IS NULL OR rev = $3::bigint)
+         RETURNING id, rev, doc`,
+        [objectType, id, expectedRev ?? null],
+      ),
     );
     if (rows[0]) return toStored(rows[0]);
     throw await this.missingOrStale(objectType, id, expectedRev, tx);
@@ -98,7 +107,7 @@ export class ManagedObjectRepository extends ManagedObjectStore {
   async query(objectType: string, request: QueryRequest): Promise<StoreQueryPage> {
     const searchable = this.searchableByType.get(objectType) ?? new Map<string, string>();
     const select = buildManagedObjectSelect(objectType, request, searchable);
-    const rows = await this.db.query<Row>(select.sql, select.params);
+    const rows = await this.guardErrors(() => this.db.query<Row>(select.sql, select.params));
     const page = select.page.page(rows);
     const total =
       request.totalPagedResultsPolicy === 'NONE' ? -1 : await this.count(objectType, request, searchable);
@@ -125,9 +134,11 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     searchable: ReadonlyMap<string, string>,
   ): Promise<number> {
     const where = buildSqlWhere(request.filter, { paramOffset: 1, searchable });
-    const rows = await this.db.query<{ total: string }>(
-      `SELECT count(*) AS total FROM managed_objects WHERE object_type = $1 AND (${where.sql})`,
-      [objectType, ...where.params],
+    const rows = await this.guardErrors(() =>
+      this.db.query<{ total: string }>(
+        `SELECT count(*) AS total FROM managed_objects WHERE object_type = $1 AND (${where.sql})`,
+        [objectType, ...where.params],
+      ),
     );
     return Number(rows[0]?.total ?? 0);
   }
@@ -156,12 +167,18 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     );
   }
 
-  /** A unique index violation is a policy failure on that property (403, as OpenIDM reports UNIQUE). */
-  private async guardUnique<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * A unique index violation is a policy failure on that property (403, as OpenIDM reports UNIQUE);
+   * text PostgreSQL cannot store (NUL) is a bad request.
+   */
+  private async guardErrors<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       const pg = error as { code?: string; constraint?: string; message?: string };
+      if (pg.code !== undefined && NUL_REJECTED.has(pg.code)) {
+        throw badRequest('Ids, values and query parameters cannot contain the NUL character (\\u0000)');
+      }
       if (pg.code !== UNIQUE_VIOLATION) throw error;
       const index = pg.constraint ?? /"([^"]+)"/.exec(pg.message ?? '')?.[1] ?? '';
       const property = this.uniqueIndexes.get(index)?.[1] ?? 'unknown';

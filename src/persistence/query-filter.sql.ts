@@ -25,6 +25,12 @@ export interface SqlWhereOptions {
   readonly paramOffset: number;
   /** managed.json `searchable` top-level properties and their declared types (`string`, `number`, ...). */
   readonly searchable: ReadonlyMap<string, string>;
+  /**
+   * Top-level properties mirrored in a real text column (property → SQL column expression), for tables
+   * that keep a few indexed columns beside the document (audit events, links). The column must hold the
+   * property's value when it is a string and NULL otherwise; string comparisons then use the column.
+   */
+  readonly textColumns?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -65,7 +71,7 @@ export function buildSqlWhere(filter: QueryFilter, options: SqlWhereOptions): Sq
         // `.type()` does not unwrap arrays, so `[]` and `[null]` count as present, as in the evaluator.
         return `jsonb_path_exists(doc, ${bind(`${jsonPathOf('lax', node.field)}.type() ? (@ != "null")`)}::jsonpath)`;
       case 'comparison':
-        return comparison(node.operator, node.field, node.value, options.searchable, bind);
+        return comparison(node.operator, node.field, node.value, options, bind);
       case 'extended':
         throw badRequest(`Unsupported query operator '${node.operator}'`, { operator: node.operator });
     }
@@ -115,7 +121,7 @@ function comparison(
   operator: ComparisonOperator,
   field: JsonPointer,
   value: FilterValue,
-  searchable: ReadonlyMap<string, string>,
+  options: SqlWhereOptions,
   bind: (value: unknown) => string,
 ): string {
   if (typeof value === 'string' && value.includes('\u0000')) {
@@ -128,7 +134,9 @@ function comparison(
       if (typeof value !== 'string') return 'FALSE';
       return textComparison(operator, first === '_id' ? 'id' : '(rev::text)', value, bind);
     }
-    if (searchable.get(first) === 'string' && typeof value === 'string') {
+    const column = options.textColumns?.get(first);
+    if (column !== undefined && typeof value === 'string') return textComparison(operator, column, value, bind);
+    if (options.searchable.get(first) === 'string' && typeof value === 'string') {
       const guard = `jsonb_typeof(doc->${quoteLiteral(first)}) = 'string'`;
       return `(${textComparison(operator, stringPropertySql(first), value, bind)} AND ${guard})`;
     }

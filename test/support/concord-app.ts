@@ -27,6 +27,8 @@ export interface StartOptions {
   readonly schema?: string;
   /** Extra environment for `loadProject` (the process environment is not consulted). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Keep the app's log lines in memory for `logs()` (e.g. to prove a secret is never logged). */
+  readonly captureLogs?: boolean;
 }
 
 /** A running Concord on a throw-away project, plus the means to call it and look behind it. */
@@ -41,6 +43,8 @@ export interface TestConcord {
   call(method: Method, path: string): request.Test;
   /** A request carrying the openidm-admin headers. */
   admin(method: Method, path: string): request.Test;
+  /** Everything logged so far, when started with `captureLogs`. */
+  logs(): string;
   /** Rows of `managed_objects` read straight from PostgreSQL, bypassing the app (postgres repo only). */
   sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   /** Stops the app; the data (schema or data dir) stays for a restart. */
@@ -49,8 +53,19 @@ export interface TestConcord {
   destroy(): Promise<void>;
 }
 
-/** Discards log lines: tests read responses, not logs. */
-const nullStream = (): Writable => new Writable({ write: (_chunk, _encoding, done) => done() });
+/**
+ * Discards log lines (tests read responses, not logs) unless asked to keep them in `sink`.
+ * `E2E_LOGS=1` shows them, to debug a failing test.
+ */
+function logDestination(sink: string[] | undefined): NodeJS.WritableStream {
+  if (process.env.E2E_LOGS === '1') return process.stderr;
+  return new Writable({
+    write: (chunk: Buffer | string, _encoding, done) => {
+      sink?.push(chunk.toString());
+      done();
+    },
+  });
+}
 
 export function newSchemaName(): string {
   return `e2e_${randomBytes(6).toString('hex')}`;
@@ -65,11 +80,12 @@ export function tempProjectDir(configDir: string = DEFAULT_CONFIG_DIR): string {
 
 export async function startConcord(options: StartOptions): Promise<TestConcord> {
   const projectDir = options.projectDir ?? tempProjectDir();
-  const project = loadProject(projectDir, { LOG_LEVEL: 'silent', ...options.env });
+  const project = loadProject(projectDir, { ...options.env });
   const schema = options.repo === 'postgres' ? (options.schema ?? newSchemaName()) : undefined;
   const repo: RepoSettings =
     schema !== undefined ? { kind: 'postgres', url: POSTGRES_URL, schema, poolSize: 8 } : project.repo;
-  const concord = await createConcordApp(project, { repo, logDestination: nullStream() });
+  const sink: string[] | undefined = options.captureLogs ? [] : undefined;
+  const concord = await createConcordApp(project, { repo, logDestination: logDestination(sink) });
   await concord.app.init();
   const server = concord.app.getHttpServer() as Server;
   let client: Client | undefined;
@@ -91,6 +107,7 @@ export async function startConcord(options: StartOptions): Promise<TestConcord> 
     schema,
     call: (method, path) => request(server)[method](path),
     admin: (method, path) => request(server)[method](path).set(ADMIN),
+    logs: () => (sink ?? []).join(''),
     async sql<Row>(text: string, params: unknown[] = []): Promise<Row[]> {
       if (schema === undefined) throw new Error('sql() needs the postgres repository');
       if (!client) {

@@ -18,17 +18,20 @@ function uniqueSuffix(): string {
   return `${sequence}${randomBytes(3).toString('hex')}`;
 }
 
-/** Valid bodies by default; pass properties to override or add (`undefined` removes one). */
+/**
+ * Valid bodies by default; pass properties to override or add (`undefined` removes one). Overrides may have any
+ * type, so that tests can send what the schema refuses (`{givenName: 42}`).
+ */
 export const factory = {
-  managedUser(overrides: Partial<ManagedUserBody> = {}): ManagedUserBody {
+  managedUser(overrides: Record<string, unknown> = {}): ManagedUserBody {
     const suffix = uniqueSuffix();
-    const user: ManagedUserBody = {
+    const user = {
       userName: `user${suffix}`,
       givenName: 'Test',
       sn: `User${suffix}`,
       mail: `user${suffix}@example.com`,
       ...overrides,
-    };
+    } as ManagedUserBody;
     for (const [key, value] of Object.entries(user)) if (value === undefined) delete user[key];
     return user;
   },

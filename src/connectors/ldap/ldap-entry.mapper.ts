@@ -39,7 +39,11 @@ export function binaryAttributes(type: ObjectTypeConfig): string[] {
 
 /** Case-insensitive attribute lookup: servers may return names in another case than requested. */
 function valuesOf(entry: Entry, attribute: string): (string | Buffer)[] {
-  const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
+  // The exact spelling is the common case (slapd answers with the schema's names, which configs use): a property
+  // lookup, where the case-insensitive scan would cost a few string allocations per attribute and entry.
+  const key = Object.hasOwn(entry, attribute)
+    ? attribute
+    : Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
   if (key === undefined || key === 'dn') return [];
   const raw = entry[key];
   if (raw === undefined) return [];

@@ -3,7 +3,7 @@
  * holds an entry's DN. Read in one search per page of entries; written by adding or removing the entry's DN in
  * the groups, as OpenICF's LDAP connector does. DNs are compared in normal form (case and spacing ignored).
  */
-import { Attribute, Change } from 'ldapts';
+import { Attribute, Change, type Entry } from 'ldapts';
 import { badRequest } from '../../core/errors/domain-error';
 import { escapeFilterValue } from './ldap-filter';
 import { canonicalDn, normalizeDn } from './ldap-dn';
@@ -113,4 +113,36 @@ export async function removeFromGroups(
   for (const group of await groupsOf(conn, settings, dn)) {
     await changeMember(conn, settings.memberAttribute, group, 'delete', dn, false);
   }
+}
+
+/**
+ * An entry and its groups in one subtree search, `(|(entryDN=<dn>)(<member>=<dn>))` (OpenLDAP's entryDN, as
+ * the `dn` query filter uses): one request instead of two after a create. Groups match by the server's own
+ * member matching rule, so their DNs need no comparison here.
+ */
+export async function entryWithGroups(
+  conn: LdapConnection,
+  settings: GroupSettings,
+  dn: string,
+  attributes: readonly string[],
+  binaryAttributes: readonly string[],
+): Promise<{ entry: Entry | null; groups: string[] }> {
+  const value = escapeFilterValue(dn);
+  const filter = `(|(entryDN=${value})(${settings.memberAttribute}=${value}))`;
+  const wanted = normalizeDn(dn);
+  let entry: Entry | null = null;
+  const groups: string[] = [];
+  for (const base of settings.bases) {
+    const { searchEntries } = await conn.client.search(base, {
+      scope: 'sub',
+      filter,
+      attributes: [...attributes],
+      explicitBufferAttributes: [...binaryAttributes],
+    });
+    for (const found of searchEntries) {
+      if (normalizeDn(found.dn) === wanted) entry = found;
+      else if (!groups.includes(found.dn)) groups.push(found.dn);
+    }
+  }
+  return { entry, groups };
 }

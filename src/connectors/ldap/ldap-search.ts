@@ -3,7 +3,7 @@
  * at a time; the next page is requested only when the consumer asks for it, so memory holds one page however
  * large the directory. The cookie lives on the connection, which the caller keeps leased for the whole stream.
  */
-import type { Control, Entry } from 'ldapts';
+import type { Control, Entry, SearchResult } from 'ldapts';
 import type { LdapConnection } from './ldap-pool';
 import { withTimeout } from './ldap-pool';
 import { unavailable } from './ldap-errors';
@@ -42,13 +42,26 @@ export async function* searchPages(conn: LdapConnection, spec: SearchSpec): Asyn
       { ...options, paged: { pageSize: spec.pageSize } },
       controls,
     );
+    // One page ahead: the next page is requested (with the cookie that just arrived) before this one is handed
+    // out, so the server builds page k+1 while the consumer maps page k. Memory holds at most two pages.
+    const prefetch = (): Promise<IteratorResult<SearchResult>> => {
+      const page = pages.next();
+      // Handled at once: the consumer may sit between pages (a REST cursor) when the connection drops.
+      page.catch(() => undefined);
+      return page;
+    };
+    let pending: Promise<IteratorResult<SearchResult>> | undefined = prefetch();
     try {
       for (;;) {
-        const next = await withTimeout(pages.next(), spec.timeoutMs, timedOut);
+        const next: IteratorResult<SearchResult> = await withTimeout(pending, spec.timeoutMs, timedOut);
+        pending = undefined;
         if (next.done) break;
+        pending = prefetch();
         if (next.value.searchEntries.length > 0) yield next.value.searchEntries;
       }
     } finally {
+      // A consumer that stops early leaves a prefetch in flight; its outcome no longer matters.
+      if (pending) await withTimeout(pending, spec.timeoutMs, timedOut).catch(() => undefined);
       await pages.return(undefined);
     }
   }

@@ -3,7 +3,7 @@
  * Reads stream through paged searches; writes go through the pool with the per-operation time limits of
  * `operationTimeout`. Ids are the `uidAttribute` value (`entryUUID` by default), so a rename keeps the id.
  */
-import { DomainError, badRequest } from '../../core/errors/domain-error';
+import { DomainError, badRequest, notFound } from '../../core/errors/domain-error';
 import type { JsonObject } from '../../managed/managed-object';
 import { applySystemPatch } from '../system-patch';
 import {
@@ -26,6 +26,7 @@ import {
 } from './ldap-entry.mapper';
 import {
   type GroupSettings,
+  entryWithGroups,
   groupsOf,
   groupsOfMembers,
   removeFromGroups,
@@ -146,13 +147,20 @@ export class LdapConnector extends SystemConnector {
     const type = this.types.get(objectType);
     this.checkAllowed(type, 'CREATE');
     const plan = planCreate(type, object);
-    const id = await this.pool.use(`create ${plan.dn}`, this.timeout('CREATE'), async (conn) => {
+    const properties = returnedProperties(type);
+    const uid = this.config.uidAttribute;
+    return this.pool.use(`create ${plan.dn}`, this.timeout('CREATE'), async (conn) => {
       await conn.client.add(plan.dn, plan.attributes);
       if (plan.groups) await setGroups(conn, this.groupSettings, plan.dn, [], plan.groups);
-      const entry = await readEntry(conn, plan.dn, requestedAttributes([], this.config.uidAttribute), []);
-      return entry ? entryId(entry, this.config.uidAttribute) : plan.dn;
+      // The entry as stored (with its entryUUID) and its groups, in one search on this same connection.
+      const attributes = requestedAttributes(properties, uid);
+      const { entry, groups } = properties.some((p) => p.nativeName === 'ldapGroups')
+        ? await entryWithGroups(conn, this.groupSettings, plan.dn, attributes, binaryAttributes(type))
+        : { entry: await readEntry(conn, plan.dn, attributes, binaryAttributes(type)), groups: undefined };
+      if (!entry)
+        throw notFound(`${this.name}/${objectType}: ${plan.dn} was deleted right after its creation`);
+      return entryToObject(entry, properties, uid, groups);
     });
-    return this.read(objectType, id);
   }
 
   async update(objectType: string, id: string, object: JsonObject): Promise<SystemObject> {

@@ -1,4 +1,12 @@
 import { ManagedObjects1763856000000 } from './0001-managed-objects.migration';
+import { Links1764460800000 } from './0002-links.migration';
+import { ReconRuns1764460800001 } from './0003-recon-runs.migration';
+import { AuditEvents1764460800002 } from './0004-audit-events.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
-export const MIGRATIONS = [ManagedObjects1763856000000];
+export const MIGRATIONS = [
+  ManagedObjects1763856000000,
+  Links1764460800000,
+  ReconRuns1764460800001,
+  AuditEvents1764460800002,
+];

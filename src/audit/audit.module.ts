@@ -1,0 +1,32 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditRepository } from '../persistence/audit.repository';
+import { LinkRepository } from '../persistence/link.repository';
+import { ReconRunRepository } from '../persistence/recon-run.repository';
+import { AuditStore } from '../sync/ports/audit.store';
+import { LinkStore } from '../sync/ports/link.store';
+import { ReconRunStore } from '../sync/ports/recon-run.store';
+import { AuditController } from './audit.controller';
+import { AuditService } from './audit.service';
+import { RepoLinkController } from './repo-link.controller';
+import { RepoLinkService } from './repo-link.service';
+
+/**
+ * The sync engine's persistence (links, recon runs, audit events) and its REST endpoints `audit/*` and
+ * `repo/link`. Global, like SystemModule, so the engine, implicit sync and the scheduler inject the three
+ * ports without importing this module. Needs SqlDatabase and IdGenerator from the app's project module.
+ */
+@Global()
+@Module({
+  controllers: [AuditController, RepoLinkController],
+  providers: [
+    LinkRepository,
+    // One instance behind both tokens: the engine sees the port, repo/link queries use the repository.
+    { provide: LinkStore, useExisting: LinkRepository },
+    { provide: ReconRunStore, useClass: ReconRunRepository },
+    { provide: AuditStore, useClass: AuditRepository },
+    AuditService,
+    RepoLinkService,
+  ],
+  exports: [LinkStore, ReconRunStore, AuditStore],
+})
+export class AuditModule {}

@@ -1,0 +1,122 @@
+import { DomainError } from '../errors/domain-error';
+import { formatPointer, getAt, isPlainObject } from '../json-pointer/json-pointer';
+import { conditionHolds, type EvaluateScript, type JsonObject } from './script';
+import type { PropertyMapping } from './sync-config.types';
+
+/** What property conditions and transforms may see besides the target being built. */
+export interface PropertyMappingContext {
+  /** The full source object (`object` in conditions). */
+  readonly source: JsonObject;
+  readonly linkQualifier: string;
+  /** The source before the change; implicit sync only. */
+  readonly oldSource?: JsonObject | null;
+}
+
+/** CREATE: the properties applied, in order, onto `{}` (§1.3). `target: "_id"` sets a client-assigned id. */
+export async function mapForCreate(
+  properties: readonly PropertyMapping[],
+  context: PropertyMappingContext,
+  evaluate: EvaluateScript,
+): Promise<JsonObject> {
+  return applyProperties(properties, {}, context, undefined, evaluate);
+}
+
+/**
+ * UPDATE: the properties applied onto a copy of the full existing target, so unmapped attributes stay
+ * (§1.3). Conditions see the existing target as `oldTarget`. A mapping that changes `_id` is an error
+ * ("target '_id' has changed"); ids are immutable.
+ */
+export async function mapForUpdate(
+  properties: readonly PropertyMapping[],
+  existingTarget: JsonObject,
+  context: PropertyMappingContext,
+  evaluate: EvaluateScript,
+): Promise<JsonObject> {
+  const oldTarget = jsonClone(existingTarget);
+  const mapped = await applyProperties(properties, jsonClone(existingTarget), context, oldTarget, evaluate);
+  if (existingTarget['_id'] !== undefined && mapped['_id'] !== existingTarget['_id']) {
+    throw new DomainError('CONFLICT', "target '_id' has changed", {
+      before: existingTarget['_id'],
+      after: mapped['_id'],
+    });
+  }
+  return mapped;
+}
+
+/**
+ * OpenIDM's `PropertyMapping.apply`, per property in array order:
+ * 1. `condition` false (or not exactly true) ⇒ skip the property, leaving the target untouched;
+ * 2. value = source at the `source` pointer (`""` = whole source; no `source` key or missing ⇒ null);
+ * 3. `transform` sees that value as `source` and returns the new value;
+ * 4. null ⇒ `default`, itself null when not configured;
+ * 5. the value is written at the `target` pointer, null included: a mapped attribute missing in the source
+ *    clears it in the target (§12.2 #9).
+ */
+async function applyProperties(
+  properties: readonly PropertyMapping[],
+  target: JsonObject,
+  context: PropertyMappingContext,
+  oldTarget: JsonObject | undefined,
+  evaluate: EvaluateScript,
+): Promise<JsonObject> {
+  for (const property of properties) {
+    if (property.condition !== undefined) {
+      const scope: JsonObject = { object: context.source, target, linkQualifier: context.linkQualifier };
+      if (context.oldSource !== undefined) scope['oldSource'] = context.oldSource;
+      if (oldTarget !== undefined) scope['oldTarget'] = oldTarget;
+      if (!(await conditionHolds(property.condition, scope, evaluate))) continue;
+    }
+    let value: unknown =
+      property.source === undefined ? null : (getAt(context.source, property.source) ?? null);
+    if (property.transform !== undefined) {
+      value =
+        (await evaluate(property.transform, { source: value, linkQualifier: context.linkQualifier })) ?? null;
+    }
+    if (value === null && property.default !== undefined) value = property.default;
+    setAt(target, property.target, jsonClone(value), property.where);
+  }
+  return target;
+}
+
+/** Writes `value` at `pointer`, creating intermediate objects; the root is refused at config load. */
+export function setAt(doc: JsonObject, pointer: readonly string[], value: unknown, where = ''): void {
+  let parent: unknown = doc;
+  for (let i = 0; i < pointer.length - 1; i++) {
+    const token = pointer[i] as string;
+    const container = parent as JsonObject | unknown[];
+    let next = Array.isArray(container) ? container[Number(token)] : container[token];
+    if (next === undefined || next === null) {
+      next = {};
+      if (Array.isArray(container)) container[arrayIndex(container, token, pointer, where)] = next;
+      else container[token] = next;
+    } else if (typeof next !== 'object') {
+      throw cannotWrite(pointer, i, where);
+    }
+    parent = next;
+  }
+  const last = pointer[pointer.length - 1] as string;
+  if (Array.isArray(parent)) parent[arrayIndex(parent, last, pointer, where)] = value;
+  else if (isPlainObject(parent)) parent[last] = value;
+}
+
+function arrayIndex(array: unknown[], token: string, pointer: readonly string[], where: string): number {
+  if (token === '-') return array.length;
+  if (/^(0|[1-9][0-9]*)$/.test(token) && Number(token) <= array.length) return Number(token);
+  throw cannotWrite(pointer, pointer.indexOf(token), where);
+}
+
+function cannotWrite(pointer: readonly string[], step: number, where: string): DomainError {
+  const parent = formatPointer(pointer.slice(0, step + 1));
+  return new DomainError(
+    'CONFLICT',
+    `Cannot write target property ${formatPointer(pointer)}: ${parent} is not an object (${where})`,
+    { property: formatPointer(pointer), where },
+  );
+}
+
+/** A deep copy of JSON data (property values are JSON; undefined members are dropped). */
+export function jsonClone<T>(value: T): T {
+  return value === undefined || value === null || typeof value !== 'object'
+    ? value
+    : (JSON.parse(JSON.stringify(value)) as T);
+}

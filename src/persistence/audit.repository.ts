@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import type { QueryRequest } from '../core/crest/query-request';
+import { badRequest, conflict } from '../core/errors/domain-error';
+import type { JsonObject } from '../managed/managed-object';
+import type { StoreQueryPage } from '../managed/managed-object.store';
+import { AuditStore, type AuditEvent, type AuditTopic } from '../sync/ports/audit.store';
+import { buildDocumentCount, buildDocumentSelect, type DocumentSource } from './document-select.sql';
+import { pgError, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
+import { SqlDatabase, type SqlExecutor } from './sql-database';
+
+/** Events per INSERT statement: recon hands over its audit entries in batches. */
+const INSERT_CHUNK = 1_000;
+
+/** `reconId` and `timestamp` are also columns (migration 0004): filters on them use the indexes. */
+const EVENT_TEXT_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['reconId', 'recon_id'],
+  ['timestamp', '"timestamp"'],
+]);
+
+/**
+ * Audit events in `audit_events`: the event without `_id` as a jsonb document, keyed by (topic, `_id`).
+ * The `_id` (`<uuid>-<n>`) is made by the caller; events have no revision, so `_rev` reads as "0".
+ */
+@Injectable()
+export class AuditRepository extends AuditStore {
+  constructor(private readonly db: SqlDatabase) {
+    super();
+  }
+
+  async append(topic: AuditTopic, events: readonly AuditEvent[], tx?: SqlExecutor): Promise<void> {
+    if (events.length === 0) return;
+    // The id and timestamp columns are NOT NULL text and must equal the document's strings (see EVENT_TEXT_COLUMNS).
+    const malformed = events.find((e) => typeof e._id !== 'string' || typeof e.timestamp !== 'string');
+    if (malformed) throw badRequest('An audit event needs a string _id and timestamp', { event: malformed });
+    const insert = async (executor: SqlExecutor): Promise<void> => {
+      for (let start = 0; start < events.length; start += INSERT_CHUNK) {
+        await this.insertChunk(executor, topic, events.slice(start, start + INSERT_CHUNK));
+      }
+    };
+    if (tx !== undefined || events.length <= INSERT_CHUNK) await insert(tx ?? this.db);
+    else await this.db.transaction(insert);
+  }
+
+  async read(topic: AuditTopic, id: string): Promise<AuditEvent | null> {
+    const rows = await this.run(() =>
+      this.db.query<{ doc: JsonObject }>('SELECT doc FROM audit_events WHERE topic = $1 AND id = $2', [
+        topic,
+        id,
+      ]),
+    );
+    const row = rows[0];
+    return row ? ({ _id: id, ...row.doc } as AuditEvent) : null;
+  }
+
+  async query(topic: AuditTopic, request: QueryRequest): Promise<StoreQueryPage> {
+    const source: DocumentSource = {
+      sql: 'SELECT id, 0::bigint AS rev, doc, recon_id, "timestamp" FROM audit_events WHERE topic = $1',
+      params: [topic],
+      textColumns: EVENT_TEXT_COLUMNS,
+    };
+    const select = buildDocumentSelect(source, request);
+    const rows = await this.run(() =>
+      this.db.query<{ id: string; rev: string; doc: JsonObject }>(select.sql, select.params),
+    );
+    const page = select.page.page(rows);
+    let total = -1;
+    if (request.totalPagedResultsPolicy !== 'NONE') {
+      const count = buildDocumentCount(source, request);
+      const counted = await this.run(() => this.db.query<{ total: string }>(count.sql, count.params));
+      total = Number(counted[0]?.total ?? 0);
+    }
+    return {
+      objects: page.rows.map((row) => ({ id: row.id, rev: 0, doc: row.doc })),
+      nextCookie: page.nextCookie,
+      total,
+    };
+  }
+
+  /**
+   * One statement per chunk, the events as one JSON array. The columns take `timestamp` and `reconId` only
+   * when they are strings, which is what query-filter.sql.ts assumes of a text column.
+   */
+  private async insertChunk(
+    executor: SqlExecutor,
+    topic: AuditTopic,
+    events: readonly AuditEvent[],
+  ): Promise<void> {
+    await this.run(() =>
+      executor.query(
+        `INSERT INTO audit_events (topic, id, "timestamp", recon_id, doc)
+         SELECT $1, e->>'_id', e->>'timestamp',
+                CASE WHEN jsonb_typeof(e->'reconId') = 'string' THEN e->>'reconId' END, e - '_id'
+         FROM jsonb_array_elements($2::jsonb) AS batch(e)`,
+        [topic, JSON.stringify(events)],
+      ),
+    );
+  }
+
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const pg = pgError(error);
+      if (pg.code === PG_UNIQUE_VIOLATION) {
+        throw conflict('An audit event with this _id already exists', pg.detail ? { key: pg.detail } : {});
+      }
+      return rethrowNul(error);
+    }
+  }
+}

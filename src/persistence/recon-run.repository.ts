@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import type { QueryRequest } from '../core/crest/query-request';
+import { conflict, notFound } from '../core/errors/domain-error';
+import type { StoreQueryPage } from '../managed/managed-object.store';
+import type { JsonObject } from '../managed/managed-object';
+import {
+  ReconRunStore,
+  type ReconEntryRecord,
+  type ReconRunRecord,
+  type ReconSummary,
+} from '../sync/ports/recon-run.store';
+import { buildDocumentCount, buildDocumentSelect, type DocumentSource } from './document-select.sql';
+import { pgError, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
+import { SqlDatabase, type SqlExecutor } from './sql-database';
+
+interface RunRow {
+  id: string;
+  mapping: string;
+  node_id: string;
+  cancel_requested: boolean;
+  heartbeat_at: string;
+  summary: ReconSummary;
+}
+
+/** Entries per INSERT statement; a run appends its entries in batches of about this size. */
+const INSERT_CHUNK = 1_000;
+/** Timestamps leave PostgreSQL as ISO-8601 UTC text, the same on pg and PGlite (which parse timestamptz differently). */
+const RUN_COLUMNS = `id, mapping, node_id, cancel_requested, summary,
+  to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS heartbeat_at`;
+
+/**
+ * Recon runs in `recon_runs`, one row per run with the §4.3 summary as a document, and their per-entry
+ * results in `recon_entries` (migration 0003). `state` is copied from the summary so that active runs are
+ * found by an index. Heartbeats use the database clock: every node compares against the same clock.
+ */
+@Injectable()
+export class ReconRunRepository extends ReconRunStore {
+  constructor(private readonly db: SqlDatabase) {
+    super();
+  }
+
+  async create(run: ReconRunRecord): Promise<void> {
+    await this.run(run.id, () =>
+      this.db.query(
+        `INSERT INTO recon_runs (id, mapping, node_id, state, heartbeat_at, cancel_requested, summary)
+         VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7::jsonb)`,
+        [
+          run.id,
+          run.mapping,
+          run.nodeId,
+          run.summary.state,
+          run.heartbeatAt,
+          run.cancelRequested,
+          JSON.stringify(run.summary),
+        ],
+      ),
+    );
+  }
+
+  async saveSummary(id: string, summary: ReconSummary): Promise<void> {
+    const rows = await this.run(id, () =>
+      this.db.query(
+        `UPDATE recon_runs SET summary = $2::jsonb, state = $3, heartbeat_at = clock_timestamp()
+         WHERE id = $1 RETURNING id`,
+        [id, JSON.stringify(summary), summary.state],
+      ),
+    );
+    if (rows.length === 0) throw runNotFound(id);
+  }
+
+  async get(id: string): Promise<ReconRunRecord | null> {
+    const rows = await this.run(id, () =>
+      this.db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM recon_runs WHERE id = $1`, [id]),
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async list(limit: number): Promise<ReconRunRecord[]> {
+    const rows = await this.db.query<RunRow>(
+      `SELECT * FROM (
+         SELECT ${RUN_COLUMNS}, started_at FROM recon_runs ORDER BY started_at DESC, id DESC LIMIT $1
+       ) AS recent ORDER BY started_at, id`,
+      [Math.max(0, Math.floor(limit))],
+    );
+    return rows.map(toRecord);
+  }
+
+  async requestCancel(id: string): Promise<boolean> {
+    const rows = await this.run(id, () =>
+      this.db.query('UPDATE recon_runs SET cancel_requested = true WHERE id = $1 RETURNING id', [id]),
+    );
+    return rows.length > 0;
+  }
+
+  async activeRuns(): Promise<ReconRunRecord[]> {
+    const rows = await this.db.query<RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM recon_runs WHERE state = 'ACTIVE' ORDER BY started_at, id`,
+    );
+    return rows.map(toRecord);
+  }
+
+  /** One INSERT per chunk; the entries travel as one JSON array and keep their order in `seq`. */
+  async appendEntries(entries: readonly ReconEntryRecord[]): Promise<void> {
+    if (entries.length === 0) return;
+    const insert = async (executor: SqlExecutor): Promise<void> => {
+      for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
+        const chunk = entries.slice(start, start + INSERT_CHUNK);
+        const runIds = [...new Set(chunk.map((entry) => entry.reconId))].join(', ');
+        await this.run(runIds, () =>
+          executor.query(
+            `INSERT INTO recon_entries (recon_id, doc)
+             SELECT e->>'reconId', e FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS batch(e, n)
+             ORDER BY n`,
+            [JSON.stringify(chunk)],
+          ),
+        );
+      }
+    };
+    if (entries.length <= INSERT_CHUNK) await insert(this.db);
+    else await this.db.transaction(insert);
+  }
+
+  /**
+   * Entries of one run in insertion order unless `_sortKeys` say otherwise. Each entry's `_id` is its
+   * position (19 zero-padded digits), stable across pages.
+   */
+  async queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage> {
+    const source: DocumentSource = {
+      sql: `SELECT lpad(seq::text, 19, '0') AS id, 0::bigint AS rev, doc FROM recon_entries WHERE recon_id = $1`,
+      params: [reconId],
+    };
+    const select = buildDocumentSelect(source, request);
+    const rows = await this.run(reconId, () =>
+      this.db.query<{ id: string; rev: string; doc: JsonObject }>(select.sql, select.params),
+    );
+    const page = select.page.page(rows);
+    let total = -1;
+    if (request.totalPagedResultsPolicy !== 'NONE') {
+      const count = buildDocumentCount(source, request);
+      const counted = await this.run(reconId, () => this.db.query<{ total: string }>(count.sql, count.params));
+      total = Number(counted[0]?.total ?? 0);
+    }
+    return {
+      objects: page.rows.map((row) => ({ id: row.id, rev: 0, doc: row.doc })),
+      nextCookie: page.nextCookie,
+      total,
+    };
+  }
+
+  private async run<T>(id: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const code = pgError(error).code;
+      if (code === PG_UNIQUE_VIOLATION) throw conflict(`Reconciliation with id ${id} already exists`, { id });
+      if (code === PG_FOREIGN_KEY_VIOLATION) throw runNotFound(id);
+      return rethrowNul(error);
+    }
+  }
+}
+
+function runNotFound(id: string): Error {
+  return notFound(`Reconciliation with id ${id} not found.`, { id });
+}
+
+function toRecord(row: RunRow): ReconRunRecord {
+  return {
+    id: row.id,
+    mapping: row.mapping,
+    nodeId: row.node_id,
+    summary: row.summary,
+    cancelRequested: row.cancel_requested,
+    heartbeatAt: row.heartbeat_at,
+  };
+}

@@ -1,0 +1,94 @@
+import { types } from 'node:util';
+import * as vm from 'node:vm';
+import { dataProperty } from './sandbox-value';
+import { BOOTSTRAP_SOURCE } from './script-sandbox.bootstrap';
+
+/** Answers a script's calls to `openidm.*` and `logger.*` during one run: strings in, a JSON reply out. */
+export type BridgeHandler = (method: string, args: unknown[]) => { value: unknown } | { error: string };
+
+/** The result of running a compiled script once. */
+export type Execution =
+  | { readonly kind: 'completed'; readonly value: unknown; readonly global: object }
+  | { readonly kind: 'threw'; readonly thrown: unknown }
+  | { readonly kind: 'timed-out' };
+
+const TIMEOUT_CODE = 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+
+/**
+ * One reusable `node:vm` context for scripts (see script-sandbox.bootstrap.ts for what is in it). Runs
+ * are synchronous and never overlap (Node runs one at a time), so the current run's variables and
+ * bridge handler are simply fields set around `runInContext`. A context is replaced after a timeout or
+ * when a script left a global that cannot be removed.
+ */
+export class ScriptSandbox {
+  private context: vm.Context | undefined;
+  private variablesJson = '{}';
+  private handler: BridgeHandler | undefined;
+  private poisoned = false;
+
+  /** Compiles user code for this sandbox: the global reset first, the code in a block so that its
+   *  `let`/`const` are scoped to one run, and its last expression's value as the completion value. */
+  static compile(source: string, fileName: string): vm.Script {
+    return new vm.Script(`__concord.enter();{${source}\n}`, { filename: fileName });
+  }
+
+  /**
+   * Runs `script` with `variablesJson` (an object of variable values, as JSON text) as its globals.
+   * `timeoutMs` bounds the run, microtasks included.
+   */
+  execute(script: vm.Script, variablesJson: string, handler: BridgeHandler, timeoutMs: number): Execution {
+    const context = this.current();
+    this.variablesJson = variablesJson;
+    this.handler = handler;
+    try {
+      const value: unknown = script.runInContext(context, { timeout: timeoutMs, displayErrors: false });
+      return { kind: 'completed', value, global: context };
+    } catch (error) {
+      // Checked without `instanceof`: the error comes from Node's realm, which may not be the caller's (Jest).
+      if (types.isNativeError(error) && dataProperty(error, 'code') === TIMEOUT_CODE) {
+        this.context = undefined;
+        return { kind: 'timed-out' };
+      }
+      return { kind: 'threw', thrown: error };
+    } finally {
+      this.handler = undefined;
+      if (this.poisoned) this.context = undefined;
+      this.poisoned = false;
+    }
+  }
+
+  private current(): vm.Context {
+    if (this.context !== undefined) return this.context;
+    // A null-prototype sandbox object: with `{}` the global would inherit the host's Object.prototype.
+    const context = vm.createContext(Object.create(null) as object, {
+      name: 'concord-script',
+      codeGeneration: { strings: false, wasm: false },
+      microtaskMode: 'afterEvaluate',
+    });
+    const install = vm.runInContext(BOOTSTRAP_SOURCE, context, { timeout: 5000 }) as (
+      bridge: (method: string, payload: string) => string,
+    ) => void;
+    install((method, payload) => this.bridge(method, payload));
+    this.context = context;
+    return context;
+  }
+
+  /** Never throws: a host exception reaching the sandbox would carry the host's prototypes. */
+  private bridge(method: string, payload: string): string {
+    try {
+      if (method === 'enter') return this.variablesJson;
+      if (method === 'poisoned') {
+        this.poisoned = true;
+        return '{}';
+      }
+      const handler = this.handler;
+      if (handler === undefined)
+        return JSON.stringify({ error: 'openidm is not available outside a script run' });
+      const args = JSON.parse(payload) as unknown[];
+      const reply = handler(method, args);
+      return 'error' in reply ? JSON.stringify(reply) : JSON.stringify({ value: reply.value ?? null });
+    } catch (error) {
+      return JSON.stringify({ error: error instanceof Error ? error.message : 'internal error' });
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import type { LinkKey, LinkRecord } from '../../core/sync/link';
+import type { SqlExecutor } from '../../persistence/sql-database';
+
+/**
+ * Port: OpenIDM's `links` (shared/reference/openidm-sync-facts.md §3). Ids are stored exactly as given:
+ * callers normalise case-insensitive ids first (core/sync/link.ts). Every method accepts an optional open
+ * transaction so a managed write and its link commit together.
+ */
+export abstract class LinkStore {
+  /** Every link of a link type (all qualifiers), streamed in pages so 10^6 links need not be one array. */
+  abstract allOfType(linkType: string, pageSize?: number): AsyncIterable<LinkRecord[]>;
+  abstract findByFirstId(
+    linkType: string,
+    qualifier: string,
+    firstId: string,
+    tx?: SqlExecutor,
+  ): Promise<LinkRecord | null>;
+  abstract findBySecondId(
+    linkType: string,
+    qualifier: string,
+    secondId: string,
+    tx?: SqlExecutor,
+  ): Promise<LinkRecord | null>;
+  /** Links where `id` is the firstId or the secondId, of any type (getLinkedResources). */
+  abstract findByEitherId(id: string): Promise<LinkRecord[]>;
+  /** Inserts many links in one statement; a duplicate on either unique side throws CONFLICT naming the key. */
+  abstract createMany(links: readonly LinkKey[], tx?: SqlExecutor): Promise<LinkRecord[]>;
+  /** Re-points an existing link (MISSING → CREATE, LINK to another object). */
+  abstract update(id: string, key: LinkKey, tx?: SqlExecutor): Promise<LinkRecord>;
+  abstract deleteMany(ids: readonly string[], tx?: SqlExecutor): Promise<number>;
+  /** `delete-mapping-links`: removes every link of the type; returns how many. */
+  abstract deleteOfType(linkType: string): Promise<number>;
+  abstract countOfType(linkType: string): Promise<number>;
+}

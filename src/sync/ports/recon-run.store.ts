@@ -1,0 +1,51 @@
+import type { QueryRequest } from '../../core/crest/query-request';
+import type { StoreQueryPage } from '../../managed/managed-object.store';
+
+/** The run summary JSON of §4.3, kept as a document: what `GET /openidm/recon/<id>` returns. */
+export type ReconSummary = Record<string, unknown> & {
+  _id: string;
+  mapping: string;
+  state: string;
+  stage: string;
+};
+
+export interface ReconRunRecord {
+  readonly id: string;
+  readonly mapping: string;
+  readonly nodeId: string;
+  readonly summary: ReconSummary;
+  readonly cancelRequested: boolean;
+  /** Last time the owning node wrote progress (heartbeat), ISO-8601. */
+  readonly heartbeatAt: string;
+}
+
+/** One per-entry result of a run (real or analysed): situation, action, status and, for CREATE/UPDATE, the diff. */
+export interface ReconEntryRecord {
+  readonly reconId: string;
+  readonly phase: 'source' | 'target';
+  readonly linkQualifier: string;
+  readonly situation: string;
+  readonly action: string;
+  readonly status: 'SUCCESS' | 'FAILURE';
+  readonly sourceObjectId: string | null;
+  readonly targetObjectId: string | null;
+  readonly ambiguousTargetObjectIds: readonly string[];
+  readonly message: string | null;
+  readonly diff: readonly { field: string; before?: unknown; after?: unknown }[] | null;
+}
+
+/** Port: recon runs and their entries, persisted so they survive restarts and are visible from every node. */
+export abstract class ReconRunStore {
+  abstract create(run: ReconRunRecord): Promise<void>;
+  /** Writes the latest summary (progress) and heartbeat. */
+  abstract saveSummary(id: string, summary: ReconSummary): Promise<void>;
+  abstract get(id: string): Promise<ReconRunRecord | null>;
+  /** Oldest first, at most `limit` (the most recent ones). */
+  abstract list(limit: number): Promise<ReconRunRecord[]>;
+  abstract requestCancel(id: string): Promise<boolean>;
+  /** Runs still ACTIVE whose node is `nodeId` (at start: they were interrupted by a crash) or stale for `staleMs`. */
+  abstract activeRuns(): Promise<ReconRunRecord[]>;
+  abstract appendEntries(entries: readonly ReconEntryRecord[]): Promise<void>;
+  /** `_queryFilter` over the entries of one run (fields as in ReconEntryRecord). */
+  abstract queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage>;
+}

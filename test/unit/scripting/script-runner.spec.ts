@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DomainError } from '../../../src/core/errors/domain-error';
+import { fromFile, inline, runner } from './script-fixtures';
+
+describe('ScriptRunner: values and variables', () => {
+  it.each([
+    ['the last expression', 'source.displayName || (source.givenName + " " + source.sn);', 'Barbara Jensen'],
+    ['a conditional on the variable', '!!source.description', false],
+    [
+      'let/const scoped to the run',
+      'const first = source.givenName; let last = source.sn; first + "." + last',
+      'Barbara.Jensen',
+    ],
+    [
+      'a function declared and called',
+      'function initials(s) { return s.givenName[0] + s.sn[0]; } initials(source)',
+      'BJ',
+    ],
+    [
+      'an object literal result',
+      '({ dn: "uid=" + source.uid + ",ou=People" })',
+      { dn: 'uid=bjensen,ou=People' },
+    ],
+    ['an array result', '[source.sn, source.givenName]', ['Jensen', 'Barbara']],
+    ['a Date result as ISO text', 'new Date(Date.UTC(2020, 0, 2))', '2020-01-02T00:00:00.000Z'],
+    ['undefined as the value of a declaration-only script', 'var x = 1;', undefined],
+  ])('returns %s', async (_case, source, expected) => {
+    const { scripts } = runner();
+    const source_ = { givenName: 'Barbara', sn: 'Jensen', uid: 'bjensen' };
+    const outcome = await scripts.run(inline(source), { source: source_ });
+    expect(outcome.value).toEqual(expected);
+  });
+
+  it('passes the script object globals and extra keys as variables, run variables winning', async () => {
+    const { scripts } = runner();
+    const script = inline('[workflowName, greeting, name]', {
+      globals: { greeting: 'hello', name: 'from-globals' },
+      extra: { workflowName: 'managedUserApproval' },
+    });
+    expect((await scripts.run(script, { name: 'from-run' })).value).toEqual([
+      'managedUserApproval',
+      'hello',
+      'from-run',
+    ]);
+  });
+
+  it('hands back mutated variables on request (onCreate sets target.dn)', async () => {
+    const { scripts } = runner();
+    const script = inline("target.dn = 'uid=' + source.userName + ',ou=People,dc=example,dc=com';");
+    const outcome = await scripts.run(
+      script,
+      { source: { userName: 'fdoe' }, target: { sn: 'Doe' } },
+      { capture: ['target'] },
+    );
+    expect(outcome.variables['target']).toEqual({ sn: 'Doe', dn: 'uid=fdoe,ou=People,dc=example,dc=com' });
+  });
+
+  it('passes undefined variables as null (oldSource outside implicit sync)', async () => {
+    const { scripts } = runner();
+    expect((await scripts.run(inline('oldSource === null'), { oldSource: undefined })).value).toBe(true);
+  });
+
+  it('gives every run a fresh global scope: globals of one run are gone in the next', async () => {
+    const { scripts } = runner();
+    await scripts.run(inline('var leftover = 1; implicitGlobal = 2; const scoped = 3; 0'), {});
+    const probe = inline('[typeof leftover, typeof implicitGlobal, typeof scoped, typeof source]');
+    expect((await scripts.run(probe, {})).value).toEqual([
+      'undefined',
+      'undefined',
+      'undefined',
+      'undefined',
+    ]);
+  });
+
+  it('keeps built-ins frozen so one run cannot change them for the next', async () => {
+    const { scripts } = runner();
+    await scripts.run(
+      inline('Array.prototype.first = function () { return this[0]; }; JSON.parse = null; 0'),
+      {},
+    );
+    expect((await scripts.run(inline('[typeof [].first, typeof JSON.parse]'), {})).value).toEqual([
+      'undefined',
+      'function',
+    ]);
+  });
+
+  it('reads file scripts relative to the project directory and compiles each script once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concord-scripts-'));
+    try {
+      writeFileSync(join(dir, 'valid.js'), '// project script\nsource.accountStatus === "active";\n');
+      const { scripts } = runner({ projectDir: dir });
+      const byFile = fromFile('valid.js');
+      const sameFileElsewhere = fromFile('valid.js', { where: 'sync.json /mappings/1/validSource' });
+      const transform = inline('source.toUpperCase()');
+      const results: unknown[] = [];
+      for (let entry = 0; entry < 50; entry++) {
+        results.push(
+          (await scripts.run(byFile, { source: { accountStatus: entry % 2 ? 'active' : 'inactive' } })).value,
+        );
+        await scripts.run(sameFileElsewhere, { source: {} });
+        await scripts.run(transform, { source: `entry${entry}` });
+      }
+      expect(results.filter((valid) => valid === true)).toHaveLength(25);
+      expect(scripts.compilations).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a missing script file as a configuration problem naming the file and the property', async () => {
+    const { scripts } = runner();
+    await expect(scripts.run(fromFile('script/absent.js'), {})).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(
+        /script\/absent\.js cannot be read \(sync\.json \/mappings\/0\/validSource\)/,
+      ),
+    });
+  });
+
+  it('reports a syntax error when compiling, naming where the script is configured', async () => {
+    const { scripts } = runner();
+    expect(() => scripts.compile(inline('target.dn = ;'))).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining('sync.json /mappings/0/onCreate'),
+      }),
+    );
+  });
+
+  it('wraps a thrown error with the script location and line', async () => {
+    const { scripts } = runner();
+    const error = await scripts.run(inline('var a = 1;\nnull.mail'), {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).message).toBe(
+      "Script error in sync.json /mappings/0/onCreate, line 2: TypeError: Cannot read properties of null (reading 'mail')",
+    );
+    const custom = await scripts
+      .run(inline('throw "no manager for " + source.uid'), { source: { uid: 'jdoe' } })
+      .catch((e: unknown) => e);
+    expect((custom as DomainError).message).toBe(
+      'Script error in sync.json /mappings/0/onCreate: no manager for jdoe',
+    );
+  });
+});
