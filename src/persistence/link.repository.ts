@@ -157,7 +157,9 @@ export class LinkRepository extends LinkStore {
 
   async countOfType(linkType: string): Promise<number> {
     const rows = await this.run(() =>
-      this.db.query<{ total: string }>('SELECT count(*) AS total FROM links WHERE link_type = $1', [linkType]),
+      this.db.query<{ total: string }>('SELECT count(*) AS total FROM links WHERE link_type = $1', [
+        linkType,
+      ]),
     );
     return Number(rows[0]?.total ?? 0);
   }

@@ -137,7 +137,9 @@ export class ReconRunRepository extends ReconRunStore {
     let total = -1;
     if (request.totalPagedResultsPolicy !== 'NONE') {
       const count = buildDocumentCount(source, request);
-      const counted = await this.run(reconId, () => this.db.query<{ total: string }>(count.sql, count.params));
+      const counted = await this.run(reconId, () =>
+        this.db.query<{ total: string }>(count.sql, count.params),
+      );
       total = Number(counted[0]?.total ?? 0);
     }
     return {

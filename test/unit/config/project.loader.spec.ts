@@ -108,7 +108,8 @@ describe('loadProject: layout and properties', () => {
     expect(project.configDir).toBe(join(fixture('conf-layout'), 'conf'));
     expect(project.managed.objects.map((o) => o.name)).toEqual(['user']);
     expect(project.boot.host).toBe('127.0.0.2');
-    expect(project.otherFiles).toHaveProperty(['sync.json']);
+    // sync.json is one of the files Concord reads, so an OpenIDM project's mappings are validated at load.
+    expect(project.checkedFiles.map((file) => file.fileName)).toContain('sync.json');
   });
 
   it('prefers config/ when both folders exist, and says so', () => {

@@ -1,0 +1,201 @@
+import type { LinkKey } from '../../../src/core/sync/link';
+import { DomainError } from '../../../src/core/errors/domain-error';
+import { RandomUuidGenerator } from '../../../src/managed/id-generator';
+import { LinkRepository } from '../../../src/persistence/link.repository';
+import {
+  crestQuery,
+  drain,
+  errorCode,
+  openTestDatabase,
+  REPO_KINDS,
+  type TestDatabase,
+} from './test-database';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function link(linkType: string, firstId: string, secondId: string, linkQualifier = 'default'): LinkKey {
+  return { linkType, linkQualifier, firstId, secondId };
+}
+
+function links(linkType: string, count: number, prefix = 'u'): LinkKey[] {
+  return Array.from({ length: count }, (_, i) => link(linkType, `${prefix}${i}`, `m-${prefix}${i}`));
+}
+
+describe.each(REPO_KINDS)('LinkRepository on %s', (kind) => {
+  let database: TestDatabase;
+  let repo: LinkRepository;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    repo = new LinkRepository(database.db, new RandomUuidGenerator());
+  });
+
+  afterAll(async () => {
+    await database.destroy();
+  });
+
+  it('creates links with a random UUID _id and _rev "0", found again from either side', async () => {
+    const [created] = await repo.createMany([link('lookup', 'uid=bjensen', 'm-1')]);
+    expect(created).toEqual({
+      _id: expect.stringMatching(UUID),
+      _rev: '0',
+      linkType: 'lookup',
+      linkQualifier: 'default',
+      firstId: 'uid=bjensen',
+      secondId: 'm-1',
+    });
+    expect(await repo.findByFirstId('lookup', 'default', 'uid=bjensen')).toEqual(created);
+    expect(await repo.findBySecondId('lookup', 'default', 'm-1')).toEqual(created);
+    expect(await repo.findByFirstId('lookup', 'other', 'uid=bjensen')).toBeNull();
+    expect(await repo.findBySecondId('elsewhere', 'default', 'm-1')).toBeNull();
+    expect(await repo.createMany([])).toEqual([]);
+  });
+
+  it.each([
+    ['the same source', link('uniq', 's1', 't9'), 'firstId'],
+    ['the same target', link('uniq', 's9', 't1'), 'secondId'],
+  ])('refuses a second link for %s in a qualifier with CONFLICT naming the side', async (_, second, side) => {
+    await repo.createMany([link('uniq', 's1', 't1')]);
+    const failure = await repo.createMany([second]).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DomainError);
+    expect(failure).toMatchObject({ code: 'CONFLICT', detail: { side } });
+    expect((failure as Error).message).toContain(side);
+    expect(await repo.countOfType('uniq')).toBe(1);
+    await repo.deleteOfType('uniq');
+  });
+
+  it('allows the same source and target under other qualifiers and other link types', async () => {
+    await repo.createMany([
+      link('quals', 's1', 't1', 'employee'),
+      link('quals', 's1', 't1', 'contractor'),
+      link('quals-other', 's1', 't1', 'employee'),
+    ]);
+    expect(await repo.countOfType('quals')).toBe(2);
+    expect((await repo.findByFirstId('quals', 'contractor', 's1'))?.secondId).toBe('t1');
+  });
+
+  it('refuses duplicates inside one batch and writes none of a batch that fails, even across chunks', async () => {
+    const batch = [...links('atomic', 2_500), link('atomic', 'u0', 'somewhere-else')];
+    expect(await errorCode(repo.createMany(batch))).toBe('CONFLICT');
+    expect(await repo.countOfType('atomic')).toBe(0);
+  });
+
+  it('creates 5,000 links in one call well under a second', async () => {
+    const started = performance.now();
+    const created = await repo.createMany(links('bulk', 5_000));
+    const elapsed = performance.now() - started;
+    expect(created).toHaveLength(5_000);
+    expect(new Set(created.map((l) => l._id)).size).toBe(5_000);
+    expect(await repo.countOfType('bulk')).toBe(5_000);
+    expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it('streams every link of a type, all qualifiers, page by page and nothing of other types', async () => {
+    await repo.createMany([...links('stream', 1_200, 'a'), ...links('stream-other', 10)]);
+    await repo.createMany(
+      Array.from({ length: 1_300 }, (_, i) => link('stream', `b${i}`, `m-b${i}`, 'contractor')),
+    );
+    const { sizes, items } = await drain(repo.allOfType('stream', 1_000));
+    expect(sizes).toEqual([1_000, 1_000, 500]);
+    expect(new Set(items.map((l) => l._id)).size).toBe(2_500);
+    expect(items.every((l) => l.linkType === 'stream')).toBe(true);
+    expect(items.filter((l) => l.linkQualifier === 'contractor')).toHaveLength(1_300);
+    expect((await drain(repo.allOfType('no-such-type'))).sizes).toEqual([]);
+    expect((await drain(repo.allOfType('stream', 2_500))).sizes).toEqual([2_500]);
+  });
+
+  it('finds the links of an id on either side, of any type', async () => {
+    await repo.createMany([
+      link('either-a', 'x-1', 'm-x'),
+      link('either-b', 'm-x', 'y-1'),
+      link('either-c', 'z', 'q'),
+    ]);
+    const found = await repo.findByEitherId('m-x');
+    expect(found.map((l) => [l.linkType, l.firstId, l.secondId])).toEqual([
+      ['either-a', 'x-1', 'm-x'],
+      ['either-b', 'm-x', 'y-1'],
+    ]);
+  });
+
+  it('re-points a link, adding one to _rev each time; a taken side is a CONFLICT, an unknown id NOT_FOUND', async () => {
+    const [first] = await repo.createMany([link('repoint', 's1', 't1'), link('repoint', 's2', 't2')]);
+    const id = first?._id ?? '';
+    expect(await repo.update(id, link('repoint', 's1', 't3'))).toMatchObject({
+      _id: id,
+      _rev: '1',
+      secondId: 't3',
+    });
+    expect(await repo.update(id, link('repoint', 's1', 't4'))).toMatchObject({ _rev: '2', secondId: 't4' });
+    expect(await repo.findBySecondId('repoint', 'default', 't4')).toMatchObject({ _id: id, _rev: '2' });
+    expect(await errorCode(repo.update(id, link('repoint', 's1', 't2')))).toBe('CONFLICT');
+    expect(await errorCode(repo.update('no-such-link', link('repoint', 's9', 't9')))).toBe('NOT_FOUND');
+  });
+
+  it('deletes links by id, ignoring unknown ids, and counts what it deleted', async () => {
+    const created = await repo.createMany(links('delete-some', 3));
+    const ids = created.slice(0, 2).map((l) => l._id);
+    expect(await repo.deleteMany([...ids, 'no-such-link'])).toBe(2);
+    expect(await repo.deleteMany([])).toBe(0);
+    expect(await repo.countOfType('delete-some')).toBe(1);
+  });
+
+  it('removes every link of one type (delete-mapping-links) and leaves other types alone', async () => {
+    await repo.createMany([...links('purge', 40), ...links('purge-keep', 3)]);
+    expect(await repo.deleteOfType('purge')).toBe(40);
+    expect(await repo.countOfType('purge')).toBe(0);
+    expect(await repo.countOfType('purge-keep')).toBe(3);
+    expect(await repo.deleteOfType('purge')).toBe(0);
+  });
+
+  it('writes in the caller transaction: a rollback leaves no link behind', async () => {
+    const failed = database.db.transaction(async (tx) => {
+      await repo.createMany(links('in-tx', 1_500), tx);
+      expect(await repo.findByFirstId('in-tx', 'default', 'u7', tx)).not.toBeNull();
+      throw new Error('managed write failed');
+    });
+    await expect(failed).rejects.toThrow('managed write failed');
+    expect(await repo.countOfType('in-tx')).toBe(0);
+  });
+
+  it('answers repo/link queries over the link documents, with paging', async () => {
+    await repo.createMany([
+      link('query', 'uid=a', 'm-a'),
+      link('query', 'uid=b', 'm-b'),
+      link('query', 'uid=c', 'm-c', 'x'),
+    ]);
+    const byFirst = await repo.query(
+      crestQuery({ _queryFilter: 'linkType eq "query" and firstId eq "uid=b"' }),
+    );
+    expect(byFirst.objects.map((o) => o.doc)).toEqual([
+      { linkType: 'query', linkQualifier: 'default', firstId: 'uid=b', secondId: 'm-b' },
+    ]);
+    const pageOne = await repo.query(
+      crestQuery({
+        _queryFilter: 'linkType eq "query"',
+        _sortKeys: 'firstId',
+        _pageSize: '2',
+        _totalPagedResultsPolicy: 'EXACT',
+      }),
+    );
+    expect(pageOne.objects.map((o) => o.doc.firstId)).toEqual(['uid=a', 'uid=b']);
+    expect(pageOne.total).toBe(3);
+    const pageTwo = await repo.query(
+      crestQuery({
+        _queryFilter: 'linkType eq "query"',
+        _sortKeys: 'firstId',
+        _pageSize: '2',
+        _pagedResultsCookie: pageOne.nextCookie ?? '',
+      }),
+    );
+    expect(pageTwo.objects.map((o) => o.doc.firstId)).toEqual(['uid=c']);
+    expect(pageTwo.nextCookie).toBeNull();
+    const notDefault = await repo.query(
+      crestQuery({ _queryFilter: 'linkType eq "query" and !(linkQualifier eq "default")' }),
+    );
+    expect(notDefault.objects.map((o) => o.doc.firstId)).toEqual(['uid=c']);
+  });
+
+  it('refuses ids PostgreSQL cannot store (NUL) as a bad request', async () => {
+    expect(await errorCode(repo.createMany([link('nul', 'a\u0000b', 't')]))).toBe('BAD_REQUEST');
+  });
+});
