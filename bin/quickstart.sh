@@ -35,7 +35,7 @@ curl -fs "http://localhost:$PORT/openidm/info/ping" || { echo "Concord did not s
 echo
 
 AUTH=(-H 'X-OpenIDM-Username: openidm-admin' -H 'X-OpenIDM-Password: openidm-admin')
-show() { printf '\n$ %s\n' "$*"; "$@"; echo; }
+show() { printf '\n$'; printf ' %q' "$@"; printf '\n'; "$@"; echo; }
 
 step "The LDAP accounts Concord sees"
 show curl -s "${AUTH[@]}" "http://localhost:$PORT/openidm/system/ldap/account?_queryFilter=true&_fields=dn,uid,cn,mail"
@@ -49,4 +49,4 @@ step "Querying managed users"
 show curl -s "${AUTH[@]}" "http://localhost:$PORT/openidm/managed/user?_queryFilter=true&_fields=userName,mail,accountStatus"
 
 printf '\nConcord is running at http://localhost:%s/openidm (log: %s/data/concord.log).\n' "$PORT" "$ROOT"
-printf 'Stop it with: kill $(cat data/concord.pid); stop the directory with: kill $(cat data/ldap/slapd.pid)\n'
+printf 'Stop it with: kill $(cat data/concord.pid); stop the directory with: npm run ldap:stop\n'

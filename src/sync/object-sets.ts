@@ -1,0 +1,211 @@
+import { Injectable } from '@nestjs/common';
+import type { SystemConnector } from '../connectors/system-connector.port';
+import { parseQueryParams, type QueryParams } from '../core/crest/query-params.parser';
+import type { QueryRequest } from '../core/crest/query-request';
+import { badRequest, DomainError, notFound } from '../core/errors/domain-error';
+import type { JsonObject } from '../core/sync/script';
+import type { JsonObject as ManagedJson } from '../managed/managed-object';
+import { ManagedService } from '../managed/managed.service';
+import { ConnectorRegistry } from '../system/connector-registry';
+import { toSystemPatch } from '../system/system-patch.request';
+
+/** Query parameters as sync.json and scripts give them: values may be numbers or booleans. */
+export type LooseQueryParams = Readonly<Record<string, unknown>>;
+
+/**
+ * One object set the sync engine reads and writes (`managed/user`, `system/ldap/account`), whatever is
+ * behind it. Ids are local (unqualified). Reads of absent objects resolve to null, deletes of absent
+ * objects too ("forgiving" delete, §2.5).
+ */
+export interface ObjectSet {
+  readonly path: string;
+  read(id: string): Promise<JsonObject | null>;
+  /** Every match as one array (correlation queries, scripts). */
+  query(params: LooseQueryParams): Promise<JsonObject[]>;
+  /** Every match streamed; `pageSize` bounds what is held at once. */
+  stream(params: LooseQueryParams, pageSize: number): AsyncIterable<JsonObject>;
+  create(id: string | undefined, object: JsonObject): Promise<JsonObject>;
+  /** Full replace; `rev` is checked when given (412 on a concurrent change). */
+  update(id: string, object: JsonObject, rev: string | undefined): Promise<JsonObject>;
+  patch(id: string, operations: unknown, rev: string | undefined): Promise<JsonObject>;
+  delete(id: string, rev: string | undefined): Promise<JsonObject | null>;
+}
+
+/** CREST query parameters are strings on the wire; sync.json may hold `_pageSize: 1000` or booleans. */
+export function toQueryParams(params: LooseQueryParams): QueryParams {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    out[key] = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+  return out;
+}
+
+const isNotFound = (error: unknown): boolean => error instanceof DomainError && error.code === 'NOT_FOUND';
+
+class ManagedObjectSet implements ObjectSet {
+  constructor(
+    readonly path: string,
+    private readonly type: string,
+    private readonly managed: ManagedService,
+  ) {}
+
+  async read(id: string): Promise<JsonObject | null> {
+    try {
+      return await this.managed.read(this.type, id, undefined);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async query(params: LooseQueryParams): Promise<JsonObject[]> {
+    return (await this.managed.query(this.type, { ...toQueryParams(params) })).result;
+  }
+
+  /** Keyset pages of `pageSize` (the store's cookie), so 10^6 objects never sit in memory at once. */
+  async *stream(params: LooseQueryParams, pageSize: number): AsyncIterable<JsonObject> {
+    let cookie: string | null = null;
+    do {
+      const page = await this.managed.query(this.type, {
+        ...toQueryParams(params),
+        _pageSize: String(pageSize),
+        ...(cookie === null ? {} : { _pagedResultsCookie: cookie }),
+      });
+      yield* page.result;
+      cookie = page.pagedResultsCookie;
+    } while (cookie !== null);
+  }
+
+  create(id: string | undefined, object: JsonObject): Promise<JsonObject> {
+    return this.managed.create(this.type, id, object);
+  }
+
+  update(id: string, object: JsonObject, rev: string | undefined): Promise<JsonObject> {
+    return this.managed.update(this.type, id, object, revisionCondition(rev));
+  }
+
+  patch(id: string, operations: unknown, rev: string | undefined): Promise<JsonObject> {
+    return this.managed.patch(this.type, id, operations, revisionCondition(rev));
+  }
+
+  async delete(id: string, rev: string | undefined): Promise<JsonObject | null> {
+    try {
+      return await this.managed.delete(this.type, id, revisionCondition(rev));
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+}
+
+function revisionCondition(rev: string | undefined) {
+  if (rev === undefined) return { kind: 'any' } as const;
+  return { kind: 'exact', rev: /^\d{1,15}$/.test(rev) ? Number(rev) : null, text: rev } as const;
+}
+
+/** A connected system's object type. Directories have no revisions: `rev` is not checked. */
+class SystemObjectSet implements ObjectSet {
+  constructor(
+    readonly path: string,
+    private readonly type: string,
+    private readonly connector: SystemConnector,
+  ) {}
+
+  async read(id: string): Promise<JsonObject | null> {
+    try {
+      return await this.connector.read(this.type, id);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async query(params: LooseQueryParams): Promise<JsonObject[]> {
+    const all: JsonObject[] = [];
+    for await (const object of this.stream(params)) all.push(object);
+    return all;
+  }
+
+  async *stream(params: LooseQueryParams): AsyncIterable<JsonObject> {
+    const request = systemRequest(params);
+    const fields = [...new Set(request.fields.map((p) => p[0]).filter((f): f is string => f !== undefined))];
+    yield* this.connector.query(this.type, {
+      filter: request.filter,
+      idsOnly: request.idsOnly,
+      ...(fields.length > 0 ? { fields } : {}),
+      sortKeys: request.sortKeys,
+    });
+  }
+
+  create(_id: string | undefined, object: JsonObject): Promise<JsonObject> {
+    return this.connector.create(this.type, object as ManagedJson);
+  }
+
+  update(id: string, object: JsonObject): Promise<JsonObject> {
+    return this.connector.update(this.type, id, withoutMetadata(object));
+  }
+
+  patch(id: string, operations: unknown): Promise<JsonObject> {
+    return this.connector.patch(this.type, id, toSystemPatch(operations));
+  }
+
+  async delete(id: string): Promise<JsonObject | null> {
+    try {
+      return await this.connector.delete(this.type, id);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+}
+
+function systemRequest(params: LooseQueryParams): QueryRequest {
+  return parseQueryParams(toQueryParams(params));
+}
+
+function withoutMetadata(object: JsonObject): ManagedJson {
+  const { _id: _ignoredId, _rev: _ignoredRev, ...rest } = object;
+  return rest as ManagedJson;
+}
+
+/** `managed/user/42` → the set `managed/user` and id `42`; `system/ldap/account` → no id. */
+export interface ResolvedResource {
+  readonly set: ObjectSet;
+  readonly id: string | undefined;
+}
+
+/** Resolves `managed/<type>` and `system/<name>/<type>` paths, with or without a trailing id. */
+@Injectable()
+export class ObjectSets {
+  constructor(
+    private readonly managed: ManagedService,
+    private readonly connectors: ConnectorRegistry,
+  ) {}
+
+  /** The object set at `path` (no id). */
+  get(path: string): ObjectSet {
+    const resolved = this.resolve(path);
+    if (resolved.id !== undefined) throw badRequest(`'${path}' names an object, not an object set`);
+    return resolved.set;
+  }
+
+  resolve(resourceName: string): ResolvedResource {
+    const parts = resourceName.replace(/^\/+|\/+$/g, '').split('/');
+    const [root, a, b, c, ...rest] = parts;
+    if (root === 'managed' && a !== undefined && a !== '' && c === undefined) {
+      return { set: new ManagedObjectSet(`managed/${a}`, a, this.managed), id: b };
+    }
+    if (root === 'system' && a && b && rest.length === 0) {
+      const connector = this.connectors.get(a);
+      if (!connector.objectTypes().includes(b)) throw notFound(`No object type ${b} on system/${a}`);
+      return { set: new SystemObjectSet(`system/${a}/${b}`, b, connector), id: c };
+    }
+    throw notFound(`Resource '${resourceName}' is not a managed or system object set`);
+  }
+}
+
+/** The qualified id audit entries and `getLinkedResources` use: `managed/user/<id>`. */
+export function qualifiedId(set: string, id: string | null | undefined): string | null {
+  return id === null || id === undefined ? null : `${set}/${id}`;
+}

@@ -1,0 +1,156 @@
+import { AuditRepository } from '../../../src/persistence/audit.repository';
+import type { AuditEvent } from '../../../src/sync/ports/audit.store';
+import { crestQuery, errorCode, openTestDatabase, REPO_KINDS, type TestDatabase } from './test-database';
+
+const TRANSACTION = '3b1b2f0e-7d0e-4a53-9c57-1f6f1d3c0a11';
+
+/** A recon audit entry as §9 describes it, the n-th of its transaction. */
+function reconEvent(n: number, reconId: string, overrides: Record<string, unknown> = {}): AuditEvent {
+  return {
+    _id: `${TRANSACTION}-${n}`,
+    transactionId: reconId,
+    timestamp: new Date(Date.UTC(2025, 10, 30, 10, 0, 0, n)).toISOString(),
+    eventName: 'recon',
+    userId: 'openidm-admin',
+    trackingIds: [],
+    entryType: 'entry',
+    reconId,
+    reconAction: null,
+    mapping: 'systemLdapAccounts_managedUser',
+    linkQualifier: 'default',
+    situation: n % 2 === 0 ? 'ABSENT' : 'CONFIRMED',
+    action: n % 2 === 0 ? 'CREATE' : 'UPDATE',
+    sourceObjectId: `system/ldap/account/uid=user${n}`,
+    targetObjectId: `managed/user/m${n}`,
+    reconciling: 'source',
+    ambiguousTargetObjectIds: '',
+    status: 'SUCCESS',
+    message: null,
+    messageDetail: null,
+    exception: null,
+    ...overrides,
+  };
+}
+
+describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
+  let database: TestDatabase;
+  let repo: AuditRepository;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    repo = new AuditRepository(database.db);
+    const events = Array.from({ length: 1_500 }, (_, n) => reconEvent(n, 'recon-1'));
+    events.push(
+      reconEvent(5_000, 'recon-1', {
+        entryType: 'summary',
+        situation: null,
+        action: null,
+        message: 'ABSENT: 750 CONFIRMED: 750 ',
+        messageDetail: { _id: 'recon-1', state: 'SUCCESS' },
+      }),
+    );
+    await repo.append('recon', events);
+    await repo.append('recon', [
+      reconEvent(6_000, 'recon-2'),
+      reconEvent(6_001, 'recon-2', { status: 'FAILURE' }),
+    ]);
+    await repo.append('sync', [
+      {
+        _id: `${TRANSACTION}-0`,
+        timestamp: '2025-11-30T11:00:00.000Z',
+        eventName: 'sync',
+        situation: 'CONFIRMED',
+      },
+    ]);
+  });
+
+  afterAll(async () => {
+    await database.destroy();
+  });
+
+  it('reads an event back by topic and _id, exactly as appended', async () => {
+    expect(await repo.read('recon', `${TRANSACTION}-3`)).toEqual(reconEvent(3, 'recon-1'));
+    expect(await repo.read('sync', `${TRANSACTION}-0`)).toEqual({
+      _id: `${TRANSACTION}-0`,
+      timestamp: '2025-11-30T11:00:00.000Z',
+      eventName: 'sync',
+      situation: 'CONFIRMED',
+    });
+    expect(await repo.read('activity', `${TRANSACTION}-0`)).toBeNull();
+    expect(await repo.read('recon', 'no-such-event')).toBeNull();
+  });
+
+  it.each([
+    ['reconId eq "recon-1" and entryType eq "summary"', 1],
+    ['reconId eq "recon-1"', 1_501],
+    ['reconId eq "recon-2" and status eq "FAILURE"', 1],
+    ['reconId sw "recon-"', 1_503],
+    ['!(reconId eq "recon-1")', 2],
+    ['situation eq "ABSENT" and reconId eq "recon-1"', 750],
+    // 500 entries from the 1,000th millisecond on, the summary at 10:00:05 and recon-2's two events at 10:00:06.
+    ['timestamp ge "2025-11-30T10:00:01.000Z"', 503],
+    ['timestamp gt "2025-11-30T10:00:01.000Z" and timestamp lt "2025-11-30T10:00:01.100Z"', 99],
+    ['sourceObjectId eq "system/ldap/account/uid=user42"', 1],
+    ['messageDetail/state eq "SUCCESS"', 1],
+    ['true', 1_503],
+  ])('queries the recon topic with %s', async (filter, count) => {
+    const page = await repo.query(
+      'recon',
+      crestQuery({ _queryFilter: filter, _totalPagedResultsPolicy: 'EXACT' }),
+    );
+    expect(page.objects).toHaveLength(count);
+    expect(page.total).toBe(count);
+  });
+
+  it('keeps topics apart', async () => {
+    const sync = await repo.query('sync', crestQuery({ _queryFilter: 'true' }));
+    expect(sync.objects.map((o) => o.id)).toEqual([`${TRANSACTION}-0`]);
+    expect((await repo.query('activity', crestQuery({ _queryFilter: 'true' }))).objects).toEqual([]);
+  });
+
+  it('sorts by _sortKeys and pages with cookies', async () => {
+    const request = { _queryFilter: 'reconId eq "recon-1"', _sortKeys: '-timestamp', _pageSize: '400' };
+    const timestamps: string[] = [];
+    let cookie: string | null = null;
+    do {
+      const page = await repo.query(
+        'recon',
+        crestQuery({ ...request, ...(cookie ? { _pagedResultsCookie: cookie } : {}) }),
+      );
+      timestamps.push(...page.objects.map((o) => String(o.doc.timestamp)));
+      cookie = page.nextCookie;
+    } while (cookie);
+    expect(timestamps).toHaveLength(1_501);
+    expect(timestamps).toEqual([...timestamps].sort().reverse());
+    expect(timestamps[0]).toBe(reconEvent(5_000, 'recon-1').timestamp);
+  });
+
+  it('refuses an event whose _id exists in the topic with CONFLICT, writing none of the batch', async () => {
+    const batch = [
+      ...Array.from({ length: 1_200 }, (_, n) => reconEvent(10_000 + n, 'recon-3')),
+      reconEvent(3, 'recon-3'),
+    ];
+    expect(await errorCode(repo.append('recon', batch))).toBe('CONFLICT');
+    const page = await repo.query('recon', crestQuery({ _queryFilter: 'reconId eq "recon-3"' }));
+    expect(page.objects).toEqual([]);
+  });
+
+  it('appends in the caller transaction', async () => {
+    await expect(
+      database.db.transaction(async (tx) => {
+        await repo.append(
+          'activity',
+          [{ _id: 'a-1', timestamp: '2025-11-30T12:00:00.000Z', eventName: 'activity' }],
+          tx,
+        );
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await repo.read('activity', 'a-1')).toBeNull();
+  });
+
+  it('refuses events without a string timestamp', async () => {
+    const event = { _id: 'bad-1', timestamp: 42, eventName: 'sync' } as unknown as AuditEvent;
+    expect(await errorCode(repo.append('sync', [event]))).toBe('BAD_REQUEST');
+  });
+});

@@ -1,0 +1,230 @@
+import { ReconRunRepository } from '../../../src/persistence/recon-run.repository';
+import type { ReconEntryRecord, ReconRunRecord, ReconSummary } from '../../../src/sync/ports/recon-run.store';
+import { crestQuery, errorCode, openTestDatabase, REPO_KINDS, type TestDatabase } from './test-database';
+
+let runCounter = 0;
+
+/** A run as the engine creates it: ACTIVE, summary per §4.3 (abridged), this node's heartbeat. */
+function newRun(overrides: Partial<ReconRunRecord> = {}): ReconRunRecord {
+  runCounter += 1;
+  const id = `9f4260b6-553d-492d-aaa5-ae3c63bd90f0-${runCounter}`;
+  return {
+    id,
+    mapping: 'systemLdapAccounts_managedUser',
+    nodeId: 'node-a',
+    cancelRequested: false,
+    heartbeatAt: '2025-11-30T10:00:00.000Z',
+    summary: summary(id, 'ACTIVE', 'ACTIVE_QUERY_ENTRIES'),
+    ...overrides,
+  };
+}
+
+function summary(
+  id: string,
+  state: string,
+  stage: string,
+  extra: Record<string, unknown> = {},
+): ReconSummary {
+  return {
+    _id: id,
+    mapping: 'systemLdapAccounts_managedUser',
+    state,
+    stage,
+    progress: { source: { existing: { processed: 0, total: '?' } } },
+    situationSummary: { CONFIRMED: 0, ABSENT: 0 },
+    started: '2025-11-30T10:00:00.000Z',
+    ended: '',
+    ...extra,
+  };
+}
+
+const SITUATIONS = ['ABSENT', 'CONFIRMED', 'FOUND', 'MISSING'] as const;
+
+function entry(reconId: string, i: number, overrides: Partial<ReconEntryRecord> = {}): ReconEntryRecord {
+  const situation = SITUATIONS[i % SITUATIONS.length] ?? 'ABSENT';
+  return {
+    reconId,
+    phase: 'source',
+    linkQualifier: 'default',
+    situation,
+    action: situation === 'ABSENT' ? 'CREATE' : 'UPDATE',
+    status: i % 5 === 3 ? 'FAILURE' : 'SUCCESS',
+    sourceObjectId: `system/ldap/account/uid=user${i}`,
+    targetObjectId: situation === 'ABSENT' ? null : `managed/user/m${i}`,
+    ambiguousTargetObjectIds: [],
+    message: i % 5 === 3 ? 'script failed' : null,
+    diff: situation === 'ABSENT' ? [{ field: 'mail', after: `user${i}@example.com` }] : null,
+    ...overrides,
+  };
+}
+
+describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
+  let database: TestDatabase;
+  let repo: ReconRunRepository;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    repo = new ReconRunRepository(database.db);
+  });
+
+  afterAll(async () => {
+    await database.destroy();
+  });
+
+  it('stores a run and gives it back as created; a second run with the same id is a CONFLICT', async () => {
+    const run = newRun();
+    await repo.create(run);
+    expect(await repo.get(run.id)).toEqual(run);
+    expect(await repo.get('no-such-run')).toBeNull();
+    expect(await errorCode(repo.create(run))).toBe('CONFLICT');
+  });
+
+  it('saves the latest summary and state and moves the heartbeat on; an unknown run is NOT_FOUND', async () => {
+    const run = newRun();
+    await repo.create(run);
+    const done = summary(run.id, 'SUCCESS', 'COMPLETED_SUCCESS', {
+      situationSummary: { CONFIRMED: 0, ABSENT: 2 },
+      statusSummary: { SUCCESS: 2, FAILURE: 0 },
+      ended: '2025-11-30T10:00:01.000Z',
+      duration: 1000,
+    });
+    await repo.saveSummary(run.id, done);
+    const saved = await repo.get(run.id);
+    expect(saved?.summary).toEqual(done);
+    expect(Date.parse(saved?.heartbeatAt ?? '')).toBeGreaterThan(Date.parse(run.heartbeatAt));
+    expect(saved?.heartbeatAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await errorCode(repo.saveSummary('no-such-run', done))).toBe('NOT_FOUND');
+  });
+
+  it('records a cancel request on a known run only', async () => {
+    const run = newRun();
+    await repo.create(run);
+    expect(await repo.requestCancel(run.id)).toBe(true);
+    expect((await repo.get(run.id))?.cancelRequested).toBe(true);
+    expect(await repo.requestCancel('no-such-run')).toBe(false);
+  });
+
+  it('lists the most recent runs, oldest first', async () => {
+    const before = (await repo.list(1_000)).length;
+    const runs = [newRun(), newRun(), newRun()];
+    for (const run of runs) await repo.create(run);
+    const all = await repo.list(1_000);
+    expect(all).toHaveLength(before + 3);
+    expect(all.slice(-3).map((r) => r.id)).toEqual(runs.map((r) => r.id));
+    expect((await repo.list(2)).map((r) => r.id)).toEqual([runs[1]?.id, runs[2]?.id]);
+    expect(await repo.list(0)).toEqual([]);
+  });
+
+  it('reports only runs still ACTIVE (crash recovery), whichever node owns them', async () => {
+    const finished = newRun();
+    const mine = newRun();
+    const other = newRun({ nodeId: 'node-b' });
+    for (const run of [finished, mine, other]) await repo.create(run);
+    await repo.saveSummary(finished.id, summary(finished.id, 'SUCCESS', 'COMPLETED_SUCCESS'));
+    const active = (await repo.activeRuns()).map((r) => r.id);
+    expect(active).toEqual(expect.arrayContaining([mine.id, other.id]));
+    expect(active).not.toContain(finished.id);
+    expect((await repo.activeRuns()).find((r) => r.id === other.id)?.nodeId).toBe('node-b');
+  });
+
+  it('keeps runs and their entries across a restart', async () => {
+    const run = newRun();
+    await repo.create(run);
+    await repo.appendEntries([entry(run.id, 0)]);
+    repo = new ReconRunRepository(await database.reopen());
+    expect(await repo.get(run.id)).toEqual(run);
+    expect((await repo.activeRuns()).map((r) => r.id)).toContain(run.id);
+    const entries = await repo.queryEntries(run.id, crestQuery({ _queryFilter: 'true' }));
+    expect(entries.objects.map((o) => o.doc)).toEqual([entry(run.id, 0)]);
+  });
+
+  describe('entries', () => {
+    const run = newRun();
+    const other = newRun();
+
+    beforeAll(async () => {
+      await repo.create(run);
+      await repo.create(other);
+      await repo.appendEntries(Array.from({ length: 2_500 }, (_, i) => entry(run.id, i)));
+      await repo.appendEntries([entry(other.id, 0), entry(other.id, 1)]);
+    });
+
+    it('gives back every entry of the run, as appended, in insertion order', async () => {
+      const page = await repo.queryEntries(run.id, crestQuery({ _queryFilter: 'true' }));
+      expect(page.objects).toHaveLength(2_500);
+      expect(page.objects[0]?.doc).toEqual(entry(run.id, 0));
+      expect(page.objects.map((o) => o.doc.sourceObjectId)).toEqual(
+        Array.from({ length: 2_500 }, (_, i) => `system/ldap/account/uid=user${i}`),
+      );
+      expect(page.nextCookie).toBeNull();
+    });
+
+    it.each([
+      ['situation eq "ABSENT"', 625],
+      ['situation eq "ABSENT" and status eq "FAILURE"', 125],
+      ['status eq "FAILURE" and !(situation eq "ABSENT")', 375],
+      ['targetObjectId pr', 1_875],
+      ['sourceObjectId eq "system/ldap/account/uid=user7"', 1],
+      ['diff/field eq "mail"', 625],
+      ['phase eq "target"', 0],
+    ])('filters with %s', async (filter, count) => {
+      const page = await repo.queryEntries(
+        run.id,
+        crestQuery({ _queryFilter: filter, _totalPagedResultsPolicy: 'EXACT' }),
+      );
+      expect(page.objects).toHaveLength(count);
+      expect(page.total).toBe(count);
+    });
+
+    it('pages with cookies, no entry twice or missing, and stays within the run', async () => {
+      const seen: unknown[] = [];
+      let cookie: string | null | undefined;
+      let pages = 0;
+      do {
+        const page = await repo.queryEntries(
+          run.id,
+          crestQuery({
+            _queryFilter: 'situation eq "CONFIRMED"',
+            _pageSize: '100',
+            ...(cookie ? { _pagedResultsCookie: cookie } : {}),
+          }),
+        );
+        seen.push(...page.objects.map((o) => o.doc.sourceObjectId));
+        cookie = page.nextCookie;
+        pages += 1;
+      } while (cookie);
+      expect(pages).toBe(7);
+      expect(seen).toHaveLength(625);
+      expect(new Set(seen).size).toBe(625);
+      const otherEntries = await repo.queryEntries(other.id, crestQuery({ _queryFilter: 'true' }));
+      expect(otherEntries.objects).toHaveLength(2);
+    });
+
+    it('sorts by _sortKeys and pages from an offset', async () => {
+      const page = await repo.queryEntries(
+        run.id,
+        crestQuery({
+          _queryFilter: 'true',
+          _sortKeys: '-situation',
+          _pageSize: '3',
+          _pagedResultsOffset: '1',
+        }),
+      );
+      expect(page.objects.map((o) => [o.doc.situation, o.doc.sourceObjectId])).toEqual([
+        ['MISSING', 'system/ldap/account/uid=user7'],
+        ['MISSING', 'system/ldap/account/uid=user11'],
+        ['MISSING', 'system/ldap/account/uid=user15'],
+      ]);
+    });
+
+    it('refuses entries of an unknown run with NOT_FOUND and writes none of them', async () => {
+      const batch = [entry(run.id, 9_000), entry('no-such-run', 0)];
+      expect(await errorCode(repo.appendEntries(batch))).toBe('NOT_FOUND');
+      const page = await repo.queryEntries(
+        run.id,
+        crestQuery({ _queryFilter: 'sourceObjectId eq "system/ldap/account/uid=user9000"' }),
+      );
+      expect(page.objects).toEqual([]);
+    });
+  });
+});
