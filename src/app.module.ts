@@ -7,6 +7,7 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthSettings } from './auth/auth.settings';
 import { CredentialCache } from './auth/credential.cache';
@@ -28,6 +29,7 @@ import { LoggingModule } from './observability/logging.module';
 import { MetricsModule } from './observability/metrics.module';
 import { ManagedObjectRepository } from './persistence/managed-object.repository';
 import { SqlDatabase } from './persistence/sql-database';
+import { DatabaseLifecycle } from './persistence/database.lifecycle';
 import { FieldCrypto } from './security/field-crypto';
 import { SystemModule } from './system/system.module';
 
@@ -58,6 +60,7 @@ class ProjectModule {
         { provide: IdGenerator, useClass: RandomUuidGenerator },
         { provide: ManagedObjectStore, useClass: ManagedObjectRepository },
         ManagedService,
+        DatabaseLifecycle,
         { provide: AuthSettings, useValue: { internalUsers: context.project.authentication.internalUsers } },
         { provide: ManagedUserAuthenticator, useClass: ManagedUserPasswordAuthenticator },
         {
@@ -97,6 +100,7 @@ export class AppModule implements NestModule {
         AuthModule.forRoot({ providers: [{ provide: CredentialCache, useValue: logins }] }),
         HealthModule.forRoot(),
         SystemModule.forProject(context.project),
+        AuditModule,
       ],
       controllers: [ManagedController, ApiDocsController],
       providers: [ApiDocs, { provide: APP_FILTER, useClass: CrestExceptionFilter }],

@@ -29,9 +29,12 @@ export class AuditRepository extends AuditStore {
 
   async append(topic: AuditTopic, events: readonly AuditEvent[], tx?: SqlExecutor): Promise<void> {
     if (events.length === 0) return;
-    // The id and timestamp columns are NOT NULL text and must equal the document's strings (see EVENT_TEXT_COLUMNS).
-    const malformed = events.find((e) => typeof e._id !== 'string' || typeof e.timestamp !== 'string');
-    if (malformed) throw badRequest('An audit event needs a string _id and timestamp', { event: malformed });
+    const malformed = events.find((event) => !columnsFit(event));
+    if (malformed) {
+      throw badRequest('An audit event needs a string _id and timestamp, and reconId a string or null', {
+        _id: malformed._id,
+      });
+    }
     const insert = async (executor: SqlExecutor): Promise<void> => {
       for (let start = 0; start < events.length; start += INSERT_CHUNK) {
         await this.insertChunk(executor, topic, events.slice(start, start + INSERT_CHUNK));
@@ -76,10 +79,7 @@ export class AuditRepository extends AuditStore {
     };
   }
 
-  /**
-   * One statement per chunk, the events as one JSON array. The columns take `timestamp` and `reconId` only
-   * when they are strings, which is what query-filter.sql.ts assumes of a text column.
-   */
+  /** One statement per chunk, the events as one JSON array. */
   private async insertChunk(
     executor: SqlExecutor,
     topic: AuditTopic,
@@ -89,7 +89,7 @@ export class AuditRepository extends AuditStore {
       executor.query(
         `INSERT INTO audit_events (topic, id, "timestamp", recon_id, doc)
          SELECT $1, e->>'_id', e->>'timestamp',
-                CASE WHEN jsonb_typeof(e->'reconId') = 'string' THEN e->>'reconId' END, e - '_id'
+                e->>'reconId', e - '_id'
          FROM jsonb_array_elements($2::jsonb) AS batch(e)`,
         [topic, JSON.stringify(events)],
       ),
@@ -107,4 +107,17 @@ export class AuditRepository extends AuditStore {
       return rethrowNul(error);
     }
   }
+}
+
+/**
+ * The text columns must mirror the document exactly (SqlWhereOptions.textColumns): `_id` and `timestamp`
+ * strings, `reconId` a string or null/absent, as OpenIDM's events always have them.
+ */
+function columnsFit(event: AuditEvent): boolean {
+  const reconId: unknown = event['reconId'];
+  return (
+    typeof event._id === 'string' &&
+    typeof event.timestamp === 'string' &&
+    (reconId === undefined || reconId === null || typeof reconId === 'string')
+  );
 }

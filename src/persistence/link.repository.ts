@@ -65,13 +65,18 @@ export class LinkRepository extends LinkStore {
   async *allOfType(linkType: string, pageSize = DEFAULT_PAGE): AsyncIterable<LinkRecord[]> {
     let after: LinkRow | undefined;
     for (;;) {
+      const last = after;
       const rows = await this.run(() =>
-        this.db.query<LinkRow>(
-          `SELECT ${COLUMNS} FROM links
-           WHERE link_type = $1 AND ($2::text IS NULL OR (link_qualifier, first_id) > ($2::text, $3::text))
-           ORDER BY link_qualifier, first_id LIMIT $4`,
-          [linkType, after?.link_qualifier ?? null, after?.first_id ?? null, pageSize],
-        ),
+        last === undefined
+          ? this.db.query<LinkRow>(
+              `SELECT ${COLUMNS} FROM links WHERE link_type = $1 ORDER BY link_qualifier, first_id LIMIT $2`,
+              [linkType, pageSize],
+            )
+          : this.db.query<LinkRow>(
+              `SELECT ${COLUMNS} FROM links WHERE link_type = $1 AND (link_qualifier, first_id) > ($2, $3)
+               ORDER BY link_qualifier, first_id LIMIT $4`,
+              [linkType, last.link_qualifier, last.first_id, pageSize],
+            ),
       );
       if (rows.length > 0) yield rows.map(toRecord);
       if (rows.length < pageSize) return;

@@ -18,7 +18,7 @@ export const PG_FOREIGN_KEY_VIOLATION = '23503';
 const NUL_REJECTED = new Set(['22021', '22P05']);
 
 export function pgError(error: unknown): PgErrorFields {
-  return typeof error === 'object' && error !== null ? (error as PgErrorFields) : {};
+  return typeof error === 'object' && error !== null ? error : {};
 }
 
 /** The violated constraint's name: the `constraint` field, else the first quoted name in the message. */

@@ -27,8 +27,9 @@ export interface SqlWhereOptions {
   readonly searchable: ReadonlyMap<string, string>;
   /**
    * Top-level properties mirrored in a real text column (property → SQL column expression), for tables
-   * that keep a few indexed columns beside the document (audit events, links). The column must hold the
-   * property's value when it is a string and NULL otherwise; string comparisons then use the column.
+   * that keep a few indexed columns beside the document (audit events, links); string comparisons use the
+   * column. The writer must guarantee that the property is a string (held by the column) or null/absent
+   * (column NULL) in every document: an array there would not be searched element by element.
    */
   readonly textColumns?: ReadonlyMap<string, string>;
 }
@@ -135,7 +136,8 @@ function comparison(
       return textComparison(operator, first === '_id' ? 'id' : '(rev::text)', value, bind);
     }
     const column = options.textColumns?.get(first);
-    if (column !== undefined && typeof value === 'string') return textComparison(operator, column, value, bind);
+    if (column !== undefined && typeof value === 'string')
+      return textComparison(operator, column, value, bind);
     if (options.searchable.get(first) === 'string' && typeof value === 'string') {
       const guard = `jsonb_typeof(doc->${quoteLiteral(first)}) = 'string'`;
       return `(${textComparison(operator, stringPropertySql(first), value, bind)} AND ${guard})`;

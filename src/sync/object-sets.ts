@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SystemConnector } from '../connectors/system-connector.port';
-import { parseQueryParams, type QueryParams } from '../core/crest/query-params.parser';
+import { parseQueryParams } from '../core/crest/query-params.parser';
 import type { QueryRequest } from '../core/crest/query-request';
 import { badRequest, DomainError, notFound } from '../core/errors/domain-error';
 import type { JsonObject } from '../core/sync/script';
@@ -32,7 +32,7 @@ export interface ObjectSet {
 }
 
 /** CREST query parameters are strings on the wire; sync.json may hold `_pageSize: 1000` or booleans. */
-export function toQueryParams(params: LooseQueryParams): QueryParams {
+export function toQueryParams(params: LooseQueryParams): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || value === null) continue;
@@ -138,8 +138,9 @@ class SystemObjectSet implements ObjectSet {
     });
   }
 
+  /** Directories name their objects themselves (`dn`, entryUUID): a requested id is not used. */
   create(_id: string | undefined, object: JsonObject): Promise<JsonObject> {
-    return this.connector.create(this.type, object as ManagedJson);
+    return this.connector.create(this.type, withoutMetadata(object));
   }
 
   update(id: string, object: JsonObject): Promise<JsonObject> {

@@ -114,6 +114,7 @@ function compileProperty(
     types,
     required: listedRequired || policyIds.has('required'),
     notEmpty: policyIds.has('not-empty'),
+    validEmail: policyIds.has('valid-email-address-format'),
     searchable: config.searchable === true,
     unique: config.unique === true || [...policyIds].some((id) => UNIQUE_POLICIES.has(id)),
     encryptionKey: config.encryption?.key,

@@ -13,6 +13,7 @@ import type {
  * - `not-empty`: fails when present but null, "" or []; OpenIDM reports it as REQUIRED too;
  * - `valid-type`: a present value (null included) must match one of the declared types, reported with
  *   `params: {invalidType, validTypes}` where invalidType is the JavaScript type name ("null", "array", ...).
+ * - `valid-email-address-format`: a present string must look like `local@domain.tld` (VALID_EMAIL_ADDRESS_FORMAT).
  * `unique` is checked by the store against the other objects; unknown policy ids are ignored.
  */
 export function validateObject(schema: ManagedTypeSchema, doc: JsonObject): PolicyFailure[] {
@@ -37,6 +38,9 @@ export function validateObject(schema: ManagedTypeSchema, doc: JsonObject): Poli
         params: { invalidType: typeName(value), validTypes: [...property.types] },
       });
     }
+    if (property?.validEmail && typeof value === 'string' && !EMAIL.test(value)) {
+      requirements.push({ policyRequirement: 'VALID_EMAIL_ADDRESS_FORMAT' });
+    }
     if (requirements.length > 0) failures.push({ property: name, policyRequirements: requirements });
   }
   return failures;
@@ -45,6 +49,9 @@ export function validateObject(schema: ManagedTypeSchema, doc: JsonObject): Poli
 /** The error OpenIDM returns for a failed policy check: 403 "Failed policy validation" with the failures. */
 export const policyError = (failures: readonly PolicyFailure[]): DomainError =>
   forbidden('Failed policy validation', { result: false, failedPolicyRequirements: failures });
+
+// OpenIDM's policy.js pattern, widened to today's top-level domains (more than four letters).
+const EMAIL = /^[A-Za-z0-9_\-.+']+@[A-Za-z0-9_\-.]+\.[A-Za-z]{2,}$/;
 
 const isEmpty = (value: JsonValue): boolean =>
   value === null || value === '' || (Array.isArray(value) && value.length === 0);

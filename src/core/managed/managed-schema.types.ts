@@ -22,6 +22,8 @@ export interface ManagedPropertySchema {
   readonly required: boolean;
   /** Carries the `not-empty` policy: when present, it may not be null, "" or []. */
   readonly notEmpty: boolean;
+  /** OpenIDM's `valid-email-address-format` policy. */
+  readonly validEmail: boolean;
   /** `searchable: true`: the store indexes it. */
   readonly searchable: boolean;
   /** `unique: true` or a `unique` / `valid-username` policy: the store enforces uniqueness. */
@@ -50,7 +52,7 @@ export interface ManagedTypeSchema {
 
 /** One failed requirement, as OpenIDM's policy service reports it. */
 export interface PolicyRequirement {
-  readonly policyRequirement: 'REQUIRED' | 'VALID_TYPE';
+  readonly policyRequirement: 'REQUIRED' | 'VALID_TYPE' | 'VALID_EMAIL_ADDRESS_FORMAT';
   readonly params?: Readonly<Record<string, JsonValue>>;
 }
 

@@ -5,8 +5,9 @@ import { emptySituationSummary, SUMMARY_SITUATIONS, type Situation, type Summary
 
 /** What the summary counts of one operation (one source or target entry, one link qualifier). */
 export interface CountedOperation {
-  readonly situation: Situation;
-  readonly action: Action;
+  /** Null when the operation failed before its situation was known. */
+  readonly situation: Situation | null;
+  readonly action: Action | null;
   readonly status: 'SUCCESS' | 'FAILURE';
   /** The operation concerned a source id (target-phase operations with a linked source too). */
   readonly hadSourceId: boolean;
@@ -50,7 +51,7 @@ export function countOperation(counters: ReconCounters, op: CountedOperation): v
   else if (op.targetId !== null) counters.target.processed += 1;
   if (op.linkExisted) counters.links.processed += 1;
   if (op.linkCreated) counters.links.created += 1;
-  if (SUMMARY_SET.has(op.situation)) counters.situations[op.situation as SummarySituation] += 1;
+  if (op.situation !== null && SUMMARY_SET.has(op.situation)) counters.situations[op.situation as SummarySituation] += 1;
   counters.status[op.status] += 1;
 }
 

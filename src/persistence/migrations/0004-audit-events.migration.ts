@@ -23,7 +23,10 @@ export class AuditEvents1764460800002 implements MigrationInterface {
     await runner.query(
       'CREATE INDEX audit_events_time ON audit_events (topic, "timestamp" text_pattern_ops)',
     );
-    await runner.query('CREATE INDEX audit_events_recon ON audit_events (topic, recon_id text_pattern_ops)');
+    // `id` last: the events of one run come in the default CREST order (by _id) straight from the index.
+    await runner.query(
+      'CREATE INDEX audit_events_recon ON audit_events (topic, recon_id text_pattern_ops, id)',
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -1,3 +1,5 @@
+import { evaluateFilter } from '../../../src/core/query-filter/query-filter.evaluator';
+import { parseQueryFilter } from '../../../src/core/query-filter/query-filter.parser';
 import { AuditRepository } from '../../../src/persistence/audit.repository';
 import type { AuditEvent } from '../../../src/sync/ports/audit.store';
 import { crestQuery, errorCode, openTestDatabase, REPO_KINDS, type TestDatabase } from './test-database';
@@ -102,10 +104,38 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
     expect(page.total).toBe(count);
   });
 
+  it('answers exactly as the in-memory filter evaluator, also where reconId is missing or null', async () => {
+    const odd: AuditEvent[] = [
+      { _id: 'odd-1', timestamp: '2025-11-30T12:00:00.000Z', eventName: 'activity' },
+      { _id: 'odd-2', timestamp: '2025-11-30T12:00:01.000Z', eventName: 'activity', reconId: null },
+      { _id: 'odd-3', timestamp: '2025-11-30T12:00:02.000Z', eventName: 'activity', reconId: 'r-b' },
+      { _id: 'odd-4', timestamp: '2025-11-30T12:00:03.000Z', eventName: 'activity', reconId: 'r-a' },
+    ];
+    await repo.append('activity', odd);
+    for (const filter of [
+      'reconId eq "r-a"',
+      '!(reconId eq "r-a")',
+      'reconId eq 42',
+      'reconId eq "r-b" or reconId eq "r-a"',
+      'reconId pr',
+      '!(reconId pr)',
+      'reconId sw "r-"',
+      'reconId gt "r-0"',
+      'timestamp le "2025-11-30T12:00:01.000Z"',
+      '!(timestamp co ":01.")',
+    ]) {
+      const page = await repo.query('activity', crestQuery({ _queryFilter: filter }));
+      const expected = odd
+        .filter((event) => evaluateFilter(parseQueryFilter(filter), event))
+        .map((e) => e._id);
+      expect({ filter, ids: page.objects.map((o) => o.id) }).toEqual({ filter, ids: expected });
+    }
+  });
+
   it('keeps topics apart', async () => {
     const sync = await repo.query('sync', crestQuery({ _queryFilter: 'true' }));
     expect(sync.objects.map((o) => o.id)).toEqual([`${TRANSACTION}-0`]);
-    expect((await repo.query('activity', crestQuery({ _queryFilter: 'true' }))).objects).toEqual([]);
+    expect((await repo.query('activity', crestQuery({ _queryFilter: 'true' }))).objects).toHaveLength(4);
   });
 
   it('sorts by _sortKeys and pages with cookies', async () => {
@@ -117,7 +147,7 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
         'recon',
         crestQuery({ ...request, ...(cookie ? { _pagedResultsCookie: cookie } : {}) }),
       );
-      timestamps.push(...page.objects.map((o) => String(o.doc.timestamp)));
+      timestamps.push(...page.objects.map((o) => o.doc.timestamp as string));
       cookie = page.nextCookie;
     } while (cookie);
     expect(timestamps).toHaveLength(1_501);
@@ -149,8 +179,13 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
     expect(await repo.read('activity', 'a-1')).toBeNull();
   });
 
-  it('refuses events without a string timestamp', async () => {
-    const event = { _id: 'bad-1', timestamp: 42, eventName: 'sync' } as unknown as AuditEvent;
-    expect(await errorCode(repo.append('sync', [event]))).toBe('BAD_REQUEST');
+  it.each([
+    ['a timestamp that is not a string', { timestamp: 42 }],
+    ['a reconId that is not a string', { reconId: ['r-a', 'r-b'] }],
+    ['no _id', { _id: undefined }],
+  ])('refuses an event with %s (BAD_REQUEST), as filters rely on those columns', async (_, overrides) => {
+    const event = { _id: 'bad-1', timestamp: '2025-11-30T12:00:00.000Z', eventName: 'sync', ...overrides };
+    expect(await errorCode(repo.append('sync', [event as AuditEvent]))).toBe('BAD_REQUEST');
+    expect(await repo.read('sync', 'bad-1')).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   compileManagedConfig,
+  compileManagedSchema,
   type ManagedTypeSchema,
   type PolicyFailure,
   policyError,
@@ -159,5 +160,25 @@ describe('policyError', () => {
         { property: 'mail', policyRequirements: [{ policyRequirement: 'REQUIRED' }] },
       ],
     });
+  });
+});
+
+describe('valid-email-address-format policy', () => {
+  const schema = compileManagedSchema({
+    name: 'user',
+    schema: {
+      properties: { mail: { type: 'string', policies: [{ policyId: 'valid-email-address-format' }] } },
+    },
+  });
+
+  it.each([
+    ['bjensen@example.com', []],
+    ['first.last+tag@mail.example.museum', []],
+    ['not-an-email', ['VALID_EMAIL_ADDRESS_FORMAT']],
+    ['a@b', ['VALID_EMAIL_ADDRESS_FORMAT']],
+    ['two@@example.com', ['VALID_EMAIL_ADDRESS_FORMAT']],
+  ])('%s gives %j', (mail, expected) => {
+    const failures = validateObject(schema, { mail });
+    expect(failures.flatMap((f) => f.policyRequirements.map((r) => r.policyRequirement))).toEqual(expected);
   });
 });

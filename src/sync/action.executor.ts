@@ -1,0 +1,224 @@
+import { isDestructive } from '../core/sync/action';
+import { mapForCreate, mapForUpdate, jsonClone } from '../core/sync/property-mapping';
+import type { JsonObject, ScriptSpec } from '../core/sync/script';
+import { planCreate, planUpdate, type FieldChange } from '../core/sync/target-plan';
+import { conflict } from '../core/errors/domain-error';
+import type { LinkRecord } from '../core/sync/link';
+import { timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
+
+interface Effect {
+  targetId: string | null;
+  diff: readonly FieldChange[] | null;
+  linkCreated: boolean;
+  message: string | null;
+}
+
+/**
+ * Executes a planned operation (§2.5) and reports what happened. In a dry run (`run.analyze`) CREATE and
+ * UPDATE are mapped (scripts included, with writes refused by the facade) so their diff is known, and
+ * nothing is written. Errors propagate: the caller turns them into a FAILURE outcome.
+ */
+export async function executeAction(run: SyncRun, plan: PlannedOperation): Promise<SyncOutcome> {
+  const action = plan.decision.action;
+  // Delete safety: DELETE and UNLINK wait until the run knows how many there are (recon.runner.ts).
+  if (run.deferDestructive && !run.analyze && isDestructive(action) && (action === 'DELETE' || plan.link !== null)) {
+    return outcome(plan, { targetId: plan.targetId, diff: null, linkCreated: false, message: null }, plan);
+  }
+  const effect = await perform(run, plan);
+  if (plan.decision.postAction !== undefined && !run.analyze) {
+    await timed(run, 'activePolicyPostActionScript', () =>
+      run.scripts.evaluate(plan.decision.postAction as ScriptSpec, {
+        source: plan.source,
+        target: plan.target,
+        action,
+        situation: plan.situation,
+        sourceAction: plan.phase === 'source',
+        linkQualifier: plan.linkQualifier,
+        reconId: run.reconId,
+      }),
+    );
+  }
+  return outcome(plan, effect);
+}
+
+function outcome(plan: PlannedOperation, effect: Effect, deferred?: PlannedOperation): SyncOutcome {
+  return {
+    phase: plan.phase,
+    linkQualifier: plan.linkQualifier,
+    situation: plan.situation,
+    action: plan.decision.action,
+    status: 'SUCCESS',
+    sourceId: plan.sourceId,
+    targetId: effect.targetId,
+    ambiguousTargetIds: plan.ambiguousTargetIds,
+    message: effect.message,
+    diff: effect.diff,
+    linkExisted: plan.link !== null,
+    linkCreated: effect.linkCreated,
+    claimed: [],
+    ...(deferred === undefined ? {} : { deferred }),
+  };
+}
+
+async function perform(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
+  const none: Effect = { targetId: plan.targetId, diff: null, linkCreated: false, message: null };
+  switch (plan.decision.action) {
+    case 'CREATE':
+      return create(run, plan);
+    case 'UPDATE':
+      return update(run, plan);
+    case 'LINK':
+      return { ...none, linkCreated: await link(run, plan, requireTarget(plan)) };
+    case 'DELETE':
+      if (!run.analyze) await deleteTarget(run, plan);
+      return none;
+    case 'UNLINK':
+      if (!run.analyze && plan.link !== null) await unlink(run, plan, plan.link);
+      return none;
+    case 'EXCEPTION':
+      // OpenIDM throws "marked as EXCEPTION" and still audits the entry with status SUCCESS (§2.5).
+      return { ...none, message: `Situation ${plan.situation} marked as EXCEPTION` };
+    case 'REPORT':
+    case 'NOREPORT':
+    case 'IGNORE':
+    case 'ASYNC':
+      return none;
+  }
+}
+
+function hookScope(run: SyncRun, plan: PlannedOperation, target: JsonObject | null): JsonObject {
+  return {
+    source: plan.source,
+    target,
+    situation: plan.situation,
+    linkQualifier: plan.linkQualifier,
+    sourceId: plan.sourceId,
+    targetId: plan.targetId,
+    oldSource: plan.oldSource ?? null,
+    mappingConfig: run.mapping.raw,
+    context: { reconId: run.reconId },
+  };
+}
+
+/** Runs a hook that may change `target` (onCreate, onUpdate, defaultMapping) and returns the target after it. */
+async function targetHook(
+  run: SyncRun,
+  name: string,
+  script: ScriptSpec | undefined,
+  scope: JsonObject,
+): Promise<JsonObject> {
+  const target = scope['target'] as JsonObject;
+  if (script === undefined) return target;
+  const result = await timed(run, name, () => run.scripts.run(script, scope, { capture: ['target'] }));
+  const changed = result.variables['target'];
+  return changed !== null && typeof changed === 'object' && !Array.isArray(changed) ? (changed as JsonObject) : target;
+}
+
+async function runHook(run: SyncRun, name: string, script: ScriptSpec | undefined, scope: JsonObject) {
+  if (script !== undefined) await timed(run, name, () => run.scripts.evaluate(script, scope));
+}
+
+async function create(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
+  if (plan.source === null) throw conflict(`Cannot create a target: no source object (${plan.sourceId})`);
+  if (plan.target !== null) throw conflict(`Cannot create a target: target object ${plan.targetId} already exists`);
+  const hooks = run.mapping.hooks;
+  let target = await timed(run, 'propertyMappingScript', () =>
+    mapForCreate(
+      run.mapping.properties,
+      { source: plan.source as JsonObject, linkQualifier: plan.linkQualifier, oldSource: plan.oldSource ?? null },
+      run.scripts.evaluate,
+    ),
+  );
+  const base = hookScope(run, plan, target);
+  target = await targetHook(run, 'defaultMappingScript', hooks.defaultMapping, {
+    ...base,
+    existingTarget: null,
+    config: run.mapping.raw,
+  });
+  target = await targetHook(run, 'onCreateScript', hooks.onCreate, { ...base, target, targetId: null });
+  const diff = planCreate(target).diff;
+  if (run.analyze) return { targetId: null, diff, linkCreated: false, message: null };
+  const requestedId = typeof target['_id'] === 'string' ? target['_id'] : undefined;
+  const created = await timed(run, 'createTargetObject', () => run.target.create(requestedId, target));
+  const targetId = String(created['_id']);
+  const withTarget: PlannedOperation = { ...plan, target: created, targetId };
+  const linkCreated = await link(run, withTarget, targetId);
+  await runHook(run, 'postMappingScript', hooks.postMapping, hookScope(run, withTarget, created));
+  return { targetId, diff, linkCreated, message: null };
+}
+
+async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
+  const targetId = requireTarget(plan);
+  const linkCreated = await link(run, plan, targetId);
+  if (plan.source === null) return { targetId, diff: null, linkCreated, message: null };
+  const existing =
+    plan.target ?? (await timed(run, 'targetObjectQuery', () => run.target.read(targetId)));
+  if (existing === null) throw conflict(`Cannot update target ${targetId}: it does not exist`);
+  const hooks = run.mapping.hooks;
+  const oldTarget = jsonClone(existing);
+  let target = await timed(run, 'propertyMappingScript', () =>
+    mapForUpdate(
+      run.mapping.properties,
+      existing,
+      { source: plan.source as JsonObject, linkQualifier: plan.linkQualifier, oldSource: plan.oldSource ?? null },
+      run.scripts.evaluate,
+    ),
+  );
+  const base = { ...hookScope(run, plan, target), oldTarget };
+  target = await targetHook(run, 'defaultMappingScript', hooks.defaultMapping, {
+    ...base,
+    existingTarget: oldTarget,
+    config: run.mapping.raw,
+  });
+  target = await targetHook(run, 'onUpdateScript', hooks.onUpdate, { ...base, target });
+  const { changed, diff } = planUpdate(oldTarget, target);
+  if (run.analyze) return { targetId, diff, linkCreated: false, message: null };
+  let written = existing;
+  if (changed) {
+    const rev = typeof oldTarget['_rev'] === 'string' ? oldTarget['_rev'] : undefined;
+    written = await timed(run, 'updateTargetObject', () => run.target.update(targetId, target, rev));
+  }
+  await runHook(run, 'postMappingScript', hooks.postMapping, hookScope(run, plan, written));
+  return { targetId, diff: changed ? diff : [], linkCreated, message: null };
+}
+
+function requireTarget(plan: PlannedOperation): string {
+  if (plan.targetId === null) {
+    throw conflict(`Action ${plan.decision.action} needs a target object, and situation ${plan.situation} has none`);
+  }
+  return plan.targetId;
+}
+
+/** Creates the link, or re-points this source's link to `targetId`; true when a link was created. */
+async function link(run: SyncRun, plan: PlannedOperation, targetId: string): Promise<boolean> {
+  if (run.analyze || plan.sourceId === null) return false;
+  const linkedTarget = plan.link === null ? null : run.links.targetOf(plan.link);
+  const wanted = run.links.normaliseTarget(targetId);
+  if (linkedTarget === wanted) return false;
+  await runHook(run, 'onLinkScript', run.mapping.hooks.onLink, hookScope(run, plan, plan.target));
+  if (plan.link !== null && plan.phase === 'source') {
+    await timed(run, 'linkQuery', () => run.links.repoint(plan.link as LinkRecord, plan.sourceId as string, targetId));
+    return false;
+  }
+  const created = await timed(run, 'linkQuery', () =>
+    run.links.create(plan.linkQualifier, plan.sourceId as string, targetId),
+  );
+  return created !== null;
+}
+
+async function unlink(run: SyncRun, plan: PlannedOperation, existing: LinkRecord): Promise<void> {
+  await runHook(run, 'onUnlinkScript', run.mapping.hooks.onUnlink, hookScope(run, plan, plan.target));
+  await timed(run, 'deleteLinkObject', () => run.links.remove(existing));
+}
+
+/** onDelete, then the target is deleted with the `_rev` it was read with (a missing one is fine), then unlinked. */
+async function deleteTarget(run: SyncRun, plan: PlannedOperation): Promise<void> {
+  const targetId = requireTarget(plan);
+  const existing = plan.target ?? (await run.target.read(targetId));
+  await runHook(run, 'onDeleteScript', run.mapping.hooks.onDelete, hookScope(run, plan, existing));
+  if (existing !== null) {
+    const rev = typeof existing['_rev'] === 'string' ? existing['_rev'] : undefined;
+    await timed(run, 'deleteTargetObject', () => run.target.delete(targetId, rev));
+  }
+  if (plan.link !== null) await unlink(run, plan, plan.link);
+}

@@ -1,0 +1,64 @@
+import { isFullEntry } from '../core/sync/correlation';
+import type { JsonObject } from '../core/sync/script';
+import type { Mapping, ReconQuery } from '../core/sync/sync-config.types';
+import type { ObjectSet } from './object-sets';
+
+/** One source entry to reconcile: its id, and the object when the query returned it whole. */
+export interface SourceItem {
+  readonly id: string;
+  readonly object: JsonObject | null;
+}
+
+const DEFAULT_PAGE = 1_000;
+
+/** The query sync.json gets when it names none: every id of the object set. */
+function isDefaultAllIds(query: ReconQuery): boolean {
+  const keys = Object.keys(query.params);
+  return keys.length === 1 && query.params['_queryId'] === 'query-all-ids';
+}
+
+/**
+ * The source entries of a query recon, streamed. OpenIDM queries the ids, then reads each object; when
+ * the query is the default `query-all-ids` and `sourceQueryFullEntry` is not false, Concord asks for the
+ * whole objects in the same query instead, which is the same set read at nearly the same moment without
+ * one read per entry. Otherwise `sourceQueryFullEntry` decides, or each entry is judged by OpenIDM's rule
+ * (more than two keys besides `_id`/`_rev` ⇒ full).
+ */
+export function sourceItems(mapping: Mapping, set: ObjectSet): AsyncIterable<SourceItem> {
+  const query = mapping.sourceQuery;
+  const upgrade = isDefaultAllIds(query) && mapping.sourceQueryFullEntry !== false;
+  const params = upgrade ? { _queryFilter: 'true' } : query.params;
+  const pageSize = mapping.reconSourceQueryPaging
+    ? mapping.reconSourceQueryPageSize || DEFAULT_PAGE
+    : DEFAULT_PAGE;
+  const full = upgrade || mapping.sourceQueryFullEntry;
+  return (async function* () {
+    for await (const entry of set.stream(params, pageSize)) {
+      const id = entry['_id'];
+      if (typeof id !== 'string') continue;
+      const whole = full === undefined ? isFullEntry(entry) : full;
+      yield { id, object: whole ? entry : null };
+    }
+  })();
+}
+
+/** reconById: the given ids, each read when its turn comes. */
+export async function* idItems(ids: readonly string[]): AsyncIterable<SourceItem> {
+  for (const id of ids) yield { id, object: null };
+}
+
+/** The target ids of a recon's target phase, normalised → as stored; never whole objects (memory stays flat). */
+export async function targetIdSet(
+  mapping: Mapping,
+  set: ObjectSet,
+  normalise: (id: string) => string,
+): Promise<Map<string, string>> {
+  const query = mapping.targetQuery;
+  const ids = new Map<string, string>();
+  const params = mapping.targetQueryFullEntry === true || !isDefaultAllIds(query) ? query.params : query.params;
+  for await (const entry of set.stream(params, 5_000)) {
+    const id = entry['_id'];
+    if (typeof id === 'string') ids.set(normalise(id), id);
+  }
+  return ids;
+}

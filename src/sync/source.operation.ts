@@ -1,0 +1,123 @@
+import {
+  correlationCandidates,
+  correlationFor,
+  correlationQueryParams,
+  type CorrelationCandidates,
+} from '../core/sync/correlation';
+import { determineAction } from '../core/sync/policy';
+import type { JsonObject } from '../core/sync/script';
+import { claimedTargetIds } from '../core/sync/situation';
+import { assessSourceSituation, missingSourceFact, type SourceFacts } from '../core/sync/source-situation';
+import { isSourceValid } from '../core/sync/validity';
+import { timed, type PlannedOperation, type SyncRun } from './sync-run';
+
+export interface SourcePlan {
+  readonly plan: PlannedOperation;
+  /** Targets the recon target phase must skip. */
+  readonly claimed: readonly string[];
+}
+
+/**
+ * Source phase / implicit sync of a present source for one link qualifier (§2.2): gather the facts the core
+ * asks for, in OpenIDM's order (validity, link, target existence, correlation), then assess and decide.
+ */
+export async function planSourceOperation(
+  run: SyncRun,
+  sourceId: string,
+  source: JsonObject,
+  linkQualifier: string,
+  oldSource?: JsonObject | null,
+): Promise<SourcePlan> {
+  const evaluate = run.scripts.evaluate;
+  const link = await timed(run, 'sourceLinkQuery', () => run.links.forSource(linkQualifier, sourceId));
+  const valid = await timed(run, 'validSourceScript', () =>
+    isSourceValid(run.mapping, source, linkQualifier, evaluate),
+  );
+  let facts: SourceFacts = { linkedTargetId: link === null ? null : run.links.targetOf(link), valid };
+  let target: JsonObject | null = null;
+  let candidates: CorrelationCandidates | null = null;
+  for (let fact = missingSourceFact(facts); fact !== undefined; fact = missingSourceFact(facts)) {
+    switch (fact) {
+      case 'linkedTargetExists': {
+        const linked = facts.linkedTargetId as string;
+        if (run.targetIds !== undefined) {
+          facts = { ...facts, linkedTargetExists: run.targetIds.has(linked) };
+        } else {
+          target = await timed(run, 'targetObjectQuery', () => run.target.read(linked));
+          facts = { ...facts, linkedTargetExists: target !== null };
+        }
+        break;
+      }
+      case 'correlation':
+        candidates = await correlate(run, source, linkQualifier);
+        facts = { ...facts, correlation: candidates === null ? null : candidates.ids };
+        break;
+      case 'correlatedTargetLinked': {
+        const only = (candidates?.ids ?? [])[0] as string;
+        const other = await timed(run, 'targetLinkQuery', () => run.links.forTarget(linkQualifier, only));
+        facts = { ...facts, correlatedTargetLinked: other !== null };
+        break;
+      }
+    }
+  }
+  const assessment = assessSourceSituation(facts);
+  const targetId = assessment.targetId ?? null;
+  if (target === null && targetId !== null) target = candidates?.objects.get(targetId) ?? null;
+  const ambiguousTargetIds = assessment.ambiguousTargetIds ?? [];
+  const decision = await timed(run, 'activePolicyScript', () =>
+    determineAction(
+      assessment.situation,
+      run.mapping.policies,
+      {
+        source,
+        target,
+        linkQualifier,
+        sourceAction: true,
+        mapping: run.mapping.name,
+        reconId: run.reconId,
+        sourceId,
+        targetId,
+        ambiguousTargetIds,
+      },
+      evaluate,
+    ),
+  );
+  return {
+    plan: {
+      phase: 'source',
+      linkQualifier,
+      situation: assessment.situation,
+      decision,
+      sourceId,
+      source,
+      ...(oldSource === undefined ? {} : { oldSource }),
+      targetId,
+      target,
+      link,
+      ambiguousTargetIds,
+    },
+    claimed: claimedTargetIds(assessment),
+  };
+}
+
+/** Runs the qualifier's correlation query or script; null when none applies (⇒ ABSENT / SOURCE_IGNORED). */
+export async function correlate(
+  run: SyncRun,
+  source: JsonObject,
+  linkQualifier: string,
+): Promise<CorrelationCandidates | null> {
+  const step = correlationFor(run.mapping, linkQualifier, run.targetSetKnownEmpty);
+  if (step === undefined) return null;
+  const evaluate = run.scripts.evaluate;
+  if (step.kind === 'script') {
+    const result = await timed(run, 'correlationScript', () =>
+      evaluate(step.script, { source, linkQualifier }),
+    );
+    return correlationCandidates(result, step.script);
+  }
+  return timed(run, 'correlationQuery', async () => {
+    const params = correlationQueryParams(await evaluate(step.script, { source, linkQualifier }), step.script);
+    const result = await run.target.query(params);
+    return correlationCandidates(result, step.script);
+  });
+}

@@ -1,0 +1,21 @@
+import { RandomUuidGenerator } from '../../../src/managed/id-generator';
+import { LinkRepository } from '../../../src/persistence/link.repository';
+import { AuditRepository } from '../../../src/persistence/audit.repository';
+import { openTestDatabase, REPO_KINDS, drain } from './test-database';
+it.each(REPO_KINDS)('measure %s', async (kind) => {
+  const d = await openTestDatabase(kind);
+  const repo = new LinkRepository(d.db, new RandomUuidGenerator());
+  const keys = Array.from({ length: 100_000 }, (_, i) => ({ linkType: 'x', linkQualifier: 'default', firstId: `uid=user${i},ou=People`, secondId: `0b6c${i}-aaaa-bbbb-cccc-1234567890ab` }));
+  let t = performance.now();
+  for (let i = 0; i < keys.length; i += 10_000) await repo.createMany(keys.slice(i, i + 10_000));
+  const create = performance.now() - t;
+  t = performance.now();
+  const { items } = await drain(repo.allOfType('x', 5_000));
+  const stream = performance.now() - t;
+  const audit = new AuditRepository(d.db);
+  t = performance.now();
+  for (let i = 0; i < 100_000; i += 10_000) await audit.append('recon', Array.from({ length: 10_000 }, (_, j) => ({ _id: `e-${i + j}`, timestamp: new Date().toISOString(), eventName: 'recon', reconId: 'r1', situation: 'ABSENT', sourceObjectId: `system/ldap/account/uid=user${i + j}`, targetObjectId: `managed/user/${i + j}`, status: 'SUCCESS' })));
+  const auditMs = performance.now() - t;
+  console.log(kind, `createMany 100k: ${create.toFixed(0)} ms; allOfType 100k: ${stream.toFixed(0)} ms (${items.length}); audit 100k: ${auditMs.toFixed(0)} ms`);
+  await d.destroy();
+}, 300_000);
