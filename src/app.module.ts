@@ -31,6 +31,7 @@ import { ManagedObjectRepository } from './persistence/managed-object.repository
 import { SqlDatabase } from './persistence/sql-database';
 import { DatabaseLifecycle } from './persistence/database.lifecycle';
 import { FieldCrypto } from './security/field-crypto';
+import { SyncModule } from './sync/sync.module';
 import { SystemModule } from './system/system.module';
 
 /** What the running process has opened before Nest starts: the validated project, the database, the key. */
@@ -101,6 +102,7 @@ export class AppModule implements NestModule {
         HealthModule.forRoot(),
         SystemModule.forProject(context.project),
         AuditModule,
+        SyncModule.forProject(context.project),
       ],
       controllers: [ManagedController, ApiDocsController],
       providers: [ApiDocs, { provide: APP_FILTER, useClass: CrestExceptionFilter }],

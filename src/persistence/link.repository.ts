@@ -63,23 +63,14 @@ export class LinkRepository extends LinkStore {
    * and each page starts where the last ended even while links are written.
    */
   async *allOfType(linkType: string, pageSize = DEFAULT_PAGE): AsyncIterable<LinkRecord[]> {
+    const size = Math.max(1, Math.floor(pageSize));
     let after: LinkRow | undefined;
     for (;;) {
-      const last = after;
       const rows = await this.run(() =>
-        last === undefined
-          ? this.db.query<LinkRow>(
-              `SELECT ${COLUMNS} FROM links WHERE link_type = $1 ORDER BY link_qualifier, first_id LIMIT $2`,
-              [linkType, pageSize],
-            )
-          : this.db.query<LinkRow>(
-              `SELECT ${COLUMNS} FROM links WHERE link_type = $1 AND (link_qualifier, first_id) > ($2, $3)
-               ORDER BY link_qualifier, first_id LIMIT $4`,
-              [linkType, last.link_qualifier, last.first_id, pageSize],
-            ),
+        this.db.transaction((tx) => this.pageOfType(tx, linkType, size, after)),
       );
       if (rows.length > 0) yield rows.map(toRecord);
-      if (rows.length < pageSize) return;
+      if (rows.length < size) return;
       after = rows[rows.length - 1];
     }
   }
@@ -202,6 +193,32 @@ export class LinkRepository extends LinkStore {
       ),
     );
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /**
+   * Right after a recon has created its links the planner's statistics still describe an almost empty
+   * table (PGlite never analyzes on its own), and it then reads every link of the type and sorts them for
+   * each page: 60-90 ms per page of 5,000 at 100k links instead of 1-2 ms. Without sorts the index order
+   * is the only plan left, which is the right one whatever the statistics say.
+   */
+  private async pageOfType(
+    tx: SqlExecutor,
+    linkType: string,
+    pageSize: number,
+    after: LinkRow | undefined,
+  ): Promise<LinkRow[]> {
+    await tx.query('SET LOCAL enable_sort = off');
+    if (after === undefined) {
+      return tx.query<LinkRow>(
+        `SELECT ${COLUMNS} FROM links WHERE link_type = $1 ORDER BY link_qualifier, first_id LIMIT $2`,
+        [linkType, pageSize],
+      );
+    }
+    return tx.query<LinkRow>(
+      `SELECT ${COLUMNS} FROM links WHERE link_type = $1 AND (link_qualifier, first_id) > ($2, $3)
+       ORDER BY link_qualifier, first_id LIMIT $4`,
+      [linkType, after.link_qualifier, after.first_id, pageSize],
+    );
   }
 
   /** One statement for the whole chunk: the rows travel as a single JSON array parameter. */

@@ -21,7 +21,12 @@ interface Effect {
 export async function executeAction(run: SyncRun, plan: PlannedOperation): Promise<SyncOutcome> {
   const action = plan.decision.action;
   // Delete safety: DELETE and UNLINK wait until the run knows how many there are (recon.runner.ts).
-  if (run.deferDestructive && !run.analyze && isDestructive(action) && (action === 'DELETE' || plan.link !== null)) {
+  if (
+    run.deferDestructive &&
+    !run.analyze &&
+    isDestructive(action) &&
+    (action === 'DELETE' || plan.link !== null)
+  ) {
     return outcome(plan, { targetId: plan.targetId, diff: null, linkCreated: false, message: null }, plan);
   }
   const effect = await perform(run, plan);
@@ -111,7 +116,9 @@ async function targetHook(
   if (script === undefined) return target;
   const result = await timed(run, name, () => run.scripts.run(script, scope, { capture: ['target'] }));
   const changed = result.variables['target'];
-  return changed !== null && typeof changed === 'object' && !Array.isArray(changed) ? (changed as JsonObject) : target;
+  return changed !== null && typeof changed === 'object' && !Array.isArray(changed)
+    ? (changed as JsonObject)
+    : target;
 }
 
 async function runHook(run: SyncRun, name: string, script: ScriptSpec | undefined, scope: JsonObject) {
@@ -120,12 +127,17 @@ async function runHook(run: SyncRun, name: string, script: ScriptSpec | undefine
 
 async function create(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   if (plan.source === null) throw conflict(`Cannot create a target: no source object (${plan.sourceId})`);
-  if (plan.target !== null) throw conflict(`Cannot create a target: target object ${plan.targetId} already exists`);
+  if (plan.target !== null)
+    throw conflict(`Cannot create a target: target object ${plan.targetId} already exists`);
   const hooks = run.mapping.hooks;
   let target = await timed(run, 'propertyMappingScript', () =>
     mapForCreate(
       run.mapping.properties,
-      { source: plan.source as JsonObject, linkQualifier: plan.linkQualifier, oldSource: plan.oldSource ?? null },
+      {
+        source: plan.source as JsonObject,
+        linkQualifier: plan.linkQualifier,
+        oldSource: plan.oldSource ?? null,
+      },
       run.scripts.evaluate,
     ),
   );
@@ -151,8 +163,7 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   const targetId = requireTarget(plan);
   const linkCreated = await link(run, plan, targetId);
   if (plan.source === null) return { targetId, diff: null, linkCreated, message: null };
-  const existing =
-    plan.target ?? (await timed(run, 'targetObjectQuery', () => run.target.read(targetId)));
+  const existing = plan.target ?? (await timed(run, 'targetObjectQuery', () => run.target.read(targetId)));
   if (existing === null) throw conflict(`Cannot update target ${targetId}: it does not exist`);
   const hooks = run.mapping.hooks;
   const oldTarget = jsonClone(existing);
@@ -160,7 +171,11 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
     mapForUpdate(
       run.mapping.properties,
       existing,
-      { source: plan.source as JsonObject, linkQualifier: plan.linkQualifier, oldSource: plan.oldSource ?? null },
+      {
+        source: plan.source as JsonObject,
+        linkQualifier: plan.linkQualifier,
+        oldSource: plan.oldSource ?? null,
+      },
       run.scripts.evaluate,
     ),
   );
@@ -184,7 +199,9 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
 
 function requireTarget(plan: PlannedOperation): string {
   if (plan.targetId === null) {
-    throw conflict(`Action ${plan.decision.action} needs a target object, and situation ${plan.situation} has none`);
+    throw conflict(
+      `Action ${plan.decision.action} needs a target object, and situation ${plan.situation} has none`,
+    );
   }
   return plan.targetId;
 }
@@ -197,7 +214,9 @@ async function link(run: SyncRun, plan: PlannedOperation, targetId: string): Pro
   if (linkedTarget === wanted) return false;
   await runHook(run, 'onLinkScript', run.mapping.hooks.onLink, hookScope(run, plan, plan.target));
   if (plan.link !== null && plan.phase === 'source') {
-    await timed(run, 'linkQuery', () => run.links.repoint(plan.link as LinkRecord, plan.sourceId as string, targetId));
+    await timed(run, 'linkQuery', () =>
+      run.links.repoint(plan.link as LinkRecord, plan.sourceId as string, targetId),
+    );
     return false;
   }
   const created = await timed(run, 'linkQuery', () =>

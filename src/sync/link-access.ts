@@ -91,7 +91,10 @@ export class LinkAccess {
   /** Re-points an existing link to another target (MISSING → CREATE, LINK to another object). */
   async repoint(link: LinkRecord, sourceId: string, targetId: string): Promise<LinkRecord | null> {
     if (!this.enabled) return null;
-    const updated = await this.store.update(link._id, linkBetween(this.spec, link.linkQualifier, sourceId, targetId));
+    const updated = await this.store.update(
+      link._id,
+      linkBetween(this.spec, link.linkQualifier, sourceId, targetId),
+    );
     this.forget(link);
     this.remember(updated);
     return updated;

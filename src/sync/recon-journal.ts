@@ -14,21 +14,21 @@ export class ReconJournal {
   private events: AuditEvent[] = [];
   private entries: ReconEntryRecord[] = [];
   private writing: Promise<void> = Promise.resolve();
-  private failure: unknown;
+  private failure: Error | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly audit: AuditStore,
     private readonly runs: ReconRunStore,
   ) {
-    this.timer = setInterval(() => this.flush(), INTERVAL_MS);
+    this.timer = setInterval(() => void this.flush(), INTERVAL_MS);
     this.timer.unref();
   }
 
   add(event: AuditEvent | null, entry: ReconEntryRecord | null): void {
     if (event !== null) this.events.push(event);
     if (entry !== null) this.entries.push(entry);
-    if (this.events.length >= BATCH || this.entries.length >= BATCH) this.flush();
+    if (this.events.length >= BATCH || this.entries.length >= BATCH) void this.flush();
   }
 
   /** Hands what is held to the writer; resolves when everything handed over so far is written. */
@@ -43,7 +43,7 @@ export class ReconJournal {
       try {
         await Promise.all([this.audit.append('recon', events), this.runs.appendEntries(entries)]);
       } catch (error) {
-        this.failure = error;
+        this.failure = error instanceof Error ? error : new Error(String(error));
       }
     });
     return this.writing;

@@ -1,6 +1,11 @@
 import { addDuration, emptyDurationStats, type DurationStats } from '../core/sync/duration-stats';
 import { stateOfStage, type ReconStage } from '../core/sync/recon-stage';
-import { countOperation, newReconCounters, reconSummaryJson, type ReconCounters } from '../core/sync/recon-summary';
+import {
+  countOperation,
+  newReconCounters,
+  reconSummaryJson,
+  type ReconCounters,
+} from '../core/sync/recon-summary';
 import type { ReconSummary } from './ports/recon-run.store';
 import type { SyncOutcome } from './sync-run';
 

@@ -55,10 +55,21 @@ export async function targetIdSet(
 ): Promise<Map<string, string>> {
   const query = mapping.targetQuery;
   const ids = new Map<string, string>();
-  const params = mapping.targetQueryFullEntry === true || !isDefaultAllIds(query) ? query.params : query.params;
-  for await (const entry of set.stream(params, 5_000)) {
+  for await (const entry of set.stream(query.params, 5_000)) {
     const id = entry['_id'];
     if (typeof id === 'string') ids.set(normalise(id), id);
   }
   return ids;
+}
+
+/** Pulls the first item so that emptiness is known before anything else runs; `all` still yields every item. */
+export async function peek<T>(items: AsyncIterable<T>): Promise<{ empty: boolean; all: AsyncIterable<T> }> {
+  const iterator = items[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const all = (async function* () {
+    if (first.done === true) return;
+    yield first.value;
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
+  })();
+  return { empty: first.done === true, all };
 }

@@ -116,7 +116,10 @@ export async function correlate(
     return correlationCandidates(result, step.script);
   }
   return timed(run, 'correlationQuery', async () => {
-    const params = correlationQueryParams(await evaluate(step.script, { source, linkQualifier }), step.script);
+    const params = correlationQueryParams(
+      await evaluate(step.script, { source, linkQualifier }),
+      step.script,
+    );
     const result = await run.target.query(params);
     return correlationCandidates(result, step.script);
   });

@@ -7,7 +7,11 @@ import type { FieldCrypto } from '../security/field-crypto';
 import type { LooseQueryParams, ObjectSets } from './object-sets';
 
 /** `openidm.action('sync', name, content, params)`: handled by the sync service (performAction, ...). */
-export type SyncActionHandler = (action: string, params: LooseQueryParams, content: unknown) => Promise<unknown>;
+export type SyncActionHandler = (
+  action: string,
+  params: LooseQueryParams,
+  content: unknown,
+) => Promise<unknown>;
 
 export interface SyncScriptFacadeOptions {
   readonly sets: ObjectSets;
@@ -70,12 +74,21 @@ export class SyncScriptFacade implements OpenidmFacade {
     };
   }
 
-  async action(resourceName: string, actionName: string, content?: unknown, params?: unknown): Promise<unknown> {
+  async action(
+    resourceName: string,
+    actionName: string,
+    content?: unknown,
+    params?: unknown,
+  ): Promise<unknown> {
     if (resourceName === 'sync' && this.options.syncAction !== undefined) {
-      if (this.options.readOnly && actionName !== 'getLinkedResources') this.refuseInDryRun(actionName, 'sync');
+      if (this.options.readOnly && actionName !== 'getLinkedResources')
+        this.refuseInDryRun(actionName, 'sync');
       return this.options.syncAction(actionName, isPlainObject(params) ? params : {}, content);
     }
-    throw new DomainError('NOT_SUPPORTED', `openidm.action('${resourceName}', '${actionName}') is not supported`);
+    throw new DomainError(
+      'NOT_SUPPORTED',
+      `openidm.action('${resourceName}', '${actionName}') is not supported`,
+    );
   }
 
   decrypt(value: unknown): unknown {

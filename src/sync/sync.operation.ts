@@ -30,7 +30,13 @@ export async function syncPresentSource(
   for (const qualifier of qualifiers) {
     let claimed: readonly string[] = [];
     try {
-      const { plan, claimed: planned } = await planSourceOperation(run, sourceId, source, qualifier, oldSource);
+      const { plan, claimed: planned } = await planSourceOperation(
+        run,
+        sourceId,
+        source,
+        qualifier,
+        oldSource,
+      );
       claimed = planned;
       try {
         outcomes.push({ ...(await executeAction(run, plan)), claimed });

@@ -27,12 +27,13 @@ export async function planTargetOperation(
     target = await timed(run, 'targetObjectQuery', () => run.target.read(targetId));
     if (target === null) return null;
   }
+  const known = target;
   let facts: TargetFacts = {
     targetValid:
-      target === null
+      known === null
         ? true
         : await timed(run, 'validTargetScript', () =>
-            isTargetValid(run.mapping, target as JsonObject, linkQualifier, evaluate),
+            isTargetValid(run.mapping, known, linkQualifier, evaluate),
           ),
   };
   let link = null;
@@ -109,7 +110,11 @@ export async function planDeletedSourceOperation(
   };
   let target: JsonObject | null = null;
   let candidateIds: readonly string[] = [];
-  for (let fact = missingDeletedSourceFact(facts); fact !== undefined; fact = missingDeletedSourceFact(facts)) {
+  for (
+    let fact = missingDeletedSourceFact(facts);
+    fact !== undefined;
+    fact = missingDeletedSourceFact(facts)
+  ) {
     switch (fact) {
       case 'linkedTargetExists':
         target = await run.target.read(facts.linkedTargetId as string);
@@ -125,7 +130,8 @@ export async function planDeletedSourceOperation(
         const step = correlationFor(run.mapping, linkQualifier, false);
         const found = step === undefined ? null : await correlate(run, oldValue as JsonObject, linkQualifier);
         candidateIds = found?.ids ?? [];
-        if (found !== null && found.ids.length === 1) target = found.objects.get(found.ids[0] as string) ?? null;
+        if (found !== null && found.ids.length === 1)
+          target = found.objects.get(found.ids[0] as string) ?? null;
         facts = { ...facts, correlation: found === null ? null : found.ids };
         break;
       }

@@ -27,7 +27,13 @@ export function stateOfStage(stage: ReconStage): ReconState {
       return 'FAILED';
     case 'COMPLETED_CANCELED':
       return 'CANCELED';
-    default:
+    case 'ACTIVE_INITIALIZED':
+    case 'ACTIVE_QUERY_ENTRIES':
+    case 'ACTIVE_RECONCILING_SOURCE':
+    case 'ACTIVE_RECONCILING_TARGET':
+    case 'ACTIVE_LINK_CLEANUP':
+    case 'ACTIVE_PROCESSING_RESULTS':
+    case 'ACTIVE_CANCELING':
       return 'ACTIVE';
   }
 }

@@ -1,7 +1,12 @@
 import type { Action } from './action';
 import { durationJson, type DurationStats } from './duration-stats';
 import { RECON_STAGES, stateOfStage, type ReconStage } from './recon-stage';
-import { emptySituationSummary, SUMMARY_SITUATIONS, type Situation, type SummarySituation } from './situation';
+import {
+  emptySituationSummary,
+  SUMMARY_SITUATIONS,
+  type Situation,
+  type SummarySituation,
+} from './situation';
 
 /** What the summary counts of one operation (one source or target entry, one link qualifier). */
 export interface CountedOperation {
@@ -51,7 +56,8 @@ export function countOperation(counters: ReconCounters, op: CountedOperation): v
   else if (op.targetId !== null) counters.target.processed += 1;
   if (op.linkExisted) counters.links.processed += 1;
   if (op.linkCreated) counters.links.created += 1;
-  if (op.situation !== null && SUMMARY_SET.has(op.situation)) counters.situations[op.situation as SummarySituation] += 1;
+  if (op.situation !== null && SUMMARY_SET.has(op.situation))
+    counters.situations[op.situation as SummarySituation] += 1;
   counters.status[op.status] += 1;
 }
 

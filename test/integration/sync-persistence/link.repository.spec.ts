@@ -80,14 +80,12 @@ describe.each(REPO_KINDS)('LinkRepository on %s', (kind) => {
     expect(await repo.countOfType('atomic')).toBe(0);
   });
 
-  it('creates 5,000 links in one call well under a second', async () => {
-    const started = performance.now();
+  // Timings belong to bench:recon; this checks that one call stores a whole batch with distinct ids.
+  it('creates 5,000 links in one call', async () => {
     const created = await repo.createMany(links('bulk', 5_000));
-    const elapsed = performance.now() - started;
     expect(created).toHaveLength(5_000);
     expect(new Set(created.map((l) => l._id)).size).toBe(5_000);
     expect(await repo.countOfType('bulk')).toBe(5_000);
-    expect(elapsed).toBeLessThan(1_000);
   });
 
   it('streams every link of a type, all qualifiers, page by page and nothing of other types', async () => {

@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { linkQualifiersFor } from '../core/sync/link-qualifier';
+import { simpleSituationSummary } from '../core/sync/recon-summary';
+import type { ScriptRunner } from '../scripting/script-runner';
+import { forEachConcurrently } from './async-pool';
+import { LinkAccess } from './link-access';
+import {
+  entryEvent,
+  entryRecord,
+  isReported,
+  startEvent,
+  summaryEvent,
+  type ReconAuditContext,
+} from './recon-audit';
+import { settleDeferredDeletes } from './recon-deletes';
+import { ReconJournal } from './recon-journal';
+import type { ReconRequest, ReconResult, ReconRunnerDeps } from './recon-request';
+import { ReconProgress } from './recon-progress';
+import { idItems, peek, sourceItems, targetIdSet } from './recon-source';
+import { runOnReconScript, runResultScript } from './recon-result.script';
+import { syncPresentSource, syncUnclaimedTarget } from './sync.operation';
+import {
+  errorMessage,
+  failedOutcome,
+  timed,
+  type PlannedOperation,
+  type SyncOutcome,
+  type SyncRun,
+} from './sync-run';
+
+class GuardStop extends Error {}
+
+/**
+ * One reconciliation run, OpenIDM's algorithm (§4.1): source query, empty-source guard, target id set, link
+ * prefetch, source phase (at most `taskThreads` entries in flight), target phase over the targets no source
+ * claimed, deferred DELETE/UNLINK under the delete threshold, `result` script, summary. Entry failures are
+ * counted and never stop the run; query failures end it FAILED; cancel is honoured between entries.
+ */
+export class ReconRunner {
+  readonly progress: ReconProgress;
+  private cancelled = false;
+  private readonly audit: ReconAuditContext;
+  private eventCounter = 0;
+
+  constructor(
+    private readonly deps: ReconRunnerDeps,
+    private readonly request: ReconRequest,
+  ) {
+    this.progress = new ReconProgress(request.reconId, request.mapping.name, request.parameters, deps.clock);
+    const eventPrefix = randomUUID();
+    this.audit = {
+      reconId: request.reconId,
+      reconAction: request.reconAction,
+      mapping: request.mapping.name,
+      sourceSet: request.mapping.source,
+      targetSet: request.mapping.target,
+      userId: request.userId,
+      eventId: () => `${eventPrefix}-${++this.eventCounter}`,
+    };
+  }
+
+  cancel(): void {
+    if (this.progress.state !== 'ACTIVE') return;
+    this.cancelled = true;
+    this.progress.stage = 'ACTIVE_CANCELING';
+  }
+
+  /** Registers the run (so it is listed and cancellable at once); call before `run()`. */
+  async register(): Promise<void> {
+    this.progress.startedAt = this.deps.clock();
+    await this.deps.runs.create({
+      id: this.request.reconId,
+      mapping: this.request.mapping.name,
+      nodeId: this.deps.nodeId,
+      summary: this.progress.summary(),
+      cancelRequested: false,
+      heartbeatAt: new Date(this.deps.clock()).toISOString(),
+    });
+  }
+
+  /** Runs to the end; never throws (a failure is the run's state). */
+  async run(): Promise<ReconResult> {
+    const journal = new ReconJournal(this.deps.audit, this.deps.runs);
+    journal.add(startEvent(this.audit, this.now()), null);
+    const saver = setInterval(() => void this.heartbeat(), 1_000);
+    saver.unref();
+    let failure: ReconResult['failure'];
+    const scripts = this.deps.scripts(this.request.analyze);
+    try {
+      await this.reconcile(journal, scripts);
+    } catch (error) {
+      failure = { message: errorMessage(error), guard: error instanceof GuardStop };
+      if (!failure.guard) this.deps.warn(`Reconciliation ${this.request.reconId} failed: ${failure.message}`);
+    }
+    clearInterval(saver);
+    // OpenIDM runs the result script on the failure and cancel paths too (its docs say success only).
+    try {
+      this.progress.stage = 'ACTIVE_PROCESSING_RESULTS';
+      const t0 = performance.now();
+      await runResultScript(scripts, this.request.mapping, this.progress);
+      if (this.request.mapping.hooks.result !== undefined)
+        this.progress.record('resultScript', performance.now() - t0);
+    } catch (error) {
+      failure ??= { message: errorMessage(error), guard: false };
+    }
+    try {
+      await journal.flush();
+    } catch {
+      // close() below reports it
+    }
+    this.progress.endedAt = this.deps.clock();
+    this.progress.stage =
+      failure !== undefined
+        ? 'COMPLETED_FAILED'
+        : this.cancelled
+          ? 'COMPLETED_CANCELED'
+          : 'COMPLETED_SUCCESS';
+    if (failure !== undefined) this.progress.extra['error'] = { message: failure.message };
+    let summary = this.progress.summary();
+    journal.add(
+      summaryEvent(
+        this.audit,
+        this.now(),
+        summary,
+        simpleSituationSummary(this.progress.counters),
+        failure !== undefined,
+      ),
+      null,
+    );
+    try {
+      await journal.close();
+    } catch (error) {
+      failure ??= { message: `Writing the audit trail failed: ${errorMessage(error)}`, guard: false };
+      this.progress.stage = 'COMPLETED_FAILED';
+      this.progress.extra['error'] = { message: failure.message };
+      summary = this.progress.summary();
+    }
+    await this.deps.runs.saveSummary(this.request.reconId, summary).catch((error: unknown) => {
+      this.deps.warn(
+        `Saving the summary of reconciliation ${this.request.reconId} failed: ${errorMessage(error)}`,
+      );
+    });
+    return failure === undefined ? { summary } : { summary, failure };
+  }
+
+  private now(): Date {
+    return new Date(this.deps.clock());
+  }
+
+  private saving = false;
+
+  /** About once a second: persist progress (other nodes and SSE read it) and pick up a cancel from another node. */
+  private async heartbeat(): Promise<void> {
+    if (this.saving || this.progress.state !== 'ACTIVE') return;
+    this.saving = true;
+    try {
+      await this.deps.runs.saveSummary(this.request.reconId, this.progress.summary());
+      const stored = await this.deps.runs.get(this.request.reconId);
+      if (stored?.cancelRequested) this.cancel();
+    } catch (error) {
+      this.deps.warn(`Saving recon progress failed: ${errorMessage(error)}`);
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  private async reconcile(journal: ReconJournal, scripts: ScriptRunner): Promise<void> {
+    const { mapping } = this.request;
+    const progress = this.progress;
+    const record = (name: string, ms: number): void => progress.record(name, ms);
+    const links = new LinkAccess(this.deps.links, mapping.link, mapping.enableLinking);
+    const sourceSet = this.deps.sets.get(mapping.source);
+    const targetSet = this.deps.sets.get(mapping.target);
+    progress.stage = 'ACTIVE_QUERY_ENTRIES';
+    await runOnReconScript(scripts, mapping, this.request.reconId);
+    const started = performance.now();
+    const source = await peek(
+      this.request.sourceIds
+        ? idItems(this.request.sourceIds)
+        : sourceItems(mapping, this.deps.sets.get(mapping.sourceQuery.resourceName)),
+    );
+    record('sourceQuery', performance.now() - started);
+    if (source.empty && !mapping.allowEmptySourceSet) {
+      progress.counters.source.total = 0;
+      throw new GuardStop(
+        'The source set is empty: reconciliation stopped to protect the target from mass deletion ' +
+          '(set allowEmptySourceSet to true to reconcile an empty source).',
+      );
+    }
+    let targets = new Map<string, string>();
+    if (this.request.runTargetPhase) {
+      const t0 = performance.now();
+      targets = await targetIdSet(mapping, this.deps.sets.get(mapping.targetQuery.resourceName), (id) =>
+        links.normaliseTarget(id),
+      );
+      record('targetQuery', performance.now() - t0);
+      progress.counters.target.total = targets.size;
+    }
+    if (mapping.prefetchLinks) {
+      const t0 = performance.now();
+      progress.counters.links.total = await links.prefetch();
+      record('linkQuery', performance.now() - t0);
+    }
+    const claimed = new Set<string>();
+    const deferred: PlannedOperation[] = [];
+    const run: SyncRun = {
+      mapping,
+      source: sourceSet,
+      target: targetSet,
+      scripts,
+      links,
+      reconId: this.request.reconId,
+      analyze: this.request.analyze,
+      ...(this.request.runTargetPhase ? { targetIds: targets } : {}),
+      targetSetKnownEmpty: this.request.runTargetPhase && targets.size === 0,
+      deferDestructive: true,
+      record,
+    };
+    const handle = (outcome: SyncOutcome): void => {
+      for (const id of outcome.claimed) claimed.add(links.normaliseTarget(id));
+      if (outcome.deferred !== undefined) {
+        deferred.push(outcome.deferred);
+        return;
+      }
+      this.finish(journal, outcome);
+    };
+
+    progress.stage = this.cancelled ? 'ACTIVE_CANCELING' : 'ACTIVE_RECONCILING_SOURCE';
+    const sourceStart = performance.now();
+    let seen = 0;
+    await forEachConcurrently(
+      source.all,
+      mapping.taskThreads,
+      async (item) => {
+        seen += 1;
+        progress.counters.source.total = Math.max(seen, this.request.sourceIds?.length ?? 0);
+        const source = item.object ?? (await timed(run, 'sourceObjectQuery', () => sourceSet.read(item.id)));
+        if (source === null) {
+          const missing = new Error(`Source object ${mapping.source}/${item.id} not found`);
+          this.finish(
+            journal,
+            failedOutcome('source', 'default', { sourceId: item.id, targetId: null }, missing),
+          );
+          return;
+        }
+        for (const outcome of await syncPresentSource(run, item.id, source)) handle(outcome);
+      },
+      () => this.cancelled,
+    );
+    progress.counters.source.total = seen;
+    record('sourcePhase', performance.now() - sourceStart);
+
+    if (this.request.runTargetPhase && !this.cancelled) {
+      progress.stage = 'ACTIVE_RECONCILING_TARGET';
+      const targetStart = performance.now();
+      const qualifiers = await linkQualifiersFor(
+        mapping,
+        { object: null, oldValue: null, returnAll: true },
+        scripts.evaluate,
+      );
+      const unclaimed = (function* () {
+        for (const [key, id] of targets) if (!claimed.has(key)) yield id;
+      })();
+      await forEachConcurrently(
+        unclaimed,
+        mapping.taskThreads,
+        async (targetId) => {
+          for (const outcome of await syncUnclaimedTarget(run, targetId, qualifiers)) handle(outcome);
+        },
+        () => this.cancelled,
+      );
+      record('targetPhase', performance.now() - targetStart);
+    }
+    if (!this.cancelled) await this.settleDeferred(run, deferred, journal, targets.size);
+  }
+
+  /** Delete safety: the deferred DELETE/UNLINK run only when within the threshold or confirmed. */
+  private async settleDeferred(
+    run: SyncRun,
+    deferred: readonly PlannedOperation[],
+    journal: ReconJournal,
+    targetTotal: number,
+  ): Promise<void> {
+    const stop = await settleDeferredDeletes(run, deferred, {
+      confirmed: this.request.confirmDeletes,
+      targetTotal: this.request.runTargetPhase ? targetTotal : null,
+      progress: this.progress,
+      finish: (outcome) => this.finish(journal, outcome),
+    });
+    if (stop !== null) throw new GuardStop(stop);
+  }
+
+  private finish(journal: ReconJournal, outcome: SyncOutcome): void {
+    this.progress.count(outcome);
+    if (outcome.status === 'FAILURE') {
+      this.deps.warn(
+        `Reconciliation ${this.request.reconId}: ${outcome.sourceId ?? outcome.targetId}: ${outcome.message}`,
+      );
+    }
+    if (!isReported(outcome)) return;
+    journal.add(entryEvent(this.audit, this.now(), outcome), entryRecord(this.audit, outcome));
+  }
+}

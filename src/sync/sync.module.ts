@@ -1,0 +1,45 @@
+import { hostname } from 'node:os';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { configFile } from '../config/config-file.registry';
+import type { LoadedProject } from '../config/loaded-project';
+import { syncConfigFile } from '../core/sync/sync-config.compiler';
+import { ReconEventStream } from '../recon/recon-events.stream';
+import { ReconController } from '../recon/recon.controller';
+import { SyncController } from '../recon/sync.controller';
+import { ObjectSets } from './object-sets';
+import { ReconService } from './recon.service';
+import { SyncMappings, SyncSettings } from './sync-mappings';
+import { SyncScripts } from './sync-scripts';
+import { SyncService } from './sync.service';
+
+/**
+ * The sync engine: reconciliation (`/openidm/recon`), `/openidm/sync` actions, and the SyncService that
+ * implicit and live sync call. Global so those triggers inject it without importing this module. Needs the
+ * ports of AuditModule (links, runs, audit), ManagedService and the ConnectorRegistry.
+ */
+@Global()
+@Module({})
+export class SyncModule {
+  static forProject(
+    project: Pick<LoadedProject, 'files' | 'checkedFiles' | 'projectDir' | 'boot'>,
+  ): DynamicModule {
+    const mappings = configFile(project, syncConfigFile)?.mappings ?? [];
+    return {
+      module: SyncModule,
+      controllers: [ReconController, SyncController],
+      providers: [
+        { provide: SyncMappings, useValue: new SyncMappings(mappings) },
+        {
+          provide: SyncSettings,
+          useValue: new SyncSettings(project.projectDir, project.boot.nodeId ?? hostname()),
+        },
+        ObjectSets,
+        SyncScripts,
+        ReconService,
+        SyncService,
+        ReconEventStream,
+      ],
+      exports: [SyncMappings, ObjectSets, ReconService, SyncService],
+    };
+  }
+}
