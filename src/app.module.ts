@@ -30,6 +30,7 @@ import { MetricsModule } from './observability/metrics.module';
 import { ManagedObjectRepository } from './persistence/managed-object.repository';
 import { SqlDatabase } from './persistence/sql-database';
 import { DatabaseLifecycle } from './persistence/database.lifecycle';
+import { EmbeddedStatistics } from './persistence/embedded-statistics';
 import { FieldCrypto } from './security/field-crypto';
 import { SyncModule } from './sync/sync.module';
 import { SystemModule } from './system/system.module';
@@ -62,6 +63,7 @@ class ProjectModule {
         { provide: ManagedObjectStore, useClass: ManagedObjectRepository },
         ManagedService,
         DatabaseLifecycle,
+        EmbeddedStatistics,
         { provide: AuthSettings, useValue: { internalUsers: context.project.authentication.internalUsers } },
         { provide: ManagedUserAuthenticator, useClass: ManagedUserPasswordAuthenticator },
         {

@@ -103,11 +103,6 @@ export class ReconRunner {
     } catch (error) {
       failure ??= { message: errorMessage(error), guard: false };
     }
-    try {
-      await journal.flush();
-    } catch {
-      // close() below reports it
-    }
     this.progress.endedAt = this.deps.clock();
     this.progress.stage =
       failure !== undefined
