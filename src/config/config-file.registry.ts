@@ -5,6 +5,7 @@ import { managedConfigSchema } from './managed-config.schema';
 import { repoConfigSchema } from './repo-config.schema';
 import { PROVISIONER_FILE_NAME, provisionerFileSchema } from '../connectors/ldap/provisioner.schema';
 import { syncConfigFile } from '../core/sync/sync-config.compiler';
+import { scheduleConfigFile } from '../core/schedule/schedule-config.schema';
 
 /**
  * The config files Concord understands. Every `*.json` file in the config folder that an entry matches is
@@ -60,6 +61,7 @@ export const CONFIG_FILES: readonly ConfigFileEntry[] = [
   repoConfigFile,
   provisionerConfigFile,
   syncConfigFile,
+  scheduleConfigFile,
 ];
 
 export function entryMatches(entry: ConfigFileEntry, fileName: string): boolean {

@@ -2,6 +2,8 @@ import { ManagedObjects1763856000000 } from './0001-managed-objects.migration';
 import { Links1764460800000 } from './0002-links.migration';
 import { ReconRuns1764460800001 } from './0003-recon-runs.migration';
 import { AuditEvents1764460800002 } from './0004-audit-events.migration';
+import { SchedulerCluster1765500000000 } from './0005-scheduler-cluster.migration';
+import { SyncDelivery1765600000000 } from './0006-sync-delivery.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   Links1764460800000,
   ReconRuns1764460800001,
   AuditEvents1764460800002,
+  SchedulerCluster1765500000000,
+  SyncDelivery1765600000000,
 ];

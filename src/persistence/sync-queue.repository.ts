@@ -1,0 +1,267 @@
+import { Injectable } from '@nestjs/common';
+import type { QueryRequest } from '../core/crest/query-request';
+import { badRequest, notFound } from '../core/errors/domain-error';
+import type { JsonObject } from '../managed/managed-object';
+import type { StoreQueryPage } from '../managed/managed-object.store';
+import {
+  ChangeQueueStore,
+  type EnqueuedRef,
+  type FailureDisposition,
+  type NewChange,
+} from '../sync-queue/change-queue.store';
+import type { ChangeOperation, QueueEntry, QueuedChange, QueueState } from '../sync-queue/queued-change';
+import { buildDocumentCount, buildDocumentSelect, type DocumentSource } from './document-select.sql';
+import { rethrowNul } from './pg-error';
+import { SqlDatabase, type SqlExecutor } from './sql-database';
+
+interface Row {
+  id: string | number;
+  resource: string;
+  object_id: string;
+  operation: ChangeOperation;
+  last_state: JsonObject | null;
+  attempts: number;
+  version: string | number;
+  state: QueueState;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+}
+
+const iso = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const COLUMNS = `id, resource, object_id, operation, last_state, attempts, version, state,
+  ${iso('next_attempt_at')} AS next_attempt_at, last_error, ${iso('created_at')} AS created_at,
+  ${iso('updated_at')} AS updated_at, locked_by, ${iso('locked_until')} AS locked_until`;
+
+/** A lease is free when nobody holds it or its holder let it run out (crashed, or slower than the lease). */
+const LEASE_FREE = '(locked_until IS NULL OR locked_until < now())';
+
+/** The queue as CREST documents for `GET /openidm/sync/queue`; `state` and `resource` are also real columns. */
+const QUEUE_DOCUMENTS: DocumentSource = {
+  sql: `SELECT id::text AS id, version AS rev, state, resource, jsonb_build_object(
+      'resource', resource, 'objectId', object_id, 'operation', operation, 'state', state,
+      'attempts', attempts, 'nextAttemptAt', ${iso('next_attempt_at')}, 'lastError', last_error,
+      'createdAt', ${iso('created_at')}, 'updatedAt', ${iso('updated_at')}, 'lockedBy', locked_by,
+      'lockedUntil', ${iso('locked_until')}, 'lastState', last_state) AS doc
+    FROM sync_queue`,
+  params: [],
+  textColumns: new Map([
+    ['state', 'state'],
+    ['resource', 'resource'],
+  ]),
+};
+
+/**
+ * The implicit-sync outbox in `sync_queue` (migration 0006). Hand-written rather than pg-boss or
+ * graphile-worker: both open their own pg connections, so they can neither join the managed write's
+ * transaction through our SqlExecutor (the enqueue must commit or roll back with the write) nor share
+ * PGlite's single in-process connection, which is Concord's embedded default.
+ */
+@Injectable()
+export class SyncQueueRepository extends ChangeQueueStore {
+  constructor(private readonly db: SqlDatabase) {
+    super();
+  }
+
+  async enqueue(tx: SqlExecutor, change: NewChange): Promise<EnqueuedRef> {
+    // A create not yet delivered stays a create when an update follows; otherwise the newest operation wins.
+    const rows = await tx
+      .query<{ id: string | number; version: string | number }>(
+        `INSERT INTO sync_queue (resource, object_id, operation, last_state) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (resource, object_id) DO UPDATE SET
+           operation = CASE WHEN sync_queue.operation = 'create' AND EXCLUDED.operation = 'update'
+                            THEN 'create' ELSE EXCLUDED.operation END,
+           last_state = EXCLUDED.last_state, version = sync_queue.version + 1, attempts = 0,
+           state = 'pending', next_attempt_at = now(), last_error = NULL, updated_at = now()
+         RETURNING id, version`,
+        [change.resource, change.objectId, change.operation, change.lastState],
+      )
+      .catch(rethrowNul);
+    const row = rows[0];
+    if (!row) throw new Error('INSERT … RETURNING gave no row');
+    return { id: String(row.id), version: Number(row.version) };
+  }
+
+  async claimDue(worker: string, limit: number, leaseMs: number): Promise<QueuedChange[]> {
+    const rows = await this.db.query<Row>(
+      `UPDATE sync_queue SET locked_by = $1, locked_until = now() + $2::double precision * interval '1 millisecond'
+       WHERE id IN (SELECT id FROM sync_queue
+                    WHERE state = 'pending' AND next_attempt_at <= now() AND ${LEASE_FREE}
+                    ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING ${COLUMNS}`,
+      [worker, leaseMs, limit],
+    );
+    return rows.map(toChange).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  async claimOne(id: string, worker: string, leaseMs: number): Promise<QueuedChange | null> {
+    const rows = await this.db.query<Row>(
+      `UPDATE sync_queue SET locked_by = $1, locked_until = now() + $2::double precision * interval '1 millisecond'
+       WHERE id = $3 AND state = 'pending' AND ${LEASE_FREE} RETURNING ${COLUMNS}`,
+      [worker, leaseMs, parseId(id)],
+    );
+    return rows[0] ? toChange(rows[0]) : null;
+  }
+
+  async claimProbe(worker: string, leaseMs: number): Promise<QueuedChange | null> {
+    const rows = await this.db.query<Row>(
+      `UPDATE sync_queue SET locked_by = $1, locked_until = now() + $2::double precision * interval '1 millisecond'
+       WHERE id = (SELECT id FROM sync_queue
+                   WHERE state = 'pending' AND attempts > 0 AND next_attempt_at > now() AND ${LEASE_FREE}
+                   ORDER BY updated_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING ${COLUMNS}`,
+      [worker, leaseMs],
+    );
+    return rows[0] ? toChange(rows[0]) : null;
+  }
+
+  async complete(change: QueuedChange, worker: string): Promise<boolean> {
+    const deleted = await this.db.query(
+      'DELETE FROM sync_queue WHERE id = $1 AND version = $2 AND locked_by = $3 RETURNING id',
+      [parseId(change.id), change.version, worker],
+    );
+    if (deleted.length > 0) return true;
+    // A newer change merged in while we delivered: let it be delivered again, now.
+    await this.db.query(
+      `UPDATE sync_queue SET locked_by = NULL, locked_until = NULL, next_attempt_at = now()
+       WHERE id = $1 AND locked_by = $2`,
+      [parseId(change.id), worker],
+    );
+    return false;
+  }
+
+  async fail(
+    change: QueuedChange,
+    worker: string,
+    error: string,
+    disposition: FailureDisposition,
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE sync_queue SET attempts = attempts + 1, last_error = $3, updated_at = now(),
+         locked_by = NULL, locked_until = NULL,
+         state = CASE WHEN $4::boolean AND version = $6 THEN 'dead' ELSE 'pending' END,
+         next_attempt_at = CASE WHEN version = $6 THEN now() + $5::double precision * interval '1 millisecond' ELSE now() END
+       WHERE id = $1 AND locked_by = $2`,
+      [
+        parseId(change.id),
+        worker,
+        error,
+        disposition.dead,
+        disposition.dead ? 0 : disposition.delayMs,
+        change.version,
+      ],
+    );
+  }
+
+  async release(change: QueuedChange, worker: string, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE sync_queue SET locked_by = NULL, locked_until = NULL, last_error = $3
+       WHERE id = $1 AND locked_by = $2`,
+      [parseId(change.id), worker, error],
+    );
+  }
+
+  async pullForward(): Promise<number> {
+    const rows = await this.db.query(
+      `UPDATE sync_queue SET next_attempt_at = now()
+       WHERE state = 'pending' AND next_attempt_at > now() RETURNING id`,
+    );
+    return rows.length;
+  }
+
+  async read(id: string): Promise<QueueEntry | null> {
+    const key = parseIdOrNull(id);
+    if (key === null) return null;
+    const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM sync_queue WHERE id = $1`, [key]);
+    return rows[0] ? toEntry(rows[0]) : null;
+  }
+
+  async query(request: QueryRequest): Promise<StoreQueryPage> {
+    const select = buildDocumentSelect(QUEUE_DOCUMENTS, request);
+    const rows = await this.db
+      .query<{ id: string; rev: string; doc: JsonObject }>(select.sql, select.params)
+      .catch(rethrowNul);
+    const page = select.page.page(rows);
+    let total = -1;
+    if (request.totalPagedResultsPolicy !== 'NONE') {
+      const count = buildDocumentCount(QUEUE_DOCUMENTS, request);
+      const counted = await this.db.query<{ total: string }>(count.sql, count.params);
+      total = Number(counted[0]?.total ?? 0);
+    }
+    return {
+      objects: page.rows.map((row) => ({ id: row.id, rev: Number(row.rev), doc: row.doc })),
+      nextCookie: page.nextCookie,
+      total,
+    };
+  }
+
+  async retry(id: string): Promise<QueueEntry> {
+    const rows = await this.db.query<Row>(
+      `UPDATE sync_queue SET state = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now(),
+         locked_by = NULL, locked_until = NULL
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [this.existingId(id)],
+    );
+    if (!rows[0]) throw missing(id);
+    return toEntry(rows[0]);
+  }
+
+  async remove(id: string): Promise<QueueEntry> {
+    const rows = await this.db.query<Row>(`DELETE FROM sync_queue WHERE id = $1 RETURNING ${COLUMNS}`, [
+      this.existingId(id),
+    ]);
+    if (!rows[0]) throw missing(id);
+    return toEntry(rows[0]);
+  }
+
+  private existingId(id: string): string {
+    const key = parseIdOrNull(id);
+    if (key === null) throw missing(id);
+    return key;
+  }
+}
+
+function missing(id: string) {
+  return notFound(`Queued change ${id} not found in sync/queue`);
+}
+
+/** Queue ids are positive integers (the identity column); anything else names no row. */
+function parseIdOrNull(id: string): string | null {
+  return /^[1-9]\d{0,17}$/.test(id) ? id : null;
+}
+
+function parseId(id: string): string {
+  const key = parseIdOrNull(id);
+  if (key === null) throw badRequest(`Invalid queue id '${id.slice(0, 40)}'`);
+  return key;
+}
+
+function toChange(row: Row): QueuedChange {
+  return {
+    id: String(row.id),
+    resource: row.resource,
+    objectId: row.object_id,
+    operation: row.operation,
+    lastState: row.last_state,
+    attempts: Number(row.attempts),
+    version: Number(row.version),
+  };
+}
+
+function toEntry(row: Row): QueueEntry {
+  return {
+    ...toChange(row),
+    state: row.state,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lockedBy: row.locked_by,
+    lockedUntil: row.locked_until,
+  };
+}

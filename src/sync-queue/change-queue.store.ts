@@ -1,0 +1,50 @@
+import type { QueryRequest } from '../core/crest/query-request';
+import type { JsonObject } from '../managed/managed-object';
+import type { StoreQueryPage } from '../managed/managed-object.store';
+import type { SqlExecutor } from '../persistence/sql-database';
+import type { ChangeOperation, QueueEntry, QueuedChange } from './queued-change';
+
+export interface NewChange {
+  readonly resource: string;
+  readonly objectId: string;
+  readonly operation: ChangeOperation;
+  readonly lastState: JsonObject | null;
+}
+
+/** The row a change landed in, and its version after the merge. */
+export interface EnqueuedRef {
+  readonly id: string;
+  readonly version: number;
+}
+
+/** How a failed delivery is recorded: back to pending after `delayMs`, or dead. */
+export type FailureDisposition = { readonly dead: true } | { readonly dead: false; readonly delayMs: number };
+
+/** Port: the durable change queue (persistence/sync-queue.repository.ts on PostgreSQL or PGlite). */
+export abstract class ChangeQueueStore {
+  /** Inserts or merges the object's row inside the caller's transaction; the row is due now. */
+  abstract enqueue(tx: SqlExecutor, change: NewChange): Promise<EnqueuedRef>;
+  /**
+   * Leases up to `limit` due pending rows to `worker` for `leaseMs` (`FOR UPDATE SKIP LOCKED`, so concurrent
+   * workers never get the same row while a lease holds).
+   */
+  abstract claimDue(worker: string, limit: number, leaseMs: number): Promise<QueuedChange[]>;
+  /** Leases one given pending row, due or not, when no one else holds it; null otherwise. */
+  abstract claimOne(id: string, worker: string, leaseMs: number): Promise<QueuedChange | null>;
+  /** Leases the pending row that failed longest ago, ignoring its back-off (a probe of the target). */
+  abstract claimProbe(worker: string, leaseMs: number): Promise<QueuedChange | null>;
+  /** Removes the row if it still holds this version; else releases the lease and leaves it due now. */
+  abstract complete(change: QueuedChange, worker: string): Promise<boolean>;
+  /** Records a failed delivery and releases the lease. */
+  abstract fail(change: QueuedChange, worker: string, error: string, disposition: FailureDisposition): Promise<void>;
+  /** Releases the lease without counting an attempt (a failed probe). */
+  abstract release(change: QueuedChange, worker: string, error: string): Promise<void>;
+  /** Makes every pending row that is waiting out a back-off due now; returns how many. */
+  abstract pullForward(): Promise<number>;
+  abstract read(id: string): Promise<QueueEntry | null>;
+  abstract query(request: QueryRequest): Promise<StoreQueryPage>;
+  /** Dead → pending, due now, attempts reset; NOT_FOUND when absent. */
+  abstract retry(id: string): Promise<QueueEntry>;
+  /** Removes the row; NOT_FOUND when absent. */
+  abstract remove(id: string): Promise<QueueEntry>;
+}
