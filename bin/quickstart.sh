@@ -37,16 +37,25 @@ echo
 AUTH=(-H 'X-OpenIDM-Username: openidm-admin' -H 'X-OpenIDM-Password: openidm-admin')
 show() { printf '\n$'; printf ' %q' "$@"; printf '\n'; "$@"; echo; }
 
-step "The LDAP accounts Concord sees"
+step "The LDAP accounts Concord sees (the sample's Example.ldif)"
 show curl -s "${AUTH[@]}" "http://localhost:$PORT/openidm/system/ldap/account?_queryFilter=true&_fields=dn,uid,cn,mail"
 
-step "Creating a managed user"
-show curl -s "${AUTH[@]}" -H 'Content-Type: application/json' -X POST \
-  "http://localhost:$PORT/openidm/managed/user?_action=create" \
-  -d '{"userName":"fdoe","givenName":"Fred","sn":"Doe","mail":"fdoe@example.com","password":"Passw0rd!"}'
+step "Reconciling LDAP into managed users (mapping systemLdapAccounts_managedUser)"
+show curl -s "${AUTH[@]}" -X POST \
+  "http://localhost:$PORT/openidm/recon?_action=recon&mapping=systemLdapAccounts_managedUser&waitForCompletion=true"
+RECON_ID=$(curl -s "${AUTH[@]}" "http://localhost:$PORT/openidm/recon" | node -e \
+  'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s).reconciliations;console.log(r[r.length-1]._id)})')
+show curl -s "${AUTH[@]}" "http://localhost:$PORT/openidm/recon/$RECON_ID"
 
-step "Querying managed users"
+step "The managed users it created"
 show curl -s "${AUTH[@]}" "http://localhost:$PORT/openidm/managed/user?_queryFilter=true&_fields=userName,mail,accountStatus"
+
+step "A new managed user, then the reverse mapping (managedUser_systemLdapAccounts) writes it to LDAP"
+show curl -s "${AUTH[@]}" -H 'Content-Type: application/json' -X PUT "http://localhost:$PORT/openidm/managed/user/fdoe" \
+  -d '{"userName":"fdoe","givenName":"Fred","sn":"Doe","mail":"fdoe@example.com","password":"Passw0rd!"}'
+show curl -s "${AUTH[@]}" -X POST \
+  "http://localhost:$PORT/openidm/recon?_action=recon&mapping=managedUser_systemLdapAccounts&waitForCompletion=true"
+show curl -s "${AUTH[@]}" "http://localhost:$PORT/openidm/system/ldap/account?_queryFilter=uid+eq+%22fdoe%22&_fields=dn,uid,cn,mail"
 
 printf '\nConcord is running at http://localhost:%s/openidm (log: %s/data/concord.log).\n' "$PORT" "$ROOT"
 printf 'Stop it with: kill $(cat data/concord.pid); stop the directory with: npm run ldap:stop\n'

@@ -32,6 +32,7 @@ import { SqlDatabase } from './persistence/sql-database';
 import { DatabaseLifecycle } from './persistence/database.lifecycle';
 import { EmbeddedStatistics } from './persistence/embedded-statistics';
 import { FieldCrypto } from './security/field-crypto';
+import { SchedulerModule } from './scheduler/scheduler.module';
 import { SyncModule } from './sync/sync.module';
 import { SystemModule } from './system/system.module';
 
@@ -105,6 +106,7 @@ export class AppModule implements NestModule {
         SystemModule.forProject(context.project),
         AuditModule,
         SyncModule.forProject(context.project),
+        SchedulerModule.forProject(context.project),
       ],
       controllers: [ManagedController, ApiDocsController],
       providers: [ApiDocs, { provide: APP_FILTER, useClass: CrestExceptionFilter }],

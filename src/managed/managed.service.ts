@@ -15,7 +15,10 @@ import {
   type ManagedTypeSchema,
 } from '../core/managed/managed-schema';
 import { applyPatch } from '../core/patch/patch.operation';
+import type { SqlExecutor } from '../persistence/sql-database';
 import { FieldCrypto } from '../security/field-crypto';
+import { ManagedChangeRecorder, type TransactionalManagedWrites } from '../sync-queue/managed-change.recorder';
+import type { ChangeOperation } from '../sync-queue/queued-change';
 import { IdGenerator } from './id-generator';
 import type { JsonObject, JsonValue, StoredObject } from './managed-object';
 import { ManagedObjectStore } from './managed-object.store';
@@ -39,7 +42,13 @@ export class ManagedService {
     private readonly crypto: FieldCrypto,
     private readonly ids: IdGenerator,
     @Optional() private readonly logins?: CredentialCache,
+    @Optional() private readonly changes?: ManagedChangeRecorder,
   ) {}
+
+  /** The store's writes with the transaction argument the repository accepts (see TransactionalManagedWrites). */
+  private get writes(): TransactionalManagedWrites {
+    return this.store;
+  }
 
   async create(type: string, requestedId: string | undefined, body: unknown): Promise<ManagedResource> {
     const schema = this.types.get(type);
@@ -48,7 +57,8 @@ export class ManagedService {
     const id = checkId(requestedId ?? bodyId ?? this.ids.next());
     const doc = applyDefaults(schema, withoutMetadata(input));
     assertValid(schema, doc);
-    const stored = await this.store.create(type, id, sealFields(schema, doc, undefined, this.crypto));
+    const sealed = sealFields(schema, doc, undefined, this.crypto);
+    const stored = await this.recorded(type, 'create', (tx) => this.writes.create(type, id, sealed, tx));
     return toResource(schema, stored);
   }
 
@@ -124,7 +134,7 @@ export class ManagedService {
       assertRevision(condition, current);
     }
     const expected = condition.kind === 'exact' ? (condition.rev ?? undefined) : undefined;
-    const deleted = await this.store.delete(type, id, expected);
+    const deleted = await this.recorded(type, 'delete', (tx) => this.writes.delete(type, id, expected, tx));
     this.forgetLogins(type, deleted.doc);
     return toResource(schema, deleted);
   }
@@ -159,9 +169,23 @@ export class ManagedService {
     assertValid(schema, nextPlain);
     const sealed = sealFields(schema, nextPlain, current.doc, this.crypto);
     if (jsonEqual(sealed, current.doc)) return toResource(schema, current);
-    const stored = await this.store.update(type, current.id, sealed, current.rev);
+    const stored = await this.recorded(type, 'update', (tx) =>
+      this.writes.update(type, current.id, sealed, current.rev, tx),
+    );
     this.forgetLogins(type, current.doc);
     return toResource(schema, stored);
+  }
+
+  /**
+   * Implicit sync's durable hook: the write and the record of its change commit in one transaction, then the
+   * change is delivered at once, after the commit (sync-queue/). Without a recorder the write stands alone.
+   */
+  private recorded(
+    type: string,
+    operation: ChangeOperation,
+    write: (tx?: SqlExecutor) => Promise<StoredObject>,
+  ): Promise<StoredObject> {
+    return this.changes ? this.changes.record(`managed/${type}`, operation, write) : write();
   }
 
   /**

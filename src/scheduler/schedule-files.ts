@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { issuesToProblems } from '../config/zod-issue.formatter';
@@ -43,10 +43,10 @@ export class FileSchedules {
   write(name: string, body: unknown): ScheduleConfig {
     checkName(name);
     const config = validateSchedule(body, this.fileName(name));
-    const { _id: _ignored, ...content } = config as ScheduleConfig & { _id?: unknown };
-    writeFileSync(join(this.settings.configDir, this.fileName(name)), `${JSON.stringify(content, null, 2)}\n`);
-    this.current.set(name, content as ScheduleConfig);
-    return content as ScheduleConfig;
+    // The file keeps what was sent (defaults stay implicit, as in OpenIDM's own files).
+    writeFileSync(join(this.settings.configDir, this.fileName(name)), `${JSON.stringify(withoutId(body), null, 2)}\n`);
+    this.current.set(name, config);
+    return config;
   }
 
   delete(name: string): ScheduleConfig {
@@ -55,11 +55,6 @@ export class FileSchedules {
     if (existsSync(path)) rmSync(path);
     this.current.delete(name);
     return config;
-  }
-
-  /** The file as written on disk (with its `&{...}` placeholders), for messages and tests. */
-  raw(name: string): unknown {
-    return JSON.parse(readFileSync(join(this.settings.configDir, this.fileName(name)), 'utf8'));
   }
 
   fileName(name: string): string {
@@ -75,13 +70,16 @@ export function checkName(name: string): void {
 
 /** Validates a schedule body (REST or file content); a 400 lists `<path>: <reason>` for every problem. */
 export function validateSchedule(body: unknown, where: string): ScheduleConfig {
-  const input =
-    typeof body === 'object' && body !== null && !Array.isArray(body)
-      ? Object.fromEntries(Object.entries(body).filter(([key]) => key !== '_id'))
-      : body;
+  const input = withoutId(body);
   const parsed = scheduleConfigSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const problems = issuesToProblems(parsed.error.issues, input, where);
   const text = problems.map((p) => `${p.path ?? '/'}: ${p.message}`).join('; ');
   throw badRequest(`Invalid schedule ${where}: ${text}`, { problems: problems.map((p) => ({ ...p })) });
+}
+
+function withoutId(body: unknown): unknown {
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? Object.fromEntries(Object.entries(body).filter(([key]) => key !== '_id'))
+    : body;
 }

@@ -75,3 +75,15 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['false', '0', 'off', 'no'].includes(raw)) return false;
   throw new DomainError('CONFIG_INVALID', `${name}: expected true or false, got "${raw}"`);
 }
+
+/** The settings as one injectable value (`{ provide: SyncDeliveryConfig, useValue: … }`). */
+export class SyncDeliveryConfig {
+  constructor(
+    readonly queue: SyncQueueSettings,
+    readonly liveSync: LiveSyncSettings,
+  ) {}
+
+  static fromEnv(env: NodeJS.ProcessEnv): SyncDeliveryConfig {
+    return new SyncDeliveryConfig(resolveSyncQueueSettings(env), resolveLiveSyncSettings(env));
+  }
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { ChangeProcessor } from './change-processor.port';
+import { ChangeQueueStore, type EnqueuedRef } from './change-queue.store';
+import type { QueuedChange } from './queued-change';
+import { exhausted, retryDelayMs } from './retry-backoff';
+import { SyncDeliveryConfig } from './sync-queue.settings';
+
+type Attempt = 'scheduled' | 'probe';
+
+/**
+ * Hands queued changes to the ChangeProcessor and records the result: success removes the row (unless a newer
+ * change merged in meanwhile), failure schedules a retry with back-off or, after `maxAttempts`, marks it dead.
+ * Used right after the managed write commits (`deliverNow`) and by the background worker (`deliverDue`).
+ *
+ * After an outage every waiting change sits out its own back-off (up to 5 min). So that they do not, one
+ * waiting change is tried every `probeIntervalMs` regardless of its back-off, and the first success after a
+ * failure makes every waiting change due at once.
+ */
+@Injectable()
+export class ChangeDelivery {
+  private readonly logger = new Logger('ChangeDelivery');
+  /** This process's lease name: host, pid and a random part (two apps in one process stay apart). */
+  readonly workerName = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private failing = false;
+  private lastProbe = 0;
+
+  constructor(
+    private readonly store: ChangeQueueStore,
+    private readonly config: SyncDeliveryConfig,
+    @Optional() private processor?: ChangeProcessor,
+  ) {}
+
+  /** Binds the processor when DI has none (embedding, tests); the app binds the sync engine's through DI. */
+  use(processor: ChangeProcessor): void {
+    this.processor = processor;
+  }
+
+  get ready(): boolean {
+    return this.processor !== undefined;
+  }
+
+  /**
+   * Delivers one just-committed change within the request. Never throws: a failure is recorded for retry and
+   * the managed write stands. A row leased by a worker (delivering an older version) is left to it.
+   */
+  async deliverNow(ref: EnqueuedRef): Promise<void> {
+    if (!this.processor) return;
+    try {
+      const change = await this.store.claimOne(ref.id, this.workerName, this.config.queue.leaseMs);
+      if (change) await this.attempt(change, this.workerName, 'scheduled');
+    } catch (error) {
+      this.logger.warn({ err: error }, `Could not deliver queued change ${ref.id} now; the worker will retry`);
+    }
+  }
+
+  /** One worker pass as `worker`: a probe if deliveries are failing, then every due change; returns how many ran. */
+  async deliverDue(worker: string = this.workerName, limit = this.config.queue.batchSize): Promise<number> {
+    if (!this.processor) return 0;
+    let handled = 0;
+    const now = Date.now();
+    if (this.failing && now - this.lastProbe >= this.config.queue.probeIntervalMs) {
+      this.lastProbe = now;
+      const probe = await this.store.claimProbe(worker, this.config.queue.leaseMs);
+      if (probe) {
+        await this.attempt(probe, worker, 'probe');
+        handled++;
+      }
+    }
+    const due = await this.store.claimDue(worker, limit, this.config.queue.leaseMs);
+    for (const change of due) await this.attempt(change, worker, 'scheduled');
+    return handled + due.length;
+  }
+
+  private async attempt(change: QueuedChange, worker: string, kind: Attempt): Promise<void> {
+    const processor = this.processor;
+    if (!processor) return;
+    let failure: string | null;
+    try {
+      const outcome = await processor.process(change);
+      failure = outcome.status === 'SUCCESS' ? null : outcome.message;
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    if (failure === null) {
+      await this.store.complete(change, worker);
+      if (this.failing || change.attempts > 0) await this.recovered();
+      return;
+    }
+    this.failing = true;
+    if (kind === 'probe') {
+      await this.store.release(change, worker, failure);
+      return;
+    }
+    const attempts = change.attempts + 1;
+    const dead = exhausted(attempts, this.config.queue.maxAttempts);
+    const delayMs = retryDelayMs(attempts, this.config.queue.backoff, Math.random);
+    await this.store.fail(change, worker, failure, dead ? { dead: true } : { dead: false, delayMs });
+    const what = `${change.resource}/${change.objectId} (${change.operation}, queue id ${change.id})`;
+    if (dead) this.logger.error(`Sync of ${what} failed ${attempts} times; moved to the dead-letter list: ${failure}`);
+    else this.logger.warn(`Sync of ${what} failed (attempt ${attempts}), retry in ${delayMs} ms: ${failure}`);
+  }
+
+  /** The target answers again: what waited out a back-off is due now. */
+  private async recovered(): Promise<void> {
+    this.failing = false;
+    const count = await this.store.pullForward();
+    if (count > 0) this.logger.log(`Deliveries succeed again; ${count} waiting changes are due now`);
+  }
+}
