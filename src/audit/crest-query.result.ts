@@ -1,30 +1,4 @@
-import type { QueryRequest, QueryResult } from '../core/crest/query-request';
-import { projectFields } from '../core/crest/resource-projection';
-import type { StoreQueryPage } from '../managed/managed-object.store';
-
-type Resource = Record<string, unknown>;
-
-/**
- * The CREST query reply (openidm-sync-facts.md §7.4) for a page of stored documents: `toResource` puts the
- * id (and revision, where the resource has one) back on each document, then `_fields` projects it.
- */
-export function toQueryResult(
-  request: QueryRequest,
-  page: StoreQueryPage,
-  toResource: (id: string, rev: number, doc: Resource) => Resource,
-): QueryResult<Resource> {
-  const result = page.objects.map((stored) =>
-    projectFields(toResource(stored.id, stored.rev, stored.doc), request.fields),
-  );
-  return {
-    result,
-    resultCount: result.length,
-    pagedResultsCookie: page.nextCookie,
-    totalPagedResultsPolicy: request.totalPagedResultsPolicy,
-    totalPagedResults: page.total,
-    remainingPagedResults: -1,
-  };
-}
+export { toQueryResult } from '../core/crest/query-result';
 
 export type QueryParams = Record<string, string | string[] | undefined>;
 

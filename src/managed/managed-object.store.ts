@@ -1,4 +1,5 @@
 import type { QueryRequest } from '../core/crest/query-request';
+import type { SqlExecutor } from '../persistence/sql-database';
 import type { JsonObject, StoredObject } from './managed-object';
 
 /** Per-type hints the store uses to build index-friendly SQL: which top-level properties are searchable scalars. */
@@ -26,6 +27,18 @@ export abstract class ManagedObjectStore {
   /** Inserts; throws PRECONDITION_FAILED (CREST's answer to a create on an existing id) when the id exists. */
   abstract create(objectType: string, id: string, doc: JsonObject): Promise<StoredObject>;
   abstract read(objectType: string, id: string): Promise<StoredObject | null>;
+  /** The objects among `ids` that exist, in no particular order (one query however many ids). */
+  abstract readMany(objectType: string, ids: readonly string[]): Promise<StoredObject[]>;
+  /**
+   * Inserts every row in one statement, all or nothing: an id that exists throws PRECONDITION_FAILED naming
+   * it, a unique property already taken throws the UNIQUE policy failure. `tx` (an open transaction of the
+   * SQL adapter) lets the rows commit together with other writes, e.g. recon's links.
+   */
+  abstract createMany(
+    objectType: string,
+    rows: readonly { readonly id: string; readonly doc: JsonObject }[],
+    tx?: SqlExecutor,
+  ): Promise<StoredObject[]>;
   /** Replaces the document when the current revision equals `expectedRev` (or always when undefined); bumps rev. */
   abstract update(
     objectType: string,

@@ -3,6 +3,7 @@ import { CredentialCache } from '../auth/credential.cache';
 import type { QueryResult } from '../core/crest/query-request';
 import { parseQueryParams } from '../core/crest/query-params.parser';
 import { projectFields } from '../core/crest/resource-projection';
+import { toQueryResult } from '../core/crest/query-result';
 import type { RevisionCondition } from '../core/crest/revision';
 import { badRequest, DomainError, notFound, preconditionFailed } from '../core/errors/domain-error';
 import { jsonEqual } from '../core/json-equal';
@@ -17,7 +18,10 @@ import {
 import { applyPatch } from '../core/patch/patch.operation';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { FieldCrypto } from '../security/field-crypto';
-import { ManagedChangeRecorder, type TransactionalManagedWrites } from '../sync-queue/managed-change.recorder';
+import {
+  ManagedChangeRecorder,
+  type TransactionalManagedWrites,
+} from '../sync-queue/managed-change.recorder';
 import type { ChangeOperation } from '../sync-queue/queued-change';
 import { IdGenerator } from './id-generator';
 import type { JsonObject, JsonValue, StoredObject } from './managed-object';
@@ -146,18 +150,9 @@ export class ManagedService {
     const schema = this.types.get(type);
     const request = parseQueryParams(params);
     const page = await this.store.query(type, request);
-    const result = page.objects.map((stored): JsonObject => {
-      if (request.idsOnly) return { _id: stored.id, _rev: String(stored.rev) };
-      return projectFields(toResource(schema, stored), request.fields) as JsonObject;
-    });
-    return {
-      result,
-      resultCount: result.length,
-      pagedResultsCookie: page.nextCookie,
-      totalPagedResultsPolicy: request.totalPagedResultsPolicy,
-      totalPagedResults: page.total,
-      remainingPagedResults: -1,
-    };
+    return toQueryResult<JsonObject>(request, page, (id, rev, doc) =>
+      toResource(schema, { id, rev, doc: doc as JsonObject }),
+    );
   }
 
   private async write(

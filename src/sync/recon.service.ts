@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { toQueryResult } from '../core/crest/query-result';
 import { parseQueryParams } from '../core/crest/query-params.parser';
 import { badRequest, notFound } from '../core/errors/domain-error';
 import { applyReconOverrides, showReconQuery } from '../core/sync/recon-overrides';
@@ -161,14 +162,6 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
     const query = { _queryFilter: 'true', ...toQueryParams(params) };
     const request = parseQueryParams(query);
     const page = await this.runs.queryEntries(id, request);
-    const result = page.objects.map((entry) => ({ _id: entry.id, ...entry.doc }));
-    return {
-      result,
-      resultCount: result.length,
-      pagedResultsCookie: page.nextCookie,
-      totalPagedResultsPolicy: request.totalPagedResultsPolicy,
-      totalPagedResults: page.total,
-      remainingPagedResults: -1,
-    };
+    return toQueryResult(request, page, (entryId, _rev, doc) => ({ _id: entryId, ...doc }));
   }
 }
