@@ -4,7 +4,8 @@ import { badRequest, conflict } from '../core/errors/domain-error';
 import type { JsonObject } from '../managed/managed-object';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import { AuditStore, type AuditEvent, type AuditTopic } from '../sync/ports/audit.store';
-import { buildDocumentCount, buildDocumentSelect, type DocumentSource } from './document-select.sql';
+import type { DocumentSource } from './document-select.sql';
+import { queryDocumentPage } from './document-query';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -61,22 +62,7 @@ export class AuditRepository extends AuditStore {
       params: [topic],
       textColumns: EVENT_TEXT_COLUMNS,
     };
-    const select = buildDocumentSelect(source, request);
-    const rows = await this.run(() =>
-      this.db.query<{ id: string; rev: string; doc: JsonObject }>(select.sql, select.params),
-    );
-    const page = select.page.page(rows);
-    let total = -1;
-    if (request.totalPagedResultsPolicy !== 'NONE') {
-      const count = buildDocumentCount(source, request);
-      const counted = await this.run(() => this.db.query<{ total: string }>(count.sql, count.params));
-      total = Number(counted[0]?.total ?? 0);
-    }
-    return {
-      objects: page.rows.map((row) => ({ id: row.id, rev: 0, doc: row.doc })),
-      nextCookie: page.nextCookie,
-      total,
-    };
+    return queryDocumentPage(this.db, source, request);
   }
 
   /** One statement per chunk, the events as one JSON array. */

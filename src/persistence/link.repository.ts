@@ -5,7 +5,8 @@ import type { LinkKey, LinkRecord } from '../core/sync/link';
 import { IdGenerator } from '../managed/id-generator';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import { LinkStore } from '../sync/ports/link.store';
-import { buildDocumentCount, buildDocumentSelect, type DocumentSource } from './document-select.sql';
+import type { DocumentSource } from './document-select.sql';
+import { queryDocumentPage } from './document-query';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul, violatedConstraint } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -163,22 +164,7 @@ export class LinkRepository extends LinkStore {
   /** `GET /openidm/repo/link?_queryFilter=…`: links as documents `{linkType, linkQualifier, firstId, secondId}`. */
   async query(request: QueryRequest): Promise<StoreQueryPage> {
     const source: DocumentSource = { sql: LINK_DOCUMENTS, params: [], textColumns: LINK_TEXT_COLUMNS };
-    const select = buildDocumentSelect(source, request);
-    const rows = await this.run(() =>
-      this.db.query<{ id: string; rev: string; doc: Record<string, string> }>(select.sql, select.params),
-    );
-    const page = select.page.page(rows);
-    let total = -1;
-    if (request.totalPagedResultsPolicy !== 'NONE') {
-      const count = buildDocumentCount(source, request);
-      const counted = await this.run(() => this.db.query<{ total: string }>(count.sql, count.params));
-      total = Number(counted[0]?.total ?? 0);
-    }
-    return {
-      objects: page.rows.map((row) => ({ id: row.id, rev: Number(row.rev), doc: row.doc })),
-      nextCookie: page.nextCookie,
-      total,
-    };
+    return queryDocumentPage(this.db, source, request);
   }
 
   private async findOne(

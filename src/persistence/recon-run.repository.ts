@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { QueryRequest } from '../core/crest/query-request';
 import { conflict, notFound } from '../core/errors/domain-error';
 import type { StoreQueryPage } from '../managed/managed-object.store';
-import type { JsonObject } from '../managed/managed-object';
 import {
   ReconRunStore,
   type ReconEntryRecord,
   type ReconRunRecord,
   type ReconSummary,
 } from '../sync/ports/recon-run.store';
-import { buildDocumentCount, buildDocumentSelect, type DocumentSource } from './document-select.sql';
+import type { DocumentSource } from './document-select.sql';
+import { queryDocumentPage } from './document-query';
 import { pgError, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -129,24 +129,7 @@ export class ReconRunRepository extends ReconRunStore {
       sql: `SELECT lpad(seq::text, 19, '0') AS id, 0::bigint AS rev, doc FROM recon_entries WHERE recon_id = $1`,
       params: [reconId],
     };
-    const select = buildDocumentSelect(source, request);
-    const rows = await this.run(reconId, () =>
-      this.db.query<{ id: string; rev: string; doc: JsonObject }>(select.sql, select.params),
-    );
-    const page = select.page.page(rows);
-    let total = -1;
-    if (request.totalPagedResultsPolicy !== 'NONE') {
-      const count = buildDocumentCount(source, request);
-      const counted = await this.run(reconId, () =>
-        this.db.query<{ total: string }>(count.sql, count.params),
-      );
-      total = Number(counted[0]?.total ?? 0);
-    }
-    return {
-      objects: page.rows.map((row) => ({ id: row.id, rev: 0, doc: row.doc })),
-      nextCookie: page.nextCookie,
-      total,
-    };
+    return queryDocumentPage(this.db, source, request);
   }
 
   private async run<T>(id: string, work: () => Promise<T>): Promise<T> {
