@@ -15,11 +15,10 @@ import {
 } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { single, type QueryParams } from './crest-params';
 import { parseIfMatch, parseIfNoneMatchForPut } from '../core/crest/revision';
 import { badRequest, DomainError, preconditionFailed } from '../core/errors/domain-error';
 import { ManagedService, type ManagedResource } from '../managed/managed.service';
-
-type QueryParams = Record<string, string | string[] | undefined>;
 
 /** OpenIDM's CREST API for managed objects (shared/reference/openidm-sync-facts.md §7.1). */
 @ApiTags('managed')
@@ -139,14 +138,6 @@ export class ManagedController {
 /** A request without a body is an empty object; a JSON `null` body stays null, so the service rejects it (400). */
 function orEmpty(body: unknown): unknown {
   return body === undefined ? {} : body;
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  if (Array.isArray(value)) {
-    if (value.length > 1) throw badRequest('A query parameter was given more than once');
-    return value[0];
-  }
-  return value;
 }
 
 function etag(resource: ManagedResource): string {

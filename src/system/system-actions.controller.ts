@@ -2,10 +2,8 @@ import { All, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { DomainError, badRequest } from '../core/errors/domain-error';
 import type { ConnectorTestReport } from './connector-descriptor';
-import { single } from './system-objects.controller';
+import { single, type QueryParams } from '../http/crest-params';
 import { SystemService } from './system.service';
-
-type QueryParams = Record<string, string | string[] | undefined>;
 
 /** Connector-level actions: `POST /openidm/system?_action=test` and `POST /openidm/system/<name>?_action=test`. */
 @ApiTags('system')

@@ -15,13 +15,12 @@ import {
 } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { single, type QueryParams } from '../http/crest-params';
 import { parseIfNoneMatchForPut } from '../core/crest/revision';
 import { DomainError, badRequest } from '../core/errors/domain-error';
 import type { SystemObject } from '../connectors/system-connector.port';
 import { writeQueryStream } from './query-stream.writer';
 import { SystemService } from './system.service';
-
-type QueryParams = Record<string, string | string[] | undefined>;
 
 /**
  * Objects of a connected system (shared/reference/openidm-sync-facts.md §8.1):
@@ -145,14 +144,6 @@ export class SystemObjectsController {
   objectMethodNotAllowed(): never {
     throw new DomainError('METHOD_NOT_ALLOWED', 'Method not allowed on a system object');
   }
-}
-
-export function single(value: string | string[] | undefined): string | undefined {
-  if (Array.isArray(value)) {
-    if (value.length > 1) throw badRequest('A query parameter was given more than once');
-    return value[0];
-  }
-  return value;
 }
 
 function sendCreated(res: Response, name: string, type: string, object: SystemObject): SystemObject {
