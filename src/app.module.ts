@@ -34,6 +34,7 @@ import { EmbeddedStatistics } from './persistence/embedded-statistics';
 import { FieldCrypto } from './security/field-crypto';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SyncModule } from './sync/sync.module';
+import { SyncDeliveryModule } from './sync-queue/sync-delivery.module';
 import { SystemModule } from './system/system.module';
 
 /** What the running process has opened before Nest starts: the validated project, the database, the key. */
@@ -106,6 +107,7 @@ export class AppModule implements NestModule {
         SystemModule.forProject(context.project),
         AuditModule,
         SyncModule.forProject(context.project),
+        SyncDeliveryModule.forProject(context.project),
         SchedulerModule.forProject(context.project),
       ],
       controllers: [ManagedController, ApiDocsController],

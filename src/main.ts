@@ -19,7 +19,13 @@ export async function startServer(projectDir: string, env: NodeJS.ProcessEnv): P
       `Generated a new encryption key in ${concord.keyChoice.file}; back it up or set CONCORD_ENCRYPTION_KEY`,
     );
   }
-  await concord.app.listen(project.boot.httpPort, project.boot.host);
+  try {
+    await concord.app.listen(project.boot.httpPort, project.boot.host);
+  } catch (error) {
+    // Start-up hooks (the embedded-database lock, schedules) run inside listen(): release what is open.
+    await concord.close().catch(() => undefined);
+    throw error;
+  }
   logger.log(
     `Concord ready on http://${project.boot.host}:${project.boot.httpPort}/openidm for project ${project.projectDir}; ` +
       `repository: ${describeRepo(project.repo)}`,

@@ -40,8 +40,12 @@ export class ClusterMembership {
           'if that process still runs, give each node its own CONCORD_NODE_ID',
       );
     }
-    const abandoned = await this.store.abandonRuns(nodeId, `node ${nodeId} restarted while the job was running`);
-    if (abandoned > 0) this.logger.warn(`Marked ${abandoned} run(s) interrupted by this node's restart FAILED`);
+    const abandoned = await this.store.abandonRuns(
+      nodeId,
+      `node ${nodeId} restarted while the job was running`,
+    );
+    if (abandoned > 0)
+      this.logger.warn(`Marked ${abandoned} run(s) interrupted by this node's restart FAILED`);
     this.logger.log(
       this.db.kind === 'embedded'
         ? `Node ${nodeId}: embedded database, single node`
@@ -59,7 +63,9 @@ export class ClusterMembership {
       await this.store.abandonRuns(nodeId, `node ${nodeId} stopped while the job was running`);
       await this.nodes.leave(nodeId);
     } catch (error) {
-      this.logger.error(`Leaving the cluster failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `Leaving the cluster failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.lock?.release();
     }

@@ -44,7 +44,10 @@ export class FileSchedules {
     checkName(name);
     const config = validateSchedule(body, this.fileName(name));
     // The file keeps what was sent (defaults stay implicit, as in OpenIDM's own files).
-    writeFileSync(join(this.settings.configDir, this.fileName(name)), `${JSON.stringify(withoutId(body), null, 2)}\n`);
+    writeFileSync(
+      join(this.settings.configDir, this.fileName(name)),
+      `${JSON.stringify(withoutId(body), null, 2)}\n`,
+    );
     this.current.set(name, config);
     return config;
   }

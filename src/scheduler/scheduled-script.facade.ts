@@ -54,7 +54,8 @@ export class ScheduledScriptFacade implements OpenidmFacade {
     const query: Record<string, string> = {};
     if (typeof params === 'object' && params !== null) {
       for (const [key, value] of Object.entries(params)) {
-        if (value !== undefined && value !== null) query[key] = typeof value === 'string' ? value : JSON.stringify(value);
+        if (value !== undefined && value !== null)
+          query[key] = typeof value === 'string' ? value : JSON.stringify(value);
       }
     }
     return this.managed.query(type, query);

@@ -97,7 +97,9 @@ export class SchedulerJobs {
 
   validateCron(body: unknown): { valid: boolean; reason?: string } {
     const expression =
-      typeof body === 'object' && body !== null ? (body as Record<string, unknown>).cronExpression : undefined;
+      typeof body === 'object' && body !== null
+        ? (body as Record<string, unknown>).cronExpression
+        : undefined;
     if (typeof expression !== 'string') {
       throw badRequest('Expected a body like {"cronExpression": "0 0/5 * * * ?"}');
     }

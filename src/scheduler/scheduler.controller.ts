@@ -18,7 +18,9 @@ export class SchedulerController {
   schedulerAction(@Query() query: QueryParams, @Body() body: unknown): unknown {
     const action = single(query._action);
     if (action !== 'validateQuartzCronExpression') {
-      throw badRequest(`Action '${action ?? ''}' is not supported on scheduler; supported: validateQuartzCronExpression`);
+      throw badRequest(
+        `Action '${action ?? ''}' is not supported on scheduler; supported: validateQuartzCronExpression`,
+      );
     }
     return this.jobs.validateCron(body);
   }
@@ -30,7 +32,7 @@ export class SchedulerController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
     const action = single(query._action);
-    switch (action) {
+    switch (action ?? '') {
       case 'create': {
         const created = await this.jobs.create(single(query._id), body ?? {});
         res.status(201);

@@ -66,7 +66,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       if (!job.schedule.enabled || job.evaluating || job.nextMs === null || job.nextMs > now) continue;
       job.evaluating = true;
       this.evaluate(job)
-        .catch((error: unknown) => this.logger.error(`Job ${job.id}: claiming a fire failed: ${message(error)}`))
+        .catch((error: unknown) =>
+          this.logger.error(`Job ${job.id}: claiming a fire failed: ${message(error)}`),
+        )
         .finally(() => {
           job.evaluating = false;
         });
@@ -109,7 +111,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
         if (!schedule.persisted && !schedule.concurrentExecution && job.running > 0) {
           await this.store.finishRun(job.id, scope, decision.fireMs, {
             state: 'SKIPPED',
-            message: 'not run: the previous fire is still running on this node (concurrentExecution is false)',
+            message:
+              'not run: the previous fire is still running on this node (concurrentExecution is false)',
           });
         } else {
           this.startRun(job, scope, decision.fireMs);
@@ -143,7 +146,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       try {
         await this.store.finishRun(job.id, scope, fireMs, end);
       } catch (error) {
-        this.logger.error(`Job ${job.id}: recording the end of fire ${iso(fireMs)} failed: ${message(error)}`);
+        this.logger.error(
+          `Job ${job.id}: recording the end of fire ${iso(fireMs)} failed: ${message(error)}`,
+        );
       } finally {
         job.running--;
       }

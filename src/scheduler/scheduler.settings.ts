@@ -21,7 +21,9 @@ export class SchedulerSettings {
     readonly historyMs = 7 * 24 * 3600_000,
   ) {}
 
-  static forProject(project: Pick<LoadedProject, 'boot' | 'projectDir' | 'configDir' | 'repo'>): SchedulerSettings {
+  static forProject(
+    project: Pick<LoadedProject, 'boot' | 'projectDir' | 'configDir' | 'repo'>,
+  ): SchedulerSettings {
     return new SchedulerSettings(
       project.boot.nodeId ?? `${hostname()}:${project.boot.httpPort}`,
       project.projectDir,

@@ -3,6 +3,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { configFile } from '../config/config-file.registry';
 import type { LoadedProject } from '../config/loaded-project';
 import { syncConfigFile } from '../core/sync/sync-config.compiler';
+import { ManagedBulkService } from '../managed/managed-bulk.service';
 import { ReconEventStream } from '../recon/recon-events.stream';
 import { ReconController } from '../recon/recon.controller';
 import { SyncController } from '../recon/sync.controller';
@@ -11,6 +12,8 @@ import { ReconService } from './recon.service';
 import { SyncMappings, SyncSettings } from './sync-mappings';
 import { SyncScripts } from './sync-scripts';
 import { SyncService } from './sync.service';
+import { ReconLauncher } from '../scheduler/ports/task-invoker';
+import { ScheduledReconLauncher } from './scheduled-recon.launcher';
 
 /**
  * The sync engine: reconciliation (`/openidm/recon`), `/openidm/sync` actions, and the SyncService that
@@ -33,13 +36,15 @@ export class SyncModule {
           provide: SyncSettings,
           useValue: new SyncSettings(project.projectDir, project.boot.nodeId ?? hostname()),
         },
+        ManagedBulkService,
         ObjectSets,
         SyncScripts,
         ReconService,
         SyncService,
         ReconEventStream,
+        { provide: ReconLauncher, useClass: ScheduledReconLauncher },
       ],
-      exports: [SyncMappings, ObjectSets, ReconService, SyncService],
+      exports: [SyncMappings, ObjectSets, ReconService, SyncService, ReconLauncher],
     };
   }
 }

@@ -63,7 +63,8 @@ export function parseQuartzCron(expression: string): QuartzCron {
     [month, MONTH],
     [year ?? '*', YEAR],
   ] as const) {
-    if (value.includes('?')) fail(`'?' is only allowed in day-of-month or day-of-week, got it in ${spec.name}`);
+    if (value.includes('?'))
+      fail(`'?' is only allowed in day-of-month or day-of-week, got it in ${spec.name}`);
   }
   if (dom === '?' && dow === '?') fail("'?' may be given in day-of-month or in day-of-week, not in both");
   if (dom !== '?' && dow !== '?') {

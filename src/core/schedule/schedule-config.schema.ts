@@ -21,7 +21,8 @@ export type InvokeService = 'sync' | 'provisioner' | 'script' | 'taskScanner';
 export const RECON_ACTIONS = ['reconcile', 'recon', 'reconById'] as const;
 
 /** ISO 8601 with or without an offset; without one it is a wall time in the schedule's time zone. */
-export const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+export const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * `config/schedule-<name>.json` and the body of `POST /openidm/scheduler/job?_action=create`, in OpenIDM's
@@ -44,7 +45,10 @@ export const scheduleConfigSchema = z
       repeatCount: z.number({ error: 'expected a number' }).int().min(-1).optional(),
       startTime: z.string({ error: 'expected an ISO 8601 date-time' }).nullable().optional(),
       endTime: z.string({ error: 'expected an ISO 8601 date-time' }).nullable().optional(),
-      timeZone: z.string({ error: 'expected a time zone id like "UTC" or "Europe/Paris"' }).nullable().optional(),
+      timeZone: z
+        .string({ error: 'expected a time zone id like "UTC" or "Europe/Paris"' })
+        .nullable()
+        .optional(),
       misfirePolicy: z
         .enum(['fireAndProceed', 'doNothing'], { error: 'expected "fireAndProceed" or "doNothing"' })
         .default('fireAndProceed'),
@@ -59,19 +63,29 @@ export const scheduleConfigSchema = z
       ctx.addIssue({ code: 'custom', path, message });
     };
     if (config.type === 'cron') {
-      if (config.schedule === undefined) problem(['schedule'], 'expected a Quartz cron expression, got nothing');
+      if (config.schedule === undefined)
+        problem(['schedule'], 'expected a Quartz cron expression, got nothing');
       else cronProblem(config.schedule, (m) => problem(['schedule'], m));
     } else if (config.repeatInterval === undefined) {
-      problem(['repeatInterval'], 'expected a repeat interval in milliseconds for a "simple" schedule, got nothing');
+      problem(
+        ['repeatInterval'],
+        'expected a repeat interval in milliseconds for a "simple" schedule, got nothing',
+      );
     }
     for (const key of ['startTime', 'endTime'] as const) {
       const value = config[key];
       if (typeof value === 'string' && !ISO_DATE_TIME.test(value)) {
-        problem([key], `expected an ISO 8601 date-time like "2026-01-31T09:00:00Z", got ${JSON.stringify(value)}`);
+        problem(
+          [key],
+          `expected an ISO 8601 date-time like "2026-01-31T09:00:00Z", got ${JSON.stringify(value)}`,
+        );
       }
     }
     if (typeof config.timeZone === 'string' && !isValidTimeZone(config.timeZone)) {
-      problem(['timeZone'], `expected a time zone id like "UTC" or "Europe/Paris", got ${JSON.stringify(config.timeZone)}`);
+      problem(
+        ['timeZone'],
+        `expected a time zone id like "UTC" or "Europe/Paris", got ${JSON.stringify(config.timeZone)}`,
+      );
     }
     const service = SERVICES[config.invokeService.toLowerCase()];
     if (service === undefined) {
@@ -116,7 +130,10 @@ function invokeContextProblems(
       const named = typeof mapping === 'string' && mapping !== '';
       const inline = typeof mapping === 'object' && mapping !== null && !Array.isArray(mapping);
       if (!named && !inline) {
-        problem(['mapping'], `expected a mapping name or an inline mapping object, got ${JSON.stringify(mapping) ?? 'nothing'}`);
+        problem(
+          ['mapping'],
+          `expected a mapping name or an inline mapping object, got ${JSON.stringify(mapping) ?? 'nothing'}`,
+        );
       } else if (inline && typeof (mapping as Record<string, unknown>).name !== 'string') {
         problem(['mapping', 'name'], 'expected the inline mapping to have a "name"');
       }
@@ -130,7 +147,10 @@ function invokeContextProblems(
         problem(['action'], `expected "liveSync", got ${JSON.stringify(context.action) ?? 'nothing'}`);
       }
       if (typeof context.source !== 'string' || !/^system\/[^/]+\/[^/]+$/.test(context.source)) {
-        problem(['source'], `expected a source like "system/ldap/account", got ${JSON.stringify(context.source) ?? 'nothing'}`);
+        problem(
+          ['source'],
+          `expected a source like "system/ldap/account", got ${JSON.stringify(context.source) ?? 'nothing'}`,
+        );
       }
       return;
     case 'script': {

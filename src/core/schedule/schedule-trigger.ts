@@ -26,7 +26,8 @@ export type Trigger =
 /** The first fire instant strictly after `afterMs`, or null when the trigger has no more fires. */
 export function nextFireAfter(trigger: Trigger, afterMs: number): number | null {
   if (trigger.kind === 'simple') {
-    const k = afterMs < trigger.anchorMs ? 0 : Math.floor((afterMs - trigger.anchorMs) / trigger.intervalMs) + 1;
+    const k =
+      afterMs < trigger.anchorMs ? 0 : Math.floor((afterMs - trigger.anchorMs) / trigger.intervalMs) + 1;
     if (trigger.repeatCount >= 0 && k > trigger.repeatCount) return null;
     const at = trigger.anchorMs + k * trigger.intervalMs;
     return trigger.endMs !== undefined && at > trigger.endMs ? null : at;
@@ -52,7 +53,9 @@ export function latestFireAtOrBefore(trigger: Trigger, atMs: number, notBeforeMs
     if (trigger.repeatCount >= 0) k = Math.min(k, trigger.repeatCount);
     let at = trigger.anchorMs + k * trigger.intervalMs;
     if (trigger.endMs !== undefined && at > trigger.endMs) {
-      at = trigger.anchorMs + Math.floor((trigger.endMs - trigger.anchorMs) / trigger.intervalMs) * trigger.intervalMs;
+      at =
+        trigger.anchorMs +
+        Math.floor((trigger.endMs - trigger.anchorMs) / trigger.intervalMs) * trigger.intervalMs;
     }
     return at >= notBeforeMs ? at : null;
   }

@@ -3,12 +3,7 @@ import { rawScriptSchema } from '../sync/sync-config.schema';
 import type { JsonObject, ScriptSpec } from '../sync/script';
 import type { MisfirePolicy } from './fire-decision';
 import { parseQuartzCron } from './quartz-cron.parser';
-import {
-  ISO_DATE_TIME,
-  invokeServiceOf,
-  reconIds,
-  type ScheduleConfig,
-} from './schedule-config.schema';
+import { ISO_DATE_TIME, invokeServiceOf, reconIds, type ScheduleConfig } from './schedule-config.schema';
 import type { Trigger } from './schedule-trigger';
 import { instantOf } from './zoned-time';
 
@@ -107,5 +102,7 @@ function instant(text: string | null | undefined, zone: string): number | undefi
     number,
     number,
   ];
-  return instantOf({ year, month, day, hour, minute, second }, zone) + Number((match[7] ?? '0').padEnd(3, '0'));
+  return (
+    instantOf({ year, month, day, hour, minute, second }, zone) + Number((match[7] ?? '0').padEnd(3, '0'))
+  );
 }

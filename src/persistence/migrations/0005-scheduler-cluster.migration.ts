@@ -42,7 +42,9 @@ export class SchedulerCluster1765500000000 implements MigrationInterface {
         message text,
         PRIMARY KEY (job_id, scope, fire_at)
       )`);
-    await runner.query(`CREATE INDEX schedule_fires_active ON schedule_fires (node_id) WHERE state = 'ACTIVE'`);
+    await runner.query(
+      `CREATE INDEX schedule_fires_active ON schedule_fires (node_id) WHERE state = 'ACTIVE'`,
+    );
     await runner.query(`
       CREATE TABLE schedule_leases (
         job_id text PRIMARY KEY,
@@ -54,7 +56,13 @@ export class SchedulerCluster1765500000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const table of ['scheduler_flags', 'schedule_leases', 'schedule_fires', 'scheduler_jobs', 'cluster_nodes']) {
+    for (const table of [
+      'scheduler_flags',
+      'schedule_leases',
+      'schedule_fires',
+      'scheduler_jobs',
+      'cluster_nodes',
+    ]) {
       await runner.query(`DROP TABLE ${table}`);
     }
   }

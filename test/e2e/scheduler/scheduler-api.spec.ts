@@ -19,6 +19,12 @@ const scriptSchedule = (schedule: string, extra: Record<string, unknown> = {}) =
   ...extra,
 });
 
+/** The parts of a job resource these tests read. */
+interface JobView {
+  readonly lastRun: { state?: string; message?: string; node?: string } | null;
+  readonly nextRunDate: string | null;
+}
+
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -34,7 +40,10 @@ describe('scheduler REST API', () => {
 
   beforeAll(async () => {
     const projectDir = tempProjectDir();
-    writeFileSync(join(projectDir, 'config', 'schedule-nightly.json'), JSON.stringify(scriptSchedule('0 0 2 ? * MON-FRI', { enabled: false })));
+    writeFileSync(
+      join(projectDir, 'config', 'schedule-nightly.json'),
+      JSON.stringify(scriptSchedule('0 0 2 ? * MON-FRI', { enabled: false })),
+    );
     t = await startConcord({ repo: 'postgres', projectDir, env: { CONCORD_NODE_ID: 'api-node' } });
   });
 
@@ -45,7 +54,13 @@ describe('scheduler REST API', () => {
   it('lists the file schedule as a job with its next run date', async () => {
     const res = await t.admin('get', '/openidm/scheduler/job?_queryFilter=true').expect(200);
     const nightly = (res.body.result as Record<string, unknown>[]).find((job) => job._id === 'nightly');
-    expect(nightly).toMatchObject({ _id: 'nightly', source: 'file', enabled: false, nextRunDate: null, lastRun: null });
+    expect(nightly).toMatchObject({
+      _id: 'nightly',
+      source: 'file',
+      enabled: false,
+      nextRunDate: null,
+      lastRun: null,
+    });
     const ids = await t.admin('get', '/openidm/scheduler/job?_queryId=query-all-ids').expect(200);
     expect(ids.body.result).toContainEqual({ _id: 'nightly' });
   });
@@ -60,7 +75,7 @@ describe('scheduler REST API', () => {
 
     const job = await until(async () => {
       const res = await t.admin('get', '/openidm/scheduler/job/every-second').expect(200);
-      return res.body.lastRun?.state === 'SUCCESS' ? (res.body as Record<string, any>) : undefined;
+      return res.body.lastRun?.state === 'SUCCESS' ? (res.body as JobView) : undefined;
     });
     expect(job.lastRun).toMatchObject({ node: 'api-node', state: 'SUCCESS' });
     const users = await t.admin('get', '/openidm/managed/user?_queryFilter=givenName eq "S"').expect(200);
@@ -75,34 +90,50 @@ describe('scheduler REST API', () => {
       .admin('post', '/openidm/scheduler/job?_action=create')
       .send(scriptSchedule('0 0 12 * * MON'))
       .expect(400);
-    expect(res.body.message).toContain("/schedule: expected a valid Quartz cron expression, got \"0 0 12 * * MON\": one of day-of-month and day-of-week must be '?'");
+    expect(res.body.message).toContain(
+      '/schedule: expected a valid Quartz cron expression, got "0 0 12 * * MON": one of day-of-month and day-of-week must be \'?\'',
+    );
   });
 
   it('validates Quartz cron expressions', async () => {
-    const ok = await t.admin('post', '/openidm/scheduler?_action=validateQuartzCronExpression').send({ cronExpression: '0 15 10 ? * 6#3' }).expect(200);
+    const ok = await t
+      .admin('post', '/openidm/scheduler?_action=validateQuartzCronExpression')
+      .send({ cronExpression: '0 15 10 ? * 6#3' })
+      .expect(200);
     expect(ok.body).toEqual({ valid: true });
-    const bad = await t.admin('post', '/openidm/scheduler?_action=validateQuartzCronExpression').send({ cronExpression: '0 0 25 * * ?' }).expect(200);
+    const bad = await t
+      .admin('post', '/openidm/scheduler?_action=validateQuartzCronExpression')
+      .send({ cronExpression: '0 0 25 * * ?' })
+      .expect(200);
     expect(bad.body).toEqual({ valid: false, reason: 'hours must be 0-23, got 25' });
   });
 
   it('records a recon fire as FAILED with a clear message while no sync engine is bound, without crashing', async () => {
     await t
       .admin('put', '/openidm/scheduler/job/recon-now')
-      .send({ schedule: '* * * * * ?', persisted: false, invokeService: 'sync', invokeContext: { mapping: 'none' } })
+      .send({
+        schedule: '* * * * * ?',
+        persisted: false,
+        invokeService: 'sync',
+        invokeContext: { mapping: 'none' },
+      })
       .expect(200);
     const job = await until(async () => {
       const res = await t.admin('get', '/openidm/scheduler/job/recon-now').expect(200);
-      return res.body.lastRun?.state ? (res.body as Record<string, any>) : undefined;
+      return res.body.lastRun?.state ? (res.body as JobView) : undefined;
     });
     // The sync engine may already provide the launcher; either way the run ended and says how.
-    expect(['SUCCESS', 'FAILED']).toContain(job.lastRun.state);
-    if (job.lastRun.state === 'FAILED') expect(job.lastRun.message).toEqual(expect.any(String));
+    expect(['SUCCESS', 'FAILED']).toContain(job.lastRun?.state);
+    if (job.lastRun?.state === 'FAILED') expect(job.lastRun.message).toEqual(expect.any(String));
     await t.admin('delete', '/openidm/scheduler/job/recon-now').expect(200);
   });
 
   it('pauses and resumes every job', async () => {
     await t.admin('post', '/openidm/scheduler/job?_action=pauseJobs').expect(200, { success: true });
-    await t.admin('post', '/openidm/scheduler/job?_action=create&_id=paused-job').send(scriptSchedule('* * * * * ?')).expect(201);
+    await t
+      .admin('post', '/openidm/scheduler/job?_action=create&_id=paused-job')
+      .send(scriptSchedule('* * * * * ?'))
+      .expect(201);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect((await t.admin('get', '/openidm/scheduler/job/paused-job').expect(200)).body.lastRun).toBeNull();
     await t.admin('post', '/openidm/scheduler/job?_action=resumeJobs').expect(200, { success: true });
@@ -110,18 +141,32 @@ describe('scheduler REST API', () => {
       const res = await t.admin('get', '/openidm/scheduler/job/paused-job').expect(200);
       return res.body.lastRun !== null ? true : undefined;
     });
-    const executing = await t.admin('post', '/openidm/scheduler/job?_action=listCurrentlyExecutingJobs').expect(200);
+    const executing = await t
+      .admin('post', '/openidm/scheduler/job?_action=listCurrentlyExecutingJobs')
+      .expect(200);
     expect(Array.isArray(executing.body)).toBe(true);
     await t.admin('delete', '/openidm/scheduler/job/paused-job').expect(200);
   });
 
   it('reads and replaces a file schedule without a restart', async () => {
     const read = await t.admin('get', '/openidm/config/schedule-nightly').expect(200);
-    expect(read.body).toMatchObject({ _id: 'schedule/nightly', schedule: '0 0 2 ? * MON-FRI', enabled: false });
-    await t.admin('put', '/openidm/config/schedule-nightly').send({ ...scriptSchedule('0 0 3 ? * *'), enabled: true }).expect(400);
-    const replaced = await t.admin('put', '/openidm/config/schedule-nightly').send(scriptSchedule('0 0 3 L * ?')).expect(200);
+    expect(read.body).toMatchObject({
+      _id: 'schedule/nightly',
+      schedule: '0 0 2 ? * MON-FRI',
+      enabled: false,
+    });
+    await t
+      .admin('put', '/openidm/config/schedule-nightly')
+      .send({ ...scriptSchedule('0 0 3 * * *'), enabled: true })
+      .expect(400);
+    const replaced = await t
+      .admin('put', '/openidm/config/schedule-nightly')
+      .send(scriptSchedule('0 0 3 L * ?'))
+      .expect(200);
     expect(replaced.body).toMatchObject({ _id: 'schedule/nightly', schedule: '0 0 3 L * ?', enabled: true });
-    const file = JSON.parse(readFileSync(join(t.projectDir, 'config', 'schedule-nightly.json'), 'utf8')) as Record<string, unknown>;
+    const file = JSON.parse(
+      readFileSync(join(t.projectDir, 'config', 'schedule-nightly.json'), 'utf8'),
+    ) as Record<string, unknown>;
     expect(file.schedule).toBe('0 0 3 L * ?');
     const job = await t.admin('get', '/openidm/scheduler/job/nightly').expect(200);
     const next = new Date(job.body.nextRunDate as string);
@@ -132,6 +177,8 @@ describe('scheduler REST API', () => {
 
   it('lists this node in the cluster', async () => {
     const res = await t.admin('get', '/openidm/cluster').expect(200);
-    expect(res.body.results).toContainEqual(expect.objectContaining({ instanceId: 'api-node', state: 'running' }));
+    expect(res.body.results).toContainEqual(
+      expect.objectContaining({ instanceId: 'api-node', state: 'running' }),
+    );
   });
 });

@@ -34,7 +34,13 @@ afterAll(async () => {
   await client.end();
 });
 
-function request(jobId: string, nodeId: string, plannedMs: number, nowMs: number, concurrent = true): ClaimRequest {
+function request(
+  jobId: string,
+  nodeId: string,
+  plannedMs: number,
+  nowMs: number,
+  concurrent = true,
+): ClaimRequest {
   return {
     jobId,
     scope: 'cluster',
@@ -125,12 +131,19 @@ describe('schedule store on PostgreSQL', () => {
     await nodesB.join({ nodeId: 'live-b', host: 'h', pid: 2 });
     const t0 = Date.parse('2026-03-01T00:00:00Z');
     expect((await storeA.claim(request('silent', 'silent-a', t0, t0))).outcome).toBe('run');
-    await dbA.query(`UPDATE cluster_nodes SET heartbeat_at = clock_timestamp() - interval '1 minute' WHERE node_id = 'silent-a'`);
+    await dbA.query(
+      `UPDATE cluster_nodes SET heartbeat_at = clock_timestamp() - interval '1 minute' WHERE node_id = 'silent-a'`,
+    );
     expect(await storeB.failRunsOfSilentNodes(10_000)).toBe(1);
-    expect((await storeB.runs('silent', 1))[0]).toMatchObject({ state: 'FAILED', message: 'node silent-a stopped heart-beating' });
+    expect((await storeB.runs('silent', 1))[0]).toMatchObject({
+      state: 'FAILED',
+      message: 'node silent-a stopped heart-beating',
+    });
     await nodesB.leave('live-b');
     const listed = await nodesA.list(10_000);
-    expect(listed.filter((n) => ['silent-a', 'live-b'].includes(n.nodeId)).map((n) => [n.nodeId, n.state])).toEqual([
+    expect(
+      listed.filter((n) => ['silent-a', 'live-b'].includes(n.nodeId)).map((n) => [n.nodeId, n.state]),
+    ).toEqual([
       ['live-b', 'stopped'],
       ['silent-a', 'down'],
     ]);

@@ -87,15 +87,26 @@ describe('Quartz cron next fire times', () => {
       name: 'a wrapping hour range 22-2 runs through midnight',
       expression: '0 0 22-2 * * ?',
       from: '2026-01-01T21:30:00Z',
-      expected: ['2026-01-01T22:00:00Z', '2026-01-01T23:00:00Z', '2026-01-02T00:00:00Z', '2026-01-02T01:00:00Z', '2026-01-02T02:00:00Z', '2026-01-02T22:00:00Z'],
+      expected: [
+        '2026-01-01T22:00:00Z',
+        '2026-01-01T23:00:00Z',
+        '2026-01-02T00:00:00Z',
+        '2026-01-02T01:00:00Z',
+        '2026-01-02T02:00:00Z',
+        '2026-01-02T22:00:00Z',
+      ],
     },
   ])('$name', ({ expression, from, expected }) => {
     expect(fires(expression, from, expected.length + (expected.length === 0 ? 1 : 0))).toEqual(expected);
   });
 
   it('reads the fields on the wall clock of the time zone', () => {
-    expect(fires('0 0 9 ? * MON', '2026-01-01T00:00:00Z', 1, 'Europe/Paris')).toEqual(['2026-01-05T08:00:00Z']);
-    expect(fires('0 0 9 ? * MON', '2026-07-01T00:00:00Z', 1, 'Europe/Paris')).toEqual(['2026-07-06T07:00:00Z']);
+    expect(fires('0 0 9 ? * MON', '2026-01-01T00:00:00Z', 1, 'Europe/Paris')).toEqual([
+      '2026-01-05T08:00:00Z',
+    ]);
+    expect(fires('0 0 9 ? * MON', '2026-07-01T00:00:00Z', 1, 'Europe/Paris')).toEqual([
+      '2026-07-06T07:00:00Z',
+    ]);
   });
 
   it('fires a wall time skipped by the spring DST jump once, an hour later, and a repeated one once', () => {
@@ -127,8 +138,14 @@ describe('Quartz cron validation', () => {
   });
 
   it.each([
-    ['0 * * * *', 'expected 6 or 7 fields (seconds minutes hours day-of-month month day-of-week [year]), got 5; Quartz expressions start with seconds, e.g. "0 0 * * * *" with "?" in day-of-month or day-of-week'],
-    ['0 0 12 * * MON', 'one of day-of-month and day-of-week must be \'?\' (Quartz does not combine them), got "*" and "MON"; e.g. "0 0 12 ? * MON-FRI" or "0 0 12 1 * ?"'],
+    [
+      '0 * * * *',
+      'expected 6 or 7 fields (seconds minutes hours day-of-month month day-of-week [year]), got 5; Quartz expressions start with seconds, e.g. "0 0 * * * *" with "?" in day-of-month or day-of-week',
+    ],
+    [
+      '0 0 12 * * MON',
+      'one of day-of-month and day-of-week must be \'?\' (Quartz does not combine them), got "*" and "MON"; e.g. "0 0 12 ? * MON-FRI" or "0 0 12 1 * ?"',
+    ],
     ['0 0 12 ? * ?', "'?' may be given in day-of-month or in day-of-week, not in both"],
     ['0 0 25 * * ?', 'hours must be 0-23, got 25'],
     ['0 0 12 ? * 0', 'day-of-week must be 1-7, got 0 (Quartz numbers days 1 = SUN ... 7 = SAT)'],

@@ -1,7 +1,11 @@
 import { decideFire, type FireFacts } from '../../../src/core/schedule/fire-decision';
 import { compileSchedule } from '../../../src/core/schedule/schedule';
 import { scheduleConfigSchema } from '../../../src/core/schedule/schedule-config.schema';
-import { latestFireAtOrBefore, nextFireAfter, type Trigger } from '../../../src/core/schedule/schedule-trigger';
+import {
+  latestFireAtOrBefore,
+  nextFireAfter,
+  type Trigger,
+} from '../../../src/core/schedule/schedule-trigger';
 import { parseQuartzCron } from '../../../src/core/schedule/quartz-cron.parser';
 
 const ms = (iso: string): number => Date.parse(iso);
@@ -44,16 +48,22 @@ describe('simple schedules (repeatInterval)', () => {
   });
 
   it('a cron schedule starts at startTime and ends at endTime', () => {
-    const trigger: Trigger = { ...everyMinute, startMs: ms('2026-01-01T10:00:30Z'), endMs: ms('2026-01-01T10:02:00Z') };
+    const trigger: Trigger = {
+      ...everyMinute,
+      startMs: ms('2026-01-01T10:00:30Z'),
+      endMs: ms('2026-01-01T10:02:00Z'),
+    };
     expect(iso(nextFireAfter(trigger, ms('2026-01-01T00:00:00Z')))).toBe('2026-01-01T10:01:00.000Z');
     expect(nextFireAfter(trigger, ms('2026-01-01T10:02:00Z'))).toBeNull();
   });
 
   it('finds the latest fire at or before an instant, for the single catch-up fire of a misfire', () => {
-    expect(iso(latestFireAtOrBefore(everyMinute, ms('2026-01-01T10:07:30Z'), ms('2026-01-01T09:00:00Z')))).toBe(
-      '2026-01-01T10:07:00.000Z',
+    expect(
+      iso(latestFireAtOrBefore(everyMinute, ms('2026-01-01T10:07:30Z'), ms('2026-01-01T09:00:00Z'))),
+    ).toBe('2026-01-01T10:07:00.000Z');
+    expect(iso(latestFireAtOrBefore(halfHourly, ms('2026-01-01T10:07:30Z'), 0))).toBe(
+      '2026-01-01T10:00:00.000Z',
     );
-    expect(iso(latestFireAtOrBefore(halfHourly, ms('2026-01-01T10:07:30Z'), 0))).toBe('2026-01-01T10:00:00.000Z');
     const daily: Trigger = { kind: 'cron', cron: parseQuartzCron('0 0 12 ? * MON'), timeZone: 'UTC' };
     expect(iso(latestFireAtOrBefore(daily, ms('2026-03-04T00:00:00Z'), ms('2026-01-01T00:00:00Z')))).toBe(
       '2026-03-02T12:00:00.000Z',
@@ -125,7 +135,12 @@ describe('schedule files', () => {
     const schedule = compileSchedule(parsed, 'UTC', 'schedule-recon.json');
     expect(schedule.misfirePolicy).toBe('fireAndProceed');
     expect(schedule.concurrentExecution).toBe(false);
-    expect(schedule.invocation).toEqual({ service: 'sync', action: 'recon', mapping: 'systemLdapAccounts_managedUser', ids: [] });
+    expect(schedule.invocation).toEqual({
+      service: 'sync',
+      action: 'recon',
+      mapping: 'systemLdapAccounts_managedUser',
+      ids: [],
+    });
   });
 
   it('accepts the IDM 7.3 simple variant', () => {
@@ -135,7 +150,12 @@ describe('schedule files', () => {
       invokeService: 'sync',
       invokeContext: { action: 'reconcile', mapping: 'systemLdapAccounts_managedUser' },
     });
-    expect(compileSchedule(parsed, 'UTC', 'x').trigger).toEqual({ kind: 'simple', intervalMs: 1800000, anchorMs: 0, repeatCount: -1 });
+    expect(compileSchedule(parsed, 'UTC', 'x').trigger).toEqual({
+      kind: 'simple',
+      intervalMs: 1800000,
+      anchorMs: 0,
+      repeatCount: -1,
+    });
   });
 
   it('reads a startTime without offset in the schedule time zone', () => {
@@ -151,20 +171,62 @@ describe('schedule files', () => {
   });
 
   it.each([
-    [{ schedule: '0 0 25 * * ?', invokeService: 'sync', invokeContext: { mapping: 'm' } }, '/schedule: expected a valid Quartz cron expression, got "0 0 25 * * ?": hours must be 0-23, got 25'],
-    [{ type: 'simple', invokeService: 'sync', invokeContext: { mapping: 'm' } }, '/repeatInterval: expected a repeat interval in milliseconds for a "simple" schedule, got nothing'],
-    [{ schedule: '0 * * * * ?', invokeService: 'workflow' }, '/invokeService: expected "sync", "provisioner" or "script", got "workflow"'],
-    [{ schedule: '0 * * * * ?', invokeService: 'sync', invokeContext: { action: 'purge', mapping: 'm' } }, '/invokeContext/action: expected "reconcile", "recon" or "reconById", got "purge"'],
-    [{ schedule: '0 * * * * ?', invokeService: 'sync', invokeContext: {} }, '/invokeContext/mapping: expected a mapping name or an inline mapping object, got nothing'],
-    [{ schedule: '0 * * * * ?', invokeService: 'provisioner', invokeContext: { action: 'liveSync', source: 'ldap' } }, '/invokeContext/source: expected a source like "system/ldap/account", got "ldap"'],
-    [{ schedule: '0 * * * * ?', timeZone: 'Mars/Olympus', invokeService: 'sync', invokeContext: { mapping: 'm' } }, '/timeZone: expected a time zone id like "UTC" or "Europe/Paris", got "Mars/Olympus"'],
-    [{ schedule: '0 * * * * ?', misfirePolicy: 'fireTwice', invokeService: 'sync', invokeContext: { mapping: 'm' } }, '/misfirePolicy: expected "fireAndProceed" or "doNothing"'],
+    [
+      { schedule: '0 0 25 * * ?', invokeService: 'sync', invokeContext: { mapping: 'm' } },
+      '/schedule: expected a valid Quartz cron expression, got "0 0 25 * * ?": hours must be 0-23, got 25',
+    ],
+    [
+      { type: 'simple', invokeService: 'sync', invokeContext: { mapping: 'm' } },
+      '/repeatInterval: expected a repeat interval in milliseconds for a "simple" schedule, got nothing',
+    ],
+    [
+      { schedule: '0 * * * * ?', invokeService: 'workflow' },
+      '/invokeService: expected "sync", "provisioner" or "script", got "workflow"',
+    ],
+    [
+      { schedule: '0 * * * * ?', invokeService: 'sync', invokeContext: { action: 'purge', mapping: 'm' } },
+      '/invokeContext/action: expected "reconcile", "recon" or "reconById", got "purge"',
+    ],
+    [
+      { schedule: '0 * * * * ?', invokeService: 'sync', invokeContext: {} },
+      '/invokeContext/mapping: expected a mapping name or an inline mapping object, got nothing',
+    ],
+    [
+      {
+        schedule: '0 * * * * ?',
+        invokeService: 'provisioner',
+        invokeContext: { action: 'liveSync', source: 'ldap' },
+      },
+      '/invokeContext/source: expected a source like "system/ldap/account", got "ldap"',
+    ],
+    [
+      {
+        schedule: '0 * * * * ?',
+        timeZone: 'Mars/Olympus',
+        invokeService: 'sync',
+        invokeContext: { mapping: 'm' },
+      },
+      '/timeZone: expected a time zone id like "UTC" or "Europe/Paris", got "Mars/Olympus"',
+    ],
+    [
+      {
+        schedule: '0 * * * * ?',
+        misfirePolicy: 'fireTwice',
+        invokeService: 'sync',
+        invokeContext: { mapping: 'm' },
+      },
+      '/misfirePolicy: expected "fireAndProceed" or "doNothing"',
+    ],
   ])('refuses %j', (config, problem) => {
     expect(problems(config)).toEqual([problem]);
   });
 
   it('accepts a taskScanner schedule, which fails when it runs with a message saying it is not supported', () => {
-    const parsed = scheduleConfigSchema.parse({ schedule: '0 * * * * ?', invokeService: 'taskscanner', invokeContext: {} });
+    const parsed = scheduleConfigSchema.parse({
+      schedule: '0 * * * * ?',
+      invokeService: 'taskscanner',
+      invokeContext: {},
+    });
     expect(compileSchedule(parsed, 'UTC', 'x').invocation).toEqual({ service: 'taskScanner' });
   });
 });
