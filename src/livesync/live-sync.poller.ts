@@ -1,9 +1,4 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SyncDeliveryConfig } from '../sync-queue/sync-queue.settings';
 import { LiveSyncService } from './live-sync.service';
 
@@ -49,7 +44,8 @@ export class LiveSyncPoller implements OnApplicationBootstrap, OnApplicationShut
     try {
       const stage = await this.liveSync.pollOnce(source);
       const failure = stage?.lastException;
-      if (failure) this.logger.warn(`Live sync of ${source} stopped at a failing change: ${JSON.stringify(failure)}`);
+      if (failure)
+        this.logger.warn(`Live sync of ${source} stopped at a failing change: ${JSON.stringify(failure)}`);
     } catch (error) {
       this.logger.warn({ err: error }, `Live sync of ${source} failed`);
     }

@@ -128,11 +128,19 @@ export class LiveSyncService {
     this.failures.set(source.path, { token: delta.token, count });
     const policy = this.failureActions.policyOf(source.system);
     if (afterFailure(policy, count) === 'retry') {
-      this.logger.warn(`Live sync of ${source.path} failed on ${delta.type} ${delta.id} (${count}): ${failure}`);
+      this.logger.warn(
+        `Live sync of ${source.path} failed on ${delta.type} ${delta.id} (${count}): ${failure}`,
+      );
+      return false;
+    }
+    try {
+      await this.failureActions.apply(policy.postRetryAction, source, delta, failure);
+    } catch (error) {
+      // A failure script that throws did not dispose of the change: it stays, and the next run tries it again.
+      this.logger.warn({ err: error }, `The syncFailureHandler of ${source.path} failed on ${delta.id}`);
       return false;
     }
     this.failures.delete(source.path);
-    await this.failureActions.apply(policy.postRetryAction, source, delta, failure);
     return true;
   }
 

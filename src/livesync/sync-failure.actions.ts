@@ -30,7 +30,12 @@ export class SyncFailureActions {
     return this.policies.of(system);
   }
 
-  async apply(action: PostRetryAction, source: LiveSyncSource, delta: SyncDelta, cause: string): Promise<void> {
+  async apply(
+    action: PostRetryAction,
+    source: LiveSyncSource,
+    delta: SyncDelta,
+    cause: string,
+  ): Promise<void> {
     const record: JsonObject = {
       token: delta.token,
       systemIdentifier: source.system,
@@ -41,11 +46,15 @@ export class SyncFailureActions {
     };
     switch (action.kind) {
       case 'logged-ignore':
-        this.logger.warn(`Live sync of ${source.path} skips ${delta.type} ${delta.id} (token ${delta.token}): ${cause}`);
+        this.logger.warn(
+          `Live sync of ${source.path} skips ${delta.type} ${delta.id} (token ${delta.token}): ${cause}`,
+        );
         return;
       case 'dead-letter-queue':
         await this.stages.write('deadLetterQueue', `${source.system}/${delta.token}`, record);
-        this.logger.warn(`Live sync of ${source.path} put ${delta.type} ${delta.id} in the dead-letter queue: ${cause}`);
+        this.logger.warn(
+          `Live sync of ${source.path} put ${delta.type} ${delta.id} in the dead-letter queue: ${cause}`,
+        );
         return;
       case 'script':
         // A throwing script fails the change again: the token stays and the next run retries it.

@@ -31,7 +31,10 @@ export class SandboxSyncFailureScript extends SyncFailureScript {
     const source = script.source;
     const file = script.file;
     if (typeof source !== 'string' && typeof file !== 'string') {
-      throw new DomainError('CONFLICT', `The syncFailureHandler script of ${where} has neither source nor file`);
+      throw new DomainError(
+        'CONFLICT',
+        `The syncFailureHandler script of ${where} has neither source nor file`,
+      );
     }
     const globals = script.globals;
     const spec: ScriptSpec = {

@@ -19,6 +19,8 @@ interface Row {
 
 /** PostgreSQL error code for a unique-constraint violation. */
 const UNIQUE_VIOLATION = '23505';
+/** Rows per INSERT of createMany: the JSON parameter stays a few hundred kB while round trips stay few. */
+const INSERT_CHUNK = 1_000;
 /**
  * PostgreSQL refuses the NUL character in text (22021, a `\0` in an id, filter value or sort key) and in
  * jsonb (22P05, `"\u0000"` in a document). Valid JSON and URLs can carry it, so it is the client's 400, not a 500.
@@ -65,6 +67,67 @@ export class ManagedObjectRepository extends ManagedObjectStore {
       ]),
     );
     return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  /** One statement: the ids travel as one JSON array, as the link repository sends them (PGlite and pg alike). */
+  async readMany(
+    objectType: string,
+    ids: readonly string[],
+    tx: SqlExecutor = this.db,
+  ): Promise<StoredObject[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.guardErrors(() =>
+      tx.query<Row>(
+        `SELECT id, rev, doc FROM managed_objects
+         WHERE object_type = $1 AND id = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))`,
+        [objectType, JSON.stringify(ids)],
+      ),
+    );
+    return rows.map(toStored);
+  }
+
+  /**
+   * Multi-row INSERT of up to INSERT_CHUNK rows per statement, the rows as one JSON array parameter; several
+   * chunks share one transaction. An existing id is not overwritten: the missing RETURNING row names it.
+   */
+  async createMany(
+    objectType: string,
+    rows: readonly { readonly id: string; readonly doc: JsonObject }[],
+    tx?: SqlExecutor,
+  ): Promise<StoredObject[]> {
+    if (rows.length === 0) return [];
+    const insert = async (executor: SqlExecutor): Promise<StoredObject[]> => {
+      const stored: StoredObject[] = [];
+      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+        stored.push(
+          ...(await this.insertChunk(executor, objectType, rows.slice(start, start + INSERT_CHUNK))),
+        );
+      }
+      return stored;
+    };
+    if (tx !== undefined || rows.length <= INSERT_CHUNK) return insert(tx ?? this.db);
+    return this.db.transaction(insert);
+  }
+
+  private async insertChunk(
+    executor: SqlExecutor,
+    objectType: string,
+    rows: readonly { readonly id: string; readonly doc: JsonObject }[],
+  ): Promise<StoredObject[]> {
+    const inserted = await this.guardErrors(() =>
+      executor.query<{ id: string }>(
+        `INSERT INTO managed_objects (object_type, id, rev, doc)
+         SELECT $1, r->>0, 1, r->1 FROM jsonb_array_elements($2::jsonb) AS rows(r)
+         ON CONFLICT (object_type, id) DO NOTHING RETURNING id`,
+        [objectType, JSON.stringify(rows.map((row) => [row.id, row.doc]))],
+      ),
+    );
+    if (inserted.length < rows.length) {
+      const made = new Set(inserted.map((row) => row.id));
+      const existing = rows.find((row) => !made.has(row.id))?.id ?? '';
+      throw preconditionFailed(`Object managed/${objectType}/${existing} already exists`, { id: existing });
+    }
+    return rows.map((row) => ({ id: row.id, rev: 1, doc: row.doc }));
   }
 
   async update(

@@ -51,7 +51,10 @@ export class ChangeDelivery {
       const change = await this.store.claimOne(ref.id, this.workerName, this.config.queue.leaseMs);
       if (change) await this.attempt(change, this.workerName, 'scheduled');
     } catch (error) {
-      this.logger.warn({ err: error }, `Could not deliver queued change ${ref.id} now; the worker will retry`);
+      this.logger.warn(
+        { err: error },
+        `Could not deliver queued change ${ref.id} now; the worker will retry`,
+      );
     }
   }
 
@@ -98,7 +101,10 @@ export class ChangeDelivery {
     const delayMs = retryDelayMs(attempts, this.config.queue.backoff, Math.random);
     await this.store.fail(change, worker, failure, dead ? { dead: true } : { dead: false, delayMs });
     const what = `${change.resource}/${change.objectId} (${change.operation}, queue id ${change.id})`;
-    if (dead) this.logger.error(`Sync of ${what} failed ${attempts} times; moved to the dead-letter list: ${failure}`);
+    if (dead)
+      this.logger.error(
+        `Sync of ${what} failed ${attempts} times; moved to the dead-letter list: ${failure}`,
+      );
     else this.logger.warn(`Sync of ${what} failed (attempt ${attempts}), retry in ${delayMs} ms: ${failure}`);
   }
 

@@ -36,7 +36,12 @@ export abstract class ChangeQueueStore {
   /** Removes the row if it still holds this version; else releases the lease and leaves it due now. */
   abstract complete(change: QueuedChange, worker: string): Promise<boolean>;
   /** Records a failed delivery and releases the lease. */
-  abstract fail(change: QueuedChange, worker: string, error: string, disposition: FailureDisposition): Promise<void>;
+  abstract fail(
+    change: QueuedChange,
+    worker: string,
+    error: string,
+    disposition: FailureDisposition,
+  ): Promise<void>;
   /** Releases the lease without counting an attempt (a failed probe). */
   abstract release(change: QueuedChange, worker: string, error: string): Promise<void>;
   /** Makes every pending row that is waiting out a back-off due now; returns how many. */

@@ -37,5 +37,4 @@ export interface QueueEntry extends QueuedChange {
 
 /** What a processor reports; FAILED (or a throw) is retried with back-off, SUCCESS removes the row. */
 export type ChangeOutcome =
-  | { readonly status: 'SUCCESS' }
-  | { readonly status: 'FAILED'; readonly message: string };
+  { readonly status: 'SUCCESS' } | { readonly status: 'FAILED'; readonly message: string };

@@ -46,7 +46,10 @@ export class SyncQueueController {
 
   @All()
   collectionMethodNotAllowed(): never {
-    throw new DomainError('METHOD_NOT_ALLOWED', 'Method not allowed on sync/queue; use GET with _queryFilter');
+    throw new DomainError(
+      'METHOD_NOT_ALLOWED',
+      'Method not allowed on sync/queue; use GET with _queryFilter',
+    );
   }
 
   @All(':id')

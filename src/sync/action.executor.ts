@@ -6,11 +6,13 @@ import { conflict } from '../core/errors/domain-error';
 import type { LinkRecord } from '../core/sync/link';
 import { timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
 
-interface Effect {
+export interface Effect {
   targetId: string | null;
   diff: readonly FieldChange[] | null;
   linkCreated: boolean;
   message: string | null;
+  /** A CREATE that wrote: its finished outcome. */
+  done?: SyncOutcome;
 }
 
 /**
@@ -30,20 +32,25 @@ export async function executeAction(run: SyncRun, plan: PlannedOperation): Promi
     return outcome(plan, { targetId: plan.targetId, diff: null, linkCreated: false, message: null }, plan);
   }
   const effect = await perform(run, plan);
-  if (plan.decision.postAction !== undefined && !run.analyze) {
-    await timed(run, 'activePolicyPostActionScript', () =>
-      run.scripts.evaluate(plan.decision.postAction as ScriptSpec, {
-        source: plan.source,
-        target: plan.target,
-        action,
-        situation: plan.situation,
-        sourceAction: plan.phase === 'source',
-        linkQualifier: plan.linkQualifier,
-        reconId: run.reconId,
-      }),
-    );
-  }
+  // A CREATE that wrote has run postMapping and postAction already (createdOutcome).
+  if (effect.done !== undefined) return effect.done;
+  await runPostAction(run, plan);
   return outcome(plan, effect);
+}
+
+async function runPostAction(run: SyncRun, plan: PlannedOperation): Promise<void> {
+  if (plan.decision.postAction === undefined || run.analyze) return;
+  await timed(run, 'activePolicyPostActionScript', () =>
+    run.scripts.evaluate(plan.decision.postAction as ScriptSpec, {
+      source: plan.source,
+      target: plan.target,
+      action: plan.decision.action,
+      situation: plan.situation,
+      sourceAction: plan.phase === 'source',
+      linkQualifier: plan.linkQualifier,
+      reconId: run.reconId,
+    }),
+  );
 }
 
 function outcome(plan: PlannedOperation, effect: Effect, deferred?: PlannedOperation): SyncOutcome {
@@ -105,27 +112,42 @@ function hookScope(run: SyncRun, plan: PlannedOperation, target: JsonObject | nu
   };
 }
 
-/** Runs a hook that may change `target` (onCreate, onUpdate, defaultMapping) and returns the target after it. */
+/**
+ * Runs a hook that may change `target` (onCreate, onUpdate, defaultMapping) and returns the target after it.
+ * Scopes are built only for a hook that exists: recon calls this for every entry, mostly without hooks.
+ */
 async function targetHook(
   run: SyncRun,
   name: string,
   script: ScriptSpec | undefined,
-  scope: JsonObject,
+  target: JsonObject,
+  scope: () => JsonObject,
 ): Promise<JsonObject> {
-  const target = scope['target'] as JsonObject;
   if (script === undefined) return target;
-  const result = await timed(run, name, () => run.scripts.run(script, scope, { capture: ['target'] }));
+  const result = await timed(run, name, () => run.scripts.run(script, scope(), { capture: ['target'] }));
   const changed = result.variables['target'];
   return changed !== null && typeof changed === 'object' && !Array.isArray(changed)
     ? (changed as JsonObject)
     : target;
 }
 
-async function runHook(run: SyncRun, name: string, script: ScriptSpec | undefined, scope: JsonObject) {
-  if (script !== undefined) await timed(run, name, () => run.scripts.evaluate(script, scope));
+async function runHook(
+  run: SyncRun,
+  name: string,
+  script: ScriptSpec | undefined,
+  scope: () => JsonObject,
+): Promise<void> {
+  if (script !== undefined) await timed(run, name, () => run.scripts.evaluate(script, scope()));
 }
 
-async function create(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
+/** A CREATE's target as mapped (properties, defaultMapping, onCreate) and its diff; nothing written yet. */
+export interface MappedCreate {
+  readonly target: JsonObject;
+  readonly diff: readonly FieldChange[];
+}
+
+/** The mapping half of CREATE: what the target will be. Scripts run here, once per entry. */
+export async function mapCreate(run: SyncRun, plan: PlannedOperation): Promise<MappedCreate> {
   if (plan.source === null) throw conflict(`Cannot create a target: no source object (${plan.sourceId})`);
   if (plan.target !== null)
     throw conflict(`Cannot create a target: target object ${plan.targetId} already exists`);
@@ -141,22 +163,54 @@ async function create(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
       run.scripts.evaluate,
     ),
   );
-  const base = hookScope(run, plan, target);
-  target = await targetHook(run, 'defaultMappingScript', hooks.defaultMapping, {
-    ...base,
+  const mapped = target;
+  target = await targetHook(run, 'defaultMappingScript', hooks.defaultMapping, target, () => ({
+    ...hookScope(run, plan, mapped),
     existingTarget: null,
     config: run.mapping.raw,
-  });
-  target = await targetHook(run, 'onCreateScript', hooks.onCreate, { ...base, target, targetId: null });
-  const diff = planCreate(target).diff;
-  if (run.analyze) return { targetId: null, diff, linkCreated: false, message: null };
+  }));
+  const defaulted = target;
+  target = await targetHook(run, 'onCreateScript', hooks.onCreate, target, () => ({
+    ...hookScope(run, plan, mapped),
+    target: defaulted,
+    targetId: null,
+  }));
+  return { target, diff: planCreate(target).diff };
+}
+
+/** The writing half of CREATE, one entry on its own: the target, its link, then postMapping. */
+export async function writeCreate(
+  run: SyncRun,
+  plan: PlannedOperation,
+  mapped: MappedCreate,
+): Promise<SyncOutcome> {
+  const { target, diff } = mapped;
   const requestedId = typeof target['_id'] === 'string' ? target['_id'] : undefined;
   const created = await timed(run, 'createTargetObject', () => run.target.create(requestedId, target));
   const targetId = String(created['_id']);
   const withTarget: PlannedOperation = { ...plan, target: created, targetId };
   const linkCreated = await link(run, withTarget, targetId);
-  await runHook(run, 'postMappingScript', hooks.postMapping, hookScope(run, withTarget, created));
-  return { targetId, diff, linkCreated, message: null };
+  return createdOutcome(run, plan, withTarget, { targetId, diff, linkCreated, message: null });
+}
+
+/** After a CREATE's writes (alone or in a batch): postMapping, postAction, the outcome. */
+export async function createdOutcome(
+  run: SyncRun,
+  plan: PlannedOperation,
+  withTarget: PlannedOperation,
+  effect: Effect,
+): Promise<SyncOutcome> {
+  const postMapping = run.mapping.hooks.postMapping;
+  await runHook(run, 'postMappingScript', postMapping, () => hookScope(run, withTarget, withTarget.target));
+  await runPostAction(run, plan);
+  return outcome(plan, effect);
+}
+
+async function create(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
+  const mapped = await mapCreate(run, plan);
+  if (run.analyze) return { targetId: null, diff: mapped.diff, linkCreated: false, message: null };
+  const done = await writeCreate(run, plan, mapped);
+  return { targetId: done.targetId, diff: mapped.diff, linkCreated: done.linkCreated, message: null, done };
 }
 
 async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
@@ -166,7 +220,9 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   const existing = plan.target ?? (await timed(run, 'targetObjectQuery', () => run.target.read(targetId)));
   if (existing === null) throw conflict(`Cannot update target ${targetId}: it does not exist`);
   const hooks = run.mapping.hooks;
-  const oldTarget = jsonClone(existing);
+  // mapForUpdate leaves `existing` as it is; only scripts, which see `oldTarget`, could change it.
+  const scripted = hooks.defaultMapping !== undefined || hooks.onUpdate !== undefined;
+  const oldTarget = scripted ? jsonClone(existing) : existing;
   let target = await timed(run, 'propertyMappingScript', () =>
     mapForUpdate(
       run.mapping.properties,
@@ -179,13 +235,19 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
       run.scripts.evaluate,
     ),
   );
-  const base = { ...hookScope(run, plan, target), oldTarget };
-  target = await targetHook(run, 'defaultMappingScript', hooks.defaultMapping, {
-    ...base,
+  const mapped = target;
+  target = await targetHook(run, 'defaultMappingScript', hooks.defaultMapping, target, () => ({
+    ...hookScope(run, plan, mapped),
+    oldTarget,
     existingTarget: oldTarget,
     config: run.mapping.raw,
-  });
-  target = await targetHook(run, 'onUpdateScript', hooks.onUpdate, { ...base, target });
+  }));
+  const defaulted = target;
+  target = await targetHook(run, 'onUpdateScript', hooks.onUpdate, target, () => ({
+    ...hookScope(run, plan, mapped),
+    oldTarget,
+    target: defaulted,
+  }));
   const { changed, diff } = planUpdate(oldTarget, target);
   if (run.analyze) return { targetId, diff, linkCreated: false, message: null };
   let written = existing;
@@ -193,7 +255,7 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
     const rev = typeof oldTarget['_rev'] === 'string' ? oldTarget['_rev'] : undefined;
     written = await timed(run, 'updateTargetObject', () => run.target.update(targetId, target, rev));
   }
-  await runHook(run, 'postMappingScript', hooks.postMapping, hookScope(run, plan, written));
+  await runHook(run, 'postMappingScript', hooks.postMapping, () => hookScope(run, plan, written));
   return { targetId, diff: changed ? diff : [], linkCreated, message: null };
 }
 
@@ -207,12 +269,12 @@ function requireTarget(plan: PlannedOperation): string {
 }
 
 /** Creates the link, or re-points this source's link to `targetId`; true when a link was created. */
-async function link(run: SyncRun, plan: PlannedOperation, targetId: string): Promise<boolean> {
+export async function link(run: SyncRun, plan: PlannedOperation, targetId: string): Promise<boolean> {
   if (run.analyze || plan.sourceId === null) return false;
   const linkedTarget = plan.link === null ? null : run.links.targetOf(plan.link);
   const wanted = run.links.normaliseTarget(targetId);
   if (linkedTarget === wanted) return false;
-  await runHook(run, 'onLinkScript', run.mapping.hooks.onLink, hookScope(run, plan, plan.target));
+  await runHook(run, 'onLinkScript', run.mapping.hooks.onLink, () => hookScope(run, plan, plan.target));
   if (plan.link !== null && plan.phase === 'source') {
     await timed(run, 'linkQuery', () =>
       run.links.repoint(plan.link as LinkRecord, plan.sourceId as string, targetId),
@@ -226,7 +288,7 @@ async function link(run: SyncRun, plan: PlannedOperation, targetId: string): Pro
 }
 
 async function unlink(run: SyncRun, plan: PlannedOperation, existing: LinkRecord): Promise<void> {
-  await runHook(run, 'onUnlinkScript', run.mapping.hooks.onUnlink, hookScope(run, plan, plan.target));
+  await runHook(run, 'onUnlinkScript', run.mapping.hooks.onUnlink, () => hookScope(run, plan, plan.target));
   await timed(run, 'deleteLinkObject', () => run.links.remove(existing));
 }
 
@@ -234,7 +296,7 @@ async function unlink(run: SyncRun, plan: PlannedOperation, existing: LinkRecord
 async function deleteTarget(run: SyncRun, plan: PlannedOperation): Promise<void> {
   const targetId = requireTarget(plan);
   const existing = plan.target ?? (await run.target.read(targetId));
-  await runHook(run, 'onDeleteScript', run.mapping.hooks.onDelete, hookScope(run, plan, existing));
+  await runHook(run, 'onDeleteScript', run.mapping.hooks.onDelete, () => hookScope(run, plan, existing));
   if (existing !== null) {
     const rev = typeof existing['_rev'] === 'string' ? existing['_rev'] : undefined;
     await timed(run, 'deleteTargetObject', () => run.target.delete(targetId, rev));

@@ -5,7 +5,9 @@ import type { QueryRequest } from '../core/crest/query-request';
 import { badRequest, DomainError, notFound } from '../core/errors/domain-error';
 import type { JsonObject } from '../core/sync/script';
 import type { JsonObject as ManagedJson } from '../managed/managed-object';
+import { ManagedBulkService, type PreparedCreate } from '../managed/managed-bulk.service';
 import { ManagedService } from '../managed/managed.service';
+import type { SqlExecutor } from '../persistence/sql-database';
 import { ConnectorRegistry } from '../system/connector-registry';
 import { toSystemPatch } from '../system/system-patch.request';
 
@@ -29,6 +31,17 @@ export interface ObjectSet {
   update(id: string, object: JsonObject, rev: string | undefined): Promise<JsonObject>;
   patch(id: string, operations: unknown, rev: string | undefined): Promise<JsonObject>;
   delete(id: string, rev: string | undefined): Promise<JsonObject | null>;
+  /** The existing objects among `ids`, by id, in one query (recon reads a chunk's linked targets so). */
+  readMany?(ids: readonly string[]): Promise<Map<string, JsonObject>>;
+  /** Creates in batches that join a transaction; absent where every create is its own call (directories). */
+  readonly bulk?: BulkCreates;
+}
+
+/** Batched creates: `prepare` checks one object as `create` would (and throws what it would throw). */
+export interface BulkCreates {
+  prepare(id: string | undefined, object: JsonObject): PreparedCreate;
+  /** All or nothing, inside `tx`; the created objects in the order given. */
+  insert(prepared: readonly PreparedCreate[], tx: SqlExecutor): Promise<JsonObject[]>;
 }
 
 /** CREST query parameters are strings on the wire; sync.json may hold `_pageSize: 1000` or booleans. */
@@ -49,11 +62,23 @@ export function toQueryParams(params: LooseQueryParams): Record<string, string> 
 const isNotFound = (error: unknown): boolean => error instanceof DomainError && error.code === 'NOT_FOUND';
 
 class ManagedObjectSet implements ObjectSet {
+  readonly bulk: BulkCreates;
+
   constructor(
     readonly path: string,
     private readonly type: string,
     private readonly managed: ManagedService,
-  ) {}
+    private readonly batches: ManagedBulkService,
+  ) {
+    this.bulk = {
+      prepare: (id, object) => batches.prepareCreate(type, id, object as ManagedJson),
+      insert: (prepared, tx) => batches.insertPrepared(type, prepared, tx),
+    };
+  }
+
+  readMany(ids: readonly string[]): Promise<Map<string, JsonObject>> {
+    return this.batches.readMany(this.type, ids);
+  }
 
   async read(id: string): Promise<JsonObject | null> {
     try {
@@ -187,6 +212,7 @@ export class ObjectSets {
   constructor(
     private readonly managed: ManagedService,
     private readonly connectors: ConnectorRegistry,
+    private readonly batches: ManagedBulkService,
   ) {}
 
   /** The object set at `path` (no id). */
@@ -200,7 +226,7 @@ export class ObjectSets {
     const parts = resourceName.replace(/^\/+|\/+$/g, '').split('/');
     const [root, a, b, c, ...rest] = parts;
     if (root === 'managed' && a !== undefined && a !== '' && c === undefined) {
-      return { set: new ManagedObjectSet(`managed/${a}`, a, this.managed), id: b };
+      return { set: new ManagedObjectSet(`managed/${a}`, a, this.managed, this.batches), id: b };
     }
     if (root === 'system' && a && b && rest.length === 0) {
       const connector = this.connectors.get(a);

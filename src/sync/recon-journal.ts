@@ -3,6 +3,8 @@ import type { ReconEntryRecord, ReconRunStore } from './ports/recon-run.store';
 
 /** Entries held before a write; with the 1 s timer this bounds both memory and lag. */
 const BATCH = 500;
+/** Batches handed to the writer and not yet written beyond which `backlog()` makes the run wait. */
+const MAX_QUEUED = 4;
 const INTERVAL_MS = 1_000;
 
 /**
@@ -15,6 +17,7 @@ export class ReconJournal {
   private entries: ReconEntryRecord[] = [];
   private writing: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
+  private queued = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -38,15 +41,23 @@ export class ReconJournal {
     this.events = [];
     this.entries = [];
     if (events.length === 0 && entries.length === 0) return this.writing;
+    this.queued += 1;
     this.writing = this.writing.then(async () => {
-      if (this.failure !== undefined) return;
       try {
+        if (this.failure !== undefined) return;
         await Promise.all([this.audit.append('recon', events), this.runs.appendEntries(entries)]);
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));
+      } finally {
+        this.queued -= 1;
       }
     });
     return this.writing;
+  }
+
+  /** Resolves once no more than MAX_QUEUED batches wait for the database (memory stays bounded). */
+  async backlog(): Promise<void> {
+    while (this.queued > MAX_QUEUED) await this.writing;
   }
 
   async close(): Promise<void> {

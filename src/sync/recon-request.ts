@@ -1,4 +1,5 @@
 import type { Mapping } from '../core/sync/sync-config.types';
+import type { SqlExecutor } from '../persistence/sql-database';
 import type { ScriptRunner } from '../scripting/script-runner';
 import type { ObjectSets } from './object-sets';
 import type { AuditStore } from './ports/audit.store';
@@ -15,6 +16,8 @@ export interface ReconRunnerDeps {
   readonly clock: () => number;
   readonly nodeId: string;
   readonly warn: (message: string) => void;
+  /** One database transaction (batched CREATEs: targets and links together). */
+  readonly transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => Promise<T>;
 }
 
 export interface ReconRequest {

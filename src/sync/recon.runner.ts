@@ -18,15 +18,9 @@ import type { ReconRequest, ReconResult, ReconRunnerDeps } from './recon-request
 import { ReconProgress } from './recon-progress';
 import { idItems, peek, sourceItems, targetIdSet } from './recon-source';
 import { runOnReconScript, runResultScript } from './recon-result.script';
-import { syncPresentSource, syncUnclaimedTarget } from './sync.operation';
-import {
-  errorMessage,
-  failedOutcome,
-  timed,
-  type PlannedOperation,
-  type SyncOutcome,
-  type SyncRun,
-} from './sync-run';
+import { syncUnclaimedTarget } from './sync.operation';
+import { reconcileSource } from './recon-chunk';
+import { errorMessage, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
 
 class GuardStop extends Error {}
 
@@ -142,6 +136,15 @@ export class ReconRunner {
     return new Date(this.deps.clock());
   }
 
+  private async timedStep<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.progress.record(name, performance.now() - t0);
+    }
+  }
+
   private saving = false;
 
   /** About once a second: persist progress (other nodes and SSE read it) and pick up a cancel from another node. */
@@ -182,20 +185,19 @@ export class ReconRunner {
           '(set allowEmptySourceSet to true to reconcile an empty source).',
       );
     }
-    let targets = new Map<string, string>();
-    if (this.request.runTargetPhase) {
-      const t0 = performance.now();
-      targets = await targetIdSet(mapping, this.deps.sets.get(mapping.targetQuery.resourceName), (id) =>
-        links.normaliseTarget(id),
-      );
-      record('targetQuery', performance.now() - t0);
-      progress.counters.target.total = targets.size;
-    }
-    if (mapping.prefetchLinks) {
-      const t0 = performance.now();
-      progress.counters.links.total = await links.prefetch();
-      record('linkQuery', performance.now() - t0);
-    }
+    // The target ids and the links are independent queries: both at once.
+    const [targets, linkTotal] = await Promise.all([
+      this.request.runTargetPhase
+        ? this.timedStep('targetQuery', () =>
+            targetIdSet(mapping, this.deps.sets.get(mapping.targetQuery.resourceName), (id) =>
+              links.normaliseTarget(id),
+            ),
+          )
+        : new Map<string, string>(),
+      mapping.prefetchLinks ? this.timedStep('linkQuery', () => links.prefetch()) : null,
+    ]);
+    if (this.request.runTargetPhase) progress.counters.target.total = targets.size;
+    if (linkTotal !== null) progress.counters.links.total = linkTotal;
     const claimed = new Set<string>();
     const deferred: PlannedOperation[] = [];
     const run: SyncRun = {
@@ -210,6 +212,7 @@ export class ReconRunner {
       targetSetKnownEmpty: this.request.runTargetPhase && targets.size === 0,
       deferDestructive: true,
       record,
+      transaction: this.deps.transaction,
     };
     const handle = (outcome: SyncOutcome): void => {
       for (const id of outcome.claimed) claimed.add(links.normaliseTarget(id));
@@ -223,25 +226,15 @@ export class ReconRunner {
     progress.stage = this.cancelled ? 'ACTIVE_CANCELING' : 'ACTIVE_RECONCILING_SOURCE';
     const sourceStart = performance.now();
     let seen = 0;
-    await forEachConcurrently(
-      source.all,
-      mapping.taskThreads,
-      async (item) => {
+    const chunk = {
+      shouldStop: () => this.cancelled,
+      finish: handle,
+      seen: () => {
         seen += 1;
         progress.counters.source.total = Math.max(seen, this.request.sourceIds?.length ?? 0);
-        const source = item.object ?? (await timed(run, 'sourceObjectQuery', () => sourceSet.read(item.id)));
-        if (source === null) {
-          const missing = new Error(`Source object ${mapping.source}/${item.id} not found`);
-          this.finish(
-            journal,
-            failedOutcome('source', 'default', { sourceId: item.id, targetId: null }, missing),
-          );
-          return;
-        }
-        for (const outcome of await syncPresentSource(run, item.id, source)) handle(outcome);
       },
-      () => this.cancelled,
-    );
+    };
+    await reconcileSource(run, source.all, { ...chunk, backlog: () => journal.backlog() });
     progress.counters.source.total = seen;
     record('sourcePhase', performance.now() - sourceStart);
 

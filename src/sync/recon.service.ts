@@ -4,6 +4,7 @@ import { toQueryResult } from '../core/crest/query-result';
 import { parseQueryParams } from '../core/crest/query-params.parser';
 import { badRequest, notFound } from '../core/errors/domain-error';
 import { applyReconOverrides, showReconQuery } from '../core/sync/recon-overrides';
+import { SqlDatabase } from '../persistence/sql-database';
 import { ObjectSets, toQueryParams, type LooseQueryParams } from './object-sets';
 import { AuditStore } from './ports/audit.store';
 import { LinkStore } from './ports/link.store';
@@ -53,6 +54,7 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly audit: AuditStore,
     private readonly scripts: SyncScripts,
     private readonly settings: SyncSettings,
+    private readonly db: SqlDatabase,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -104,6 +106,7 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
         clock: () => Date.now(),
         nodeId: this.settings.nodeId,
         warn: (message) => this.logger.warn(message),
+        transaction: (work) => this.db.transaction(work),
       },
       {
         reconId,

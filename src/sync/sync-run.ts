@@ -5,6 +5,7 @@ import type { LinkRecord } from '../core/sync/link';
 import type { Situation } from '../core/sync/situation';
 import type { Mapping } from '../core/sync/sync-config.types';
 import type { FieldChange } from '../core/sync/target-plan';
+import type { SqlExecutor } from '../persistence/sql-database';
 import type { ScriptRunner } from '../scripting/script-runner';
 import type { LinkAccess } from './link-access';
 import type { ObjectSet } from './object-sets';
@@ -35,6 +36,11 @@ export interface SyncRun {
   readonly deferDestructive: boolean;
   /** Adds a sample to the run's `durationSummary` metric `name`. */
   readonly record: (name: string, ms: number) => void;
+  /**
+   * Runs `work` in one database transaction (recon's CREATE batches: targets and links commit together);
+   * undefined where writes are one at a time.
+   */
+  readonly transaction?: <T>(work: (tx: SqlExecutor) => Promise<T>) => Promise<T>;
 }
 
 /** What an assessment concluded and the decision for it: everything `executeAction` needs. */

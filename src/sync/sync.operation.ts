@@ -2,19 +2,26 @@ import { linkQualifiersFor } from '../core/sync/link-qualifier';
 import type { JsonObject } from '../core/sync/script';
 import { executeAction } from './action.executor';
 import { planSourceOperation } from './source.operation';
-import { failedOutcome, type SyncOutcome, type SyncRun } from './sync-run';
+import { failedOutcome, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
 import { planDeletedSourceOperation, planTargetOperation } from './target.operation';
+
+/** A planned operation and the targets it claims (for the recon target phase). */
+export interface ClaimedPlan {
+  readonly plan: PlannedOperation;
+  readonly claimed: readonly string[];
+}
 
 /**
  * Identity in, result out: the operations every trigger (recon, implicit sync, live sync, performAction)
  * runs. Each runs once per link qualifier (§1.5); a failure of one qualifier is its own FAILURE outcome
- * and never stops the others.
+ * and never stops the others. `take`, when it accepts a plan, makes the caller responsible for executing it.
  */
 export async function syncPresentSource(
   run: SyncRun,
   sourceId: string,
   source: JsonObject,
   oldSource?: JsonObject | null,
+  take?: (planned: ClaimedPlan) => boolean,
 ): Promise<SyncOutcome[]> {
   let qualifiers: readonly string[];
   try {
@@ -38,6 +45,8 @@ export async function syncPresentSource(
         oldSource,
       );
       claimed = planned;
+      // Recon takes the CREATEs and UPDATEs it writes or reads in batches; they get their outcome there.
+      if (take?.({ plan, claimed }) === true) continue;
       try {
         outcomes.push({ ...(await executeAction(run, plan)), claimed });
       } catch (error) {

@@ -1,0 +1,238 @@
+/**
+ * npm run bench:recon — BENCH_USERS (default 100,000) generated inetOrgPerson entries loaded with `slapadd -q`
+ * into a private slapd (the test harness), Concord on the sample project (its sync.json and provisioner,
+ * bound to that slapd) as a separate process against a fresh PostgreSQL database, and in one run:
+ *   floor: paged `ldapsearch` of the entries, plus PostgreSQL `COPY` of as many managed users and links into
+ *          tables shaped like Concord's;
+ *   (a) first recon LDAP → managed: every entry ABSENT → CREATE;
+ *   (b) the same recon again: every entry CONFIRMED, zero writes (checked: no row's rev moved);
+ *   (c) after 1% of the LDAP entries were modified: 1% UPDATE;
+ *   (d) a dry run (analyze=true) after another 1% was modified: nothing written;
+ *   (e) recon managed → LDAP of BENCH_CREATES (10,000) new managed users against `ldapadd` of the same entries;
+ *   and the peak RSS of (b) at BENCH_USERS vs BENCH_RSS_LARGE (300,000) entries.
+ * Each recon runs in a Concord started for it, so its peak RSS (VmHWM) is that recon's.
+ * Aims (2 cores): (a) ≤ 2× its floor; (b) ≤ 1.5× the ldapsearch time; RSS at 300k ≤ 1.3× RSS at 100k.
+ * BENCH_NODE_FLAGS is passed to the Concord process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ */
+import { startSlapd, type SlapdInstance } from '../test/support/slapd';
+import { startConcord } from './support/concord-process';
+import {
+  ACCOUNT_ATTRIBUTES,
+  LDAPADD_BRANCH,
+  PEOPLE,
+  branchLdif,
+  person,
+  personLdif,
+  runDiscarding,
+  seconds,
+} from './support/ldap-bench.support';
+import {
+  LDAP_TO_MANAGED,
+  MANAGED_TO_LDAP,
+  benchProject,
+  copyFloor,
+  copyManagedUsers,
+  count,
+  describeSummary,
+  dropDatabase,
+  freshDatabase,
+  load,
+  perSecond,
+  recon,
+  type ReconFigures,
+} from './support/recon-bench.support';
+
+const USERS = Number(process.env.BENCH_USERS ?? 100_000);
+const CREATES = Number(process.env.BENCH_CREATES ?? Math.min(10_000, USERS));
+const LARGE = Number(process.env.BENCH_RSS_LARGE ?? 3 * USERS);
+const PAGE = 1000;
+/** Which measurements to run: a and b always; c (with d), e, r (RSS at scale). */
+const STEPS = process.env.BENCH_STEPS ?? 'cer';
+
+async function ldapsearchFloor(slapd: SlapdInstance): Promise<number> {
+  const started = process.hrtime.bigint();
+  await runDiscarding('/usr/bin/ldapsearch', [
+    ...['-x', '-LLL', '-H', slapd.url, '-D', slapd.serviceDn, '-w', slapd.servicePassword],
+    ...['-b', PEOPLE, '-E', `pr=${PAGE}/noprompt`, '(objectClass=inetOrgPerson)', ...ACCOUNT_ATTRIBUTES],
+  ]);
+  return seconds(started);
+}
+
+async function directory(users: number): Promise<SlapdInstance> {
+  const parts = [branchLdif(PEOPLE), branchLdif(LDAPADD_BRANCH)];
+  for (let i = 0; i < users; i++) parts.push(personLdif(person('user', i), PEOPLE));
+  const started = process.hrtime.bigint();
+  const slapd = await startSlapd({ ldif: parts.join('') });
+  console.log(`load: slapadd -q of ${users} entries and start: ${seconds(started).toFixed(1)} s`);
+  return slapd;
+}
+
+/** `ldapmodify` of every 100th entry (1%), starting at `offset`. */
+async function modifyOnePercent(slapd: SlapdInstance, offset: number, text: string): Promise<number> {
+  let ldif = '';
+  let n = 0;
+  for (let i = offset; i < USERS; i += 100, n++) {
+    ldif += `dn: uid=${person('user', i).uid},${PEOPLE}\nchangetype: modify\nreplace: description\ndescription: ${text}\n\n`;
+  }
+  await slapd.modify(ldif);
+  return n;
+}
+
+/** One recon in a Concord of its own; prints objects/s, the ratio to `floorSecs` and the peak RSS. */
+async function measured(
+  label: string,
+  slapd: SlapdInstance,
+  databaseUrl: string,
+  run: (server: Awaited<ReturnType<typeof startConcord>>) => Promise<ReconFigures>,
+  objects: number,
+  floor: { secs: number; name: string; aim?: string },
+): Promise<{ figures: ReconFigures; rss: number }> {
+  const server = await startConcord(benchProject(slapd), { DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' });
+  try {
+    const figures = await run(server);
+    const rss = server.peakRssMiB();
+    console.log(`${label}: ${perSecond(objects, figures.secs)}; peak RSS ${rss.toFixed(0)} MiB`);
+    console.log(`    ${describeSummary(figures)}`);
+    if (process.env.BENCH_VERBOSE === '1') {
+      const stages = Object.entries(figures.summary.durationSummary ?? {})
+        .sort(([, x], [, y]) => y.sum - x.sum)
+        .slice(0, 8)
+        .map(([name, d]) => `${name} ${(d.sum / 1000).toFixed(2)} s/${d.count}`);
+      console.log(`    durationSummary: ${stages.join(', ')}`);
+    }
+    console.log(
+      `    ratio to ${floor.name}: ${(figures.secs / floor.secs).toFixed(2)}×${floor.aim ? ` (aim ${floor.aim})` : ''}; load ${load()}`,
+    );
+    return { figures, rss };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}; Concord flags: ${process.env.BENCH_NODE_FLAGS ?? '(none)'}`);
+  console.log(`bench:recon — ${USERS} LDAP users, ${CREATES} managed → LDAP creates; load ${load()}`);
+  const slapd = await directory(USERS);
+  const db = 'concord_bench_recon';
+  const databaseUrl = await freshDatabase(db);
+  try {
+    // Start once so that the schema (tables and managed.json's indexes) exists for the COPY floor.
+    const first = await startConcord(benchProject(slapd), { DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' });
+    await first.stop();
+    await ldapsearchFloor(slapd); // warm-up: slapd's entry cache
+    const search = await ldapsearchFloor(slapd);
+    const copy = await copyFloor(databaseUrl, USERS);
+    const floor = search + copy.managed + copy.links;
+    console.log(`\nfloor: ldapsearch -E pr=${PAGE}/noprompt ${perSecond(USERS, search)}`);
+    console.log(
+      `       COPY ${USERS} managed users ${copy.managed.toFixed(2)} s + ${USERS} links ${copy.links.toFixed(2)} s`,
+    );
+    console.log(`       sum ${floor.toFixed(2)} s; load ${load()}\n`);
+
+    const recon1 = (server: Parameters<typeof recon>[0]) => recon(server, LDAP_TO_MANAGED);
+    await measured('(a) first recon LDAP → managed, ABSENT → CREATE', slapd, databaseUrl, recon1, USERS, {
+      secs: floor,
+      name: 'floor (ldapsearch + COPY)',
+      aim: '≤ 2×',
+    });
+    const b = await measured('(b) same recon again, CONFIRMED', slapd, databaseUrl, recon1, USERS, {
+      secs: search,
+      name: 'ldapsearch',
+      aim: '≤ 1.5×',
+    });
+    const moved = await count(databaseUrl, 'SELECT count(*) AS n FROM managed_objects WHERE rev <> 1');
+    console.log(`    rows whose rev changed after (b): ${moved} (expected 0)`);
+
+    if (STEPS.includes('c')) await changed(slapd, databaseUrl, search);
+    if (STEPS.includes('e')) await reverse(slapd);
+    if (STEPS.includes('r')) await rssAtScale(b.rss);
+  } finally {
+    await dropDatabase(db);
+    await slapd.destroy();
+  }
+}
+
+/** (c) and (d): 1% of the entries changed, then a real recon, then a dry run after another 1%. */
+async function changed(slapd: SlapdInstance, databaseUrl: string, search: number): Promise<void> {
+  const recon1 = (server: Parameters<typeof recon>[0]) => recon(server, LDAP_TO_MANAGED);
+  {
+    const modified = await modifyOnePercent(slapd, 0, 'Changed by bench:recon (c)');
+    await measured(`(c) after ${modified} LDAP entries were modified`, slapd, databaseUrl, recon1, USERS, {
+      secs: search,
+      name: 'ldapsearch',
+    });
+    const updated = await count(databaseUrl, 'SELECT count(*) AS n FROM managed_objects WHERE rev = 2');
+    console.log(`    rows updated by (c): ${updated} (expected ${modified})`);
+
+    await modifyOnePercent(slapd, 50, 'Changed by bench:recon (d)');
+    const revsBefore = await count(databaseUrl, 'SELECT sum(rev) AS n FROM managed_objects');
+    const dry = (server: Parameters<typeof recon>[0]) => recon(server, LDAP_TO_MANAGED, '&analyze=true');
+    await measured('(d) dry run (analyze=true)', slapd, databaseUrl, dry, USERS, {
+      secs: search,
+      name: 'ldapsearch',
+    });
+    const revsAfter = await count(databaseUrl, 'SELECT sum(rev) AS n FROM managed_objects');
+    console.log(`    revisions added by the dry run: ${revsAfter - revsBefore} (expected 0)`);
+  }
+}
+
+/** (e): new managed users (inserted straight into a fresh database) created in LDAP, against ldapadd. */
+async function reverse(slapd: SlapdInstance): Promise<void> {
+  const db = 'concord_bench_recon_e';
+  const url = await freshDatabase(db);
+  try {
+    const first = await startConcord(benchProject(slapd), { DATABASE_URL: url, LOG_LEVEL: 'error' });
+    await first.stop();
+    await copyManagedUsers(url, 'new', CREATES);
+    let ldif = '';
+    for (let i = 0; i < CREATES; i++) ldif += personLdif(person('add', i), LDAPADD_BRANCH);
+    const started = process.hrtime.bigint();
+    await runDiscarding(
+      '/usr/bin/ldapadd',
+      ['-x', '-H', slapd.url, '-D', slapd.serviceDn, '-w', slapd.servicePassword],
+      ldif,
+    );
+    const add = seconds(started);
+    console.log(`\nfloor: ldapadd of ${CREATES} entries ${perSecond(CREATES, add)}`);
+    // Without the target phase: it would only walk the directory's other, unrelated entries (UNASSIGNED).
+    const run = (server: Parameters<typeof recon>[0]) =>
+      recon(server, MANAGED_TO_LDAP, '', { runTargetPhase: false });
+    await measured(`(e) recon managed → LDAP, ${CREATES} ABSENT → CREATE`, slapd, url, run, CREATES, {
+      secs: add,
+      name: 'ldapadd',
+      aim: '≈ 1×',
+    });
+  } finally {
+    await dropDatabase(db);
+  }
+}
+
+/** Peak RSS of (b) with LARGE entries, against the figure at USERS. */
+async function rssAtScale(rssSmall: number): Promise<void> {
+  if (LARGE <= USERS) return;
+  console.log(`\nRSS at scale: ${LARGE} entries`);
+  const slapd = await directory(LARGE);
+  const db = 'concord_bench_recon_large';
+  const url = await freshDatabase(db);
+  try {
+    const recon1 = (server: Parameters<typeof recon>[0]) => recon(server, LDAP_TO_MANAGED);
+    const search = await ldapsearchFloor(slapd);
+    await measured(`(a) at ${LARGE}`, slapd, url, recon1, LARGE, { secs: search, name: 'ldapsearch' });
+    const big = await measured(`(b) at ${LARGE}`, slapd, url, recon1, LARGE, {
+      secs: search,
+      name: 'ldapsearch',
+    });
+    console.log(
+      `peak RSS of (b): ${rssSmall.toFixed(0)} MiB at ${USERS}, ${big.rss.toFixed(0)} MiB at ${LARGE}: ` +
+        `${(big.rss / rssSmall).toFixed(2)}× (aim ≤ 1.3×)`,
+    );
+  } finally {
+    await dropDatabase(db);
+    await slapd.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

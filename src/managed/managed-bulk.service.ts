@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { badRequest } from '../core/errors/domain-error';
+import {
+  applyDefaults,
+  policyError,
+  stripPrivate,
+  validateObject,
+  type ManagedTypeSchema,
+} from '../core/managed/managed-schema';
+import type { SqlExecutor } from '../persistence/sql-database';
+import { FieldCrypto } from '../security/field-crypto';
+import { IdGenerator } from './id-generator';
+import type { JsonObject, StoredObject } from './managed-object';
+import { ManagedObjectStore } from './managed-object.store';
+import { ManagedTypes } from './managed-types';
+import { sealFields } from './sealed-fields';
+import type { ManagedResource } from './managed.service';
+
+/** A create that passed defaults, policy validation and encryption: ready to insert, nothing written yet. */
+export interface PreparedCreate {
+  readonly type: string;
+  readonly id: string;
+  /** The document as stored (encrypted fields sealed). */
+  readonly doc: JsonObject;
+}
+
+/**
+ * Managed-object writes in batches, with ManagedService's semantics per object: ids as create gives them,
+ * schema defaults, policy validation and encryption (the same core functions). Split in two steps so that a
+ * caller can attribute a policy failure to its own entry (`prepareCreate` throws for that entry only) and
+ * then insert the rest together, in its own transaction with other rows (recon's links). A failed batch
+ * insert says nothing about which row was wrong: the caller retries those entries one by one
+ * (ManagedService.create) to attribute it.
+ *
+ * Implicit sync seam: ManagedService records each change through ManagedChangeRecorder in the write's
+ * transaction. `insertPrepared` takes the caller's transaction for the same purpose; once the recorder has a
+ * batch form, the change records of a batch belong in that transaction (see the recon batch writer,
+ * src/sync/recon-batch-create.ts, `writeBatch`).
+ */
+@Injectable()
+export class ManagedBulkService {
+  constructor(
+    private readonly store: ManagedObjectStore,
+    private readonly types: ManagedTypes,
+    private readonly crypto: FieldCrypto,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  /** What ManagedService.create checks and computes before its insert; throws the same errors. */
+  prepareCreate(type: string, requestedId: string | undefined, body: JsonObject): PreparedCreate {
+    const schema = this.types.get(type);
+    const bodyId = typeof body['_id'] === 'string' ? body['_id'] : undefined;
+    const id = checkId(requestedId ?? bodyId ?? this.ids.next());
+    const { _id: _ignoredId, _rev: _ignoredRev, ...plain } = body;
+    const doc = applyDefaults(schema, plain);
+    const failures = validateObject(schema, doc);
+    if (failures.length > 0) throw policyError(failures);
+    return { type, id, doc: sealFields(schema, doc, undefined, this.crypto) };
+  }
+
+  /** One multi-row insert of objects of one type; all or nothing (see ManagedObjectStore.createMany). */
+  async insertPrepared(
+    type: string,
+    prepared: readonly PreparedCreate[],
+    tx?: SqlExecutor,
+  ): Promise<ManagedResource[]> {
+    const schema = this.types.get(type);
+    const stored = await this.store.createMany(type, prepared, tx);
+    return stored.map((object) => toResource(schema, object));
+  }
+
+  /** The existing objects among `ids`, by id, as reads return them (private fields hidden). */
+  async readMany(type: string, ids: readonly string[]): Promise<Map<string, ManagedResource>> {
+    const schema = this.types.get(type);
+    const found = new Map<string, ManagedResource>();
+    for (const object of await this.store.readMany(type, ids))
+      found.set(object.id, toResource(schema, object));
+    return found;
+  }
+}
+
+function toResource(schema: ManagedTypeSchema, stored: StoredObject): ManagedResource {
+  return { _id: stored.id, _rev: String(stored.rev), ...stripPrivate(schema, stored.doc) };
+}
+
+/** As ManagedService checks ids: they travel in URL paths and link tables (1-255 characters, no `/`). */
+function checkId(id: string): string {
+  if (id === '' || id.includes('/') || id.length > 255) {
+    throw badRequest(`Invalid object id '${id.slice(0, 300)}': ids are 1-255 characters without '/'`);
+  }
+  return id;
+}

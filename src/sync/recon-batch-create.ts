@@ -1,0 +1,128 @@
+import type { PreparedCreate } from '../managed/managed-bulk.service';
+import type { JsonObject } from '../core/sync/script';
+import type { SqlExecutor } from '../persistence/sql-database';
+import { createdOutcome, mapCreate, writeCreate, type MappedCreate } from './action.executor';
+import { forEachConcurrently } from './async-pool';
+import type { LinkWrites } from './link-access';
+import type { BulkCreates } from './object-sets';
+import type { ClaimedPlan } from './sync.operation';
+import { failedOutcome, timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
+
+interface ReadyCreate extends ClaimedPlan {
+  readonly mapped: MappedCreate;
+  readonly prepared: PreparedCreate;
+}
+
+/**
+ * Whether a run's CREATEs can be written in batches: a target set that takes them (managed objects), a
+ * transaction to put targets and links in, and no onLink script (it runs between a target's insert and its
+ * link's, which a batch does not have). A dry run writes nothing, so it has nothing to batch.
+ */
+export function canBatchCreates(
+  run: SyncRun,
+): run is SyncRun & { transaction: NonNullable<SyncRun['transaction']> } {
+  return (
+    !run.analyze &&
+    run.target.bulk !== undefined &&
+    run.transaction !== undefined &&
+    run.mapping.hooks.onLink === undefined
+  );
+}
+
+/**
+ * The CREATEs of one recon chunk. Per entry, as before: property mapping, defaultMapping and onCreate (in
+ * `taskThreads` slots, stopping at a cancel), then the target set's checks (defaults, policies, encryption)
+ * — a failure there is that entry's FAILURE. Then one transaction: every target in one multi-row INSERT,
+ * every new link in another, re-pointed links (MISSING → CREATE) updated. Then per entry postMapping and
+ * postAction. If the transaction fails (a unique value taken, an id that exists), nothing of it stays and
+ * the entries are written one by one, so that the failure lands on the entry that caused it and the others
+ * are created; the scripts do not run twice.
+ */
+export async function createInBatch(
+  run: SyncRun & { transaction: NonNullable<SyncRun['transaction']> },
+  plans: readonly ClaimedPlan[],
+  shouldStop: () => boolean,
+  breathe: () => Promise<void>,
+): Promise<SyncOutcome[]> {
+  const bulk = run.target.bulk as BulkCreates;
+  const outcomes: SyncOutcome[] = [];
+  const ready: ReadyCreate[] = [];
+  await forEachConcurrently(
+    plans,
+    run.mapping.taskThreads,
+    async ({ plan, claimed }) => {
+      try {
+        const mapped = await mapCreate(run, plan);
+        const requestedId = typeof mapped.target['_id'] === 'string' ? mapped.target['_id'] : undefined;
+        ready.push({ plan, claimed, mapped, prepared: bulk.prepare(requestedId, mapped.target) });
+      } catch (error) {
+        outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
+      }
+      await breathe();
+    },
+    shouldStop,
+  );
+  if (ready.length === 0) return outcomes;
+  let written: { created: JsonObject[]; links: LinkWrites } | null = null;
+  try {
+    written = await timed(run, 'createTargetObject', () =>
+      run.transaction((tx) => writeBatch(run, bulk, ready, tx)),
+    );
+  } catch {
+    // Which row broke the batch is not known: each entry on its own says (below).
+  }
+  if (written === null) {
+    await forEachConcurrently(ready, run.mapping.taskThreads, async ({ plan, claimed, mapped }) => {
+      try {
+        outcomes.push({ ...(await writeCreate(run, plan, mapped)), claimed });
+      } catch (error) {
+        outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
+      }
+    });
+    return outcomes;
+  }
+  run.links.committed(written.links);
+  // Every new link of the batch was inserted, or none was (linking disabled).
+  const linksMade = written.links.created.length > 0;
+  const { created } = written;
+  await forEachConcurrently(ready.keys(), run.mapping.taskThreads, async (index) => {
+    const { plan, claimed, mapped } = ready[index] as ReadyCreate;
+    const object = created[index] as JsonObject;
+    const targetId = String(object['_id']);
+    const withTarget: PlannedOperation = { ...plan, target: object, targetId };
+    const linkCreated = plan.link === null && linksMade;
+    try {
+      const effect = { targetId, diff: mapped.diff, linkCreated, message: null };
+      outcomes.push({ ...(await createdOutcome(run, plan, withTarget, effect)), claimed });
+    } catch (error) {
+      outcomes.push({ ...failedOutcome('source', plan.linkQualifier, withTarget, error, plan), claimed });
+    }
+  });
+  return outcomes;
+}
+
+/**
+ * The batch's writes, all in `tx`. Implicit sync seam (issue 6): the change records of these creates
+ * belong here too, in the same transaction, once ManagedChangeRecorder has a batch form.
+ */
+async function writeBatch(
+  run: SyncRun,
+  bulk: BulkCreates,
+  ready: readonly ReadyCreate[],
+  tx: SqlExecutor,
+): Promise<{ created: JsonObject[]; links: LinkWrites }> {
+  const created = await bulk.insert(
+    ready.map((entry) => entry.prepared),
+    tx,
+  );
+  const fresh: { qualifier: string; sourceId: string; targetId: string }[] = [];
+  const moved: { link: NonNullable<PlannedOperation['link']>; sourceId: string; targetId: string }[] = [];
+  ready.forEach(({ plan }, index) => {
+    const targetId = String((created[index] as JsonObject)['_id']);
+    const sourceId = plan.sourceId as string;
+    if (plan.link === null) fresh.push({ qualifier: plan.linkQualifier, sourceId, targetId });
+    else moved.push({ link: plan.link, sourceId, targetId });
+  });
+  const links = await timed(run, 'linkQuery', () => run.links.writeIn(tx, fresh, moved));
+  return { created, links };
+}

@@ -1,0 +1,175 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { executeAction } from './action.executor';
+import { forEachConcurrently } from './async-pool';
+import { canBatchCreates, createInBatch } from './recon-batch-create';
+import type { SourceItem } from './recon-source';
+import { syncPresentSource, type ClaimedPlan } from './sync.operation';
+import { failedOutcome, timed, type SyncOutcome, type SyncRun } from './sync-run';
+
+/** Source entries decided and written together: one read-many, one CREATE batch per chunk. */
+export const RECON_CHUNK = 500;
+/** Chunks whose writes may be under way while the next chunk is decided. */
+const WRITES_IN_FLIGHT = 2;
+
+export interface ChunkContext {
+  readonly shouldStop: () => boolean;
+  /** Every outcome of the chunk, as it is known. */
+  readonly finish: (outcome: SyncOutcome) => void;
+  /** Called once per source entry taken up (progress). */
+  readonly seen: () => void;
+}
+
+/**
+ * The recon source phase over a stream of entries, chunk by chunk. A chunk's writes (database round
+ * trips) overlap the next chunks' decisions (CPU), at most WRITES_IN_FLIGHT chunks' writes at a time;
+ * with taskThreads 1 everything stays one after the other. A cancel stops between entries.
+ */
+export async function reconcileSource(
+  run: SyncRun,
+  items: AsyncIterable<SourceItem>,
+  ctx: ChunkContext & { readonly backlog: () => Promise<void> },
+): Promise<void> {
+  const inFlight = run.mapping.taskThreads <= 1 ? 0 : WRITES_IN_FLIGHT;
+  const writing: Promise<void>[] = [];
+  try {
+    for await (const chunk of inChunks(items, RECON_CHUNK)) {
+      if (ctx.shouldStop()) break;
+      const written = writeChunk(run, await decideChunk(run, chunk, ctx), ctx);
+      written.catch(() => undefined);
+      writing.push(written);
+      while (writing.length > inFlight) await writing.shift();
+      // A database slower than the run holds the run back rather than letting the audit trail queue up.
+      await ctx.backlog();
+    }
+  } finally {
+    await Promise.allSettled(writing);
+  }
+  for (const written of writing) await written;
+}
+
+/**
+ * One chunk of the source phase, in two steps the runner may overlap with the next chunk's (`decideChunk`,
+ * then `writeChunk`). Gather facts and decide per entry (`taskThreads` at a time, links from the
+ * prefetched maps, target existence from the target id set), as `syncPresentSource` always has; every
+ * action other than the two below is executed right away, as before. Kept back and written per chunk:
+ * UPDATEs whose target is not loaded yet (CONFIRMED), whose targets are read with one read-many, and
+ * CREATEs, written in one batch (recon-batch-create.ts). An UPDATE writes only when the mapping changes
+ * something (action.executor.ts).
+ */
+export async function decideChunk(
+  run: SyncRun,
+  items: readonly SourceItem[],
+  ctx: ChunkContext,
+): Promise<ChunkWrites> {
+  const creates: ClaimedPlan[] = [];
+  const updates: ClaimedPlan[] = [];
+  const batchCreates = canBatchCreates(run);
+  const readMany = run.target.readMany?.bind(run.target);
+  const take = ({ plan, claimed }: ClaimedPlan): boolean => {
+    const action = plan.decision.action;
+    if (action === 'CREATE' && batchCreates && plan.target === null) creates.push({ plan, claimed });
+    else if (action === 'UPDATE' && readMany && plan.target === null && plan.targetId !== null)
+      updates.push({ plan, claimed });
+    else return false;
+    return true;
+  };
+  const breathe = breather();
+  await forEachConcurrently(
+    items,
+    run.mapping.taskThreads,
+    async (item) => {
+      ctx.seen();
+      const source = item.object ?? (await timed(run, 'sourceObjectQuery', () => run.source.read(item.id)));
+      if (source === null) {
+        const missing = new Error(`Source object ${run.mapping.source}/${item.id} not found`);
+        ctx.finish(failedOutcome('source', 'default', { sourceId: item.id, targetId: null }, missing));
+        return;
+      }
+      for (const outcome of await syncPresentSource(run, item.id, source, undefined, take))
+        ctx.finish(outcome);
+      await breathe();
+    },
+    ctx.shouldStop,
+  );
+  return { updates, creates };
+}
+
+/** What a chunk kept back for its batched writes. */
+export interface ChunkWrites {
+  readonly updates: readonly ClaimedPlan[];
+  readonly creates: readonly ClaimedPlan[];
+}
+
+/** The chunk's read-many and UPDATEs, then its CREATE batch; per-entry failures are outcomes, never thrown. */
+export async function writeChunk(run: SyncRun, writes: ChunkWrites, ctx: ChunkContext): Promise<void> {
+  const { updates, creates } = writes;
+  const readMany = run.target.readMany?.bind(run.target);
+  const breathe = breather();
+  if (updates.length > 0 && readMany !== undefined) {
+    const ids = [...new Set(updates.map(({ plan }) => plan.targetId as string))];
+    const targets = await timed(run, 'targetObjectQuery', () => readMany(ids));
+    await forEachConcurrently(updates, run.mapping.taskThreads, async ({ plan, claimed }) => {
+      // A target gone since the target query is read once more by the UPDATE, which then reports it.
+      const loaded = { ...plan, target: targets.get(plan.targetId as string) ?? null };
+      try {
+        ctx.finish({ ...(await executeAction(run, loaded)), claimed });
+      } catch (error) {
+        ctx.finish({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
+      }
+      await breathe();
+    });
+  }
+  if (creates.length > 0 && canBatchCreates(run)) {
+    for (const outcome of await createInBatch(run, creates, ctx.shouldStop, breathe)) ctx.finish(outcome);
+  }
+}
+
+/**
+ * Deciding and mapping a chunk can be pure CPU (no I/O between entries): give the event loop a turn every
+ * ~20 ms so that a cancel request, the progress heartbeat and SSE clients are served during a chunk.
+ */
+export function breather(everyMs = 20): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < everyMs) return;
+    await nextTurn();
+    last = performance.now();
+  };
+}
+
+/**
+ * Groups a stream into arrays of `size`, reading the next group while the caller works on this one (the
+ * source query runs while the chunk before is written). Memory: two groups at most.
+ */
+export async function* inChunks<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  const iterator = items[Symbol.asyncIterator]();
+  const fill = async (): Promise<T[]> => {
+    const chunk: T[] = [];
+    while (chunk.length < size) {
+      const next = await iterator.next();
+      if (next.done === true) break;
+      chunk.push(next.value);
+    }
+    return chunk;
+  };
+  let pending: Promise<T[]> | undefined = fill();
+  // A failure of the read-ahead surfaces when the chunk is awaited, not as an unhandled rejection before.
+  pending.catch(() => undefined);
+  try {
+    for (;;) {
+      const chunk: T[] = await pending;
+      pending = undefined;
+      if (chunk.length === 0) return;
+      if (chunk.length === size) {
+        pending = fill();
+        pending.catch(() => undefined);
+      }
+      yield chunk;
+      if (pending === undefined) return;
+    }
+  } finally {
+    // A consumer that stops early (cancel): let the read in flight settle, then close the source query.
+    if (pending !== undefined) await pending.catch(() => undefined);
+    await iterator.return?.();
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * A change recorded before a crash is delivered after restart: a real Concord process (bin/concord.js, built
+ * by `npm run build`) with in-request delivery switched off commits a managed write, is killed with SIGKILL
+ * right after the reply, and a new Concord on the same PostgreSQL schema delivers the change to LDAP.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../../../bench/support/concord-process';
+import { send } from '../../../bench/support/load';
+import { eventually } from '../../integration/sync-queue/queue-fixture';
+import { ADMIN, newSchemaName, POSTGRES_URL, type TestConcord } from '../../support/concord-app';
+import type { SlapdInstance } from '../../support/slapd';
+import {
+  deliveryProject,
+  ldapEnv,
+  ldapEntry,
+  newUser,
+  startDirectory,
+  startWithProcessor,
+} from './delivery.fixture';
+
+/** bench/support/concord-process.ts resolves the repository from dist/; from the test sources it is here. */
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+/** `concord -p <projectDir>` as a separate process, once it answers ping. */
+async function startProcess(
+  projectDir: string,
+  env: Record<string, string>,
+): Promise<{ port: number; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'concord.js'), '-p', projectDir], {
+    env: {
+      ...process.env,
+      OPENIDM_PORT_HTTP: String(port),
+      OPENIDM_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Concord exited with code ${child.exitCode}`);
+    const ping = await send({ port, headers: {} }, { method: 'GET', path: '/openidm/info/ping' }).catch(
+      () => null,
+    );
+    if (ping?.status === 200) return { port, child };
+    if (Date.now() > deadline) throw new Error('Concord did not start within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+let slapd: SlapdInstance;
+let t: TestConcord | undefined;
+const schema = newSchemaName();
+
+beforeAll(async () => {
+  if (!existsSync(join(REPO_ROOT, 'dist', 'src', 'cli', 'concord.cli.js'))) {
+    throw new Error('This test runs the built Concord: run `npm run build` first');
+  }
+  slapd = await startDirectory();
+});
+afterAll(async () => {
+  await t?.destroy();
+  await slapd?.destroy();
+});
+
+it('delivers after a restart the change committed just before a SIGKILL', async () => {
+  const projectDir = deliveryProject();
+  writeFileSync(
+    join(projectDir, 'config', 'repo.json'),
+    JSON.stringify({ postgres: { url: POSTGRES_URL, schema } }),
+  );
+  const first = await startProcess(projectDir, {
+    ...ldapEnv(slapd),
+    CONCORD_SYNC_INLINE: 'false',
+    CONCORD_SYNC_WORKER: 'false',
+  });
+  const exited = new Promise((resolve) => first.child.once('exit', resolve));
+  const reply = await send(
+    { port: first.port, headers: ADMIN },
+    { method: 'PUT', path: '/openidm/managed/user/crashy', body: newUser('crashy') },
+  );
+  first.child.kill('SIGKILL');
+  await exited;
+  expect(reply.status).toBe(201);
+
+  const client = new Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    const queued = await client.query(`SELECT object_id, operation FROM "${schema}".sync_queue`);
+    expect(queued.rows).toEqual([{ object_id: 'crashy', operation: 'create' }]);
+  } finally {
+    await client.end();
+  }
+  expect(await ldapEntry(slapd, 'crashy')).toBe('');
+
+  ({ t } = await startWithProcessor(slapd, { projectDir, schema }));
+  await eventually('the change to reach LDAP', async () => (await ldapEntry(slapd, 'crashy')) !== '');
+  expect(await ldapEntry(slapd, 'crashy')).toContain('uid: crashy');
+});

@@ -1,0 +1,88 @@
+/**
+ * End-to-end set-up for durable delivery: a private slapd with the sample directory, Concord (in process, on a
+ * fresh PostgreSQL schema) with the sample LDAP connector pointed at it, and the test's LdapWriterProcessor bound
+ * as the ChangeProcessor — standing in for the sync engine, so that delivery is proven end to end.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DomainError } from '../../../src/core/errors/domain-error';
+import { ManagedService } from '../../../src/managed/managed.service';
+import { ChangeDelivery } from '../../../src/sync-queue/change-delivery.service';
+import { ConnectorRegistry } from '../../../src/system/connector-registry';
+import { startConcord, tempProjectDir, type TestConcord } from '../../support/concord-app';
+import { startSlapd, type SlapdInstance } from '../../support/slapd';
+import { factory } from '../../support/slapd.factory';
+import { LdapWriterProcessor } from '../../integration/sync-queue/ldap-writer.processor';
+
+export const SAMPLE_PROVISIONER = join(
+  __dirname,
+  '../../../samples/sync-with-ldap-bidirectional/config/provisioner.openicf-ldap.json',
+);
+
+/** A temp project: config/ plus the sample provisioner file (host and port from OPENIDM_LDAP_* properties). */
+export function deliveryProject(): string {
+  const projectDir = tempProjectDir();
+  writeFileSync(
+    join(projectDir, 'config', 'provisioner.openicf-ldap.json'),
+    readFileSync(SAMPLE_PROVISIONER),
+  );
+  return projectDir;
+}
+
+export const ldapEnv = (slapd: SlapdInstance) => ({
+  OPENIDM_LDAP_HOST: slapd.host,
+  OPENIDM_LDAP_PORT: String(slapd.port),
+});
+
+/**
+ * Starts Concord with `settings` in the process environment (durable delivery reads CONCORD_SYNC_* there at
+ * start-up) and binds an LdapWriterProcessor to it.
+ */
+export async function startWithProcessor(
+  slapd: SlapdInstance,
+  options: { projectDir: string; schema?: string; settings?: Record<string, string> },
+): Promise<{ t: TestConcord; processor: LdapWriterProcessor }> {
+  const saved = Object.fromEntries(Object.keys(options.settings ?? {}).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, options.settings);
+  let t: TestConcord;
+  try {
+    t = await startConcord({
+      repo: 'postgres',
+      projectDir: options.projectDir,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      env: ldapEnv(slapd),
+    });
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+  const managed = t.concord.app.get(ManagedService);
+  const registry = t.concord.app.get(ConnectorRegistry);
+  const processor = new LdapWriterProcessor(
+    (id) =>
+      managed.read('user', id, undefined).catch((error: unknown) => {
+        if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
+        throw error;
+      }),
+    () => registry.get('ldap'),
+  );
+  t.concord.app.get(ChangeDelivery).use(processor);
+  return { t, processor };
+}
+
+export const startDirectory = (): Promise<SlapdInstance> => startSlapd({ ldif: factory.sampleLdif() });
+
+/** The LDAP entry of a user (`uid=<userName>,ou=People`) as LDIF, empty when absent. */
+export function ldapEntry(slapd: SlapdInstance, userName: string): Promise<string> {
+  return slapd.search('ou=People,dc=example,dc=com', `(uid=${userName})`, ['uid', 'sn', 'description']);
+}
+
+export const newUser = (userName: string, extra: Record<string, string> = {}) => ({
+  userName,
+  givenName: userName,
+  sn: 'Tester',
+  mail: `${userName}@example.com`,
+  ...extra,
+});

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '../../../src/core/errors/domain-error';
+import { compileManagedConfig } from '../../../src/core/managed/managed-schema';
+import { RandomUuidGenerator } from '../../../src/managed/id-generator';
+import { ManagedBulkService } from '../../../src/managed/managed-bulk.service';
+import { ManagedTypes } from '../../../src/managed/managed-types';
+import { ManagedObjectRepository } from '../../../src/persistence/managed-object.repository';
+import { FieldCrypto } from '../../../src/security/field-crypto';
+import { openTestDatabase, REPO_KINDS, type TestDatabase } from '../sync-persistence/test-database';
+
+const MANAGED = {
+  objects: [
+    {
+      name: 'user',
+      schema: {
+        type: 'object',
+        required: ['userName'],
+        properties: {
+          userName: { type: 'string', searchable: true, unique: true },
+          accountStatus: { type: 'string', default: 'active' },
+          password: { type: 'string', encryption: { key: 'openidm-sym-default' }, scope: 'private' },
+        },
+      },
+    },
+  ],
+};
+
+async function failure(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error;
+}
+
+describe.each(REPO_KINDS)('managed objects in batches on %s', (kind) => {
+  let database: TestDatabase;
+  let repo: ManagedObjectRepository;
+  let bulk: ManagedBulkService;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    repo = new ManagedObjectRepository(database.db);
+    const compiled = compileManagedConfig(MANAGED);
+    const types = new ManagedTypes(compiled);
+    await repo.ensureIndexes([
+      { objectType: 'user', searchable: new Map([['userName', 'string']]), unique: ['userName'] },
+    ]);
+    bulk = new ManagedBulkService(
+      repo,
+      types,
+      new FieldCrypto([{ alias: 'openidm-sym-default', key: randomBytes(32) }]),
+      new RandomUuidGenerator(),
+    );
+  });
+  afterAll(async () => {
+    await database.destroy();
+  });
+
+  it('creates many users in one insert with defaults and sealed secrets, and reads them back by id', async () => {
+    const prepared = Array.from({ length: 1_200 }, (_, i) =>
+      bulk.prepareCreate('user', undefined, { userName: `bulk${i}`, password: 'Secret-1' }),
+    );
+    const created = await bulk.insertPrepared('user', prepared);
+    expect(created).toHaveLength(1_200);
+    expect(created[0]).toEqual({
+      _id: prepared[0]?.id,
+      _rev: '1',
+      userName: 'bulk0',
+      accountStatus: 'active',
+    });
+    const stored = await repo.read('user', prepared[7]?.id as string);
+    expect(stored?.doc['password']).not.toBe('Secret-1');
+
+    const wanted = [prepared[3]?.id, prepared[1_100]?.id, 'no-such-id'] as string[];
+    const found = await bulk.readMany('user', wanted);
+    expect([...found.keys()].sort()).toEqual([prepared[3]?.id, prepared[1_100]?.id].sort());
+    expect(found.get(prepared[1_100]?.id as string)).toMatchObject({ userName: 'bulk1100', _rev: '1' });
+    expect(await bulk.readMany('user', [])).toEqual(new Map());
+  });
+
+  it('refuses a whole batch when one userName is taken (UNIQUE policy) and writes none of it', async () => {
+    const batch = ['fresh1', 'bulk5', 'fresh2'].map((userName) =>
+      bulk.prepareCreate('user', undefined, { userName }),
+    );
+    const error = await failure(bulk.insertPrepared('user', batch));
+    expect(error.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(error.detail)).toContain('UNIQUE');
+    expect(await bulk.readMany('user', [batch[0]?.id as string])).toEqual(new Map());
+  });
+
+  it('refuses a batch holding an id that exists, naming it', async () => {
+    const [existing] = await bulk.insertPrepared('user', [
+      bulk.prepareCreate('user', 'fixed-id', { userName: 'x1' }),
+    ]);
+    expect(existing?._id).toBe('fixed-id');
+    const again = [
+      bulk.prepareCreate('user', 'other-id', { userName: 'x2' }),
+      bulk.prepareCreate('user', 'fixed-id', { userName: 'x3' }),
+    ];
+    const error = await failure(bulk.insertPrepared('user', again));
+    expect(error.code).toBe('PRECONDITION_FAILED');
+    expect(error.message).toContain('managed/user/fixed-id');
+  });
+
+  it('checks each object as create does before anything is written', () => {
+    expect(() => bulk.prepareCreate('user', undefined, { accountStatus: 'active' })).toThrow(DomainError);
+    expect(() => bulk.prepareCreate('user', 'a/b', { userName: 'slash' })).toThrow(/Invalid object id/);
+  });
+});

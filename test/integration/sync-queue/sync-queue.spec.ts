@@ -1,0 +1,183 @@
+import { DomainError } from '../../../src/core/errors/domain-error';
+import { SyncQueueRepository } from '../../../src/persistence/sync-queue.repository';
+import type { SqlExecutor } from '../../../src/persistence/sql-database';
+import type { NewChange } from '../../../src/sync-queue/change-queue.store';
+import { ChangeProcessor } from '../../../src/sync-queue/change-processor.port';
+import type { ChangeOutcome, QueuedChange } from '../../../src/sync-queue/queued-change';
+import {
+  crestQuery,
+  errorCode,
+  openTestDatabase,
+  REPO_KINDS,
+  type TestDatabase,
+} from '../sync-persistence/test-database';
+import { queueRig, user, type QueueRig } from './queue-fixture';
+
+class ScriptedProcessor extends ChangeProcessor {
+  readonly seen: QueuedChange[] = [];
+  constructor(private readonly outcome: (change: QueuedChange) => ChangeOutcome) {
+    super();
+  }
+  process(change: QueuedChange): Promise<ChangeOutcome> {
+    this.seen.push(change);
+    return Promise.resolve(this.outcome(change));
+  }
+}
+
+const ldapDown = (): ChangeOutcome => {
+  throw new DomainError('UNAVAILABLE', 'LDAP server ldap://127.0.0.1:1 is unavailable');
+};
+
+describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
+  let handle: TestDatabase;
+  let rig: QueueRig;
+  const rows = () => rig.queue.query(crestQuery({ _queryFilter: 'true' })).then((page) => page.objects);
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await handle.destroy();
+  });
+  beforeEach(async () => {
+    await handle.db.query('DELETE FROM sync_queue');
+    await handle.db.query('DELETE FROM managed_objects');
+    rig = queueRig(handle.db, { CONCORD_SYNC_MAX_ATTEMPTS: '2', CONCORD_SYNC_BACKOFF_BASE_MS: '1' });
+  });
+
+  it('records every managed change with its write, merged into one row per object, and nothing for a no-op update', async () => {
+    const created = await rig.managed.create('user', undefined, user('alice'));
+    expect(await rows()).toEqual([
+      expect.objectContaining({
+        rev: 1,
+        doc: expect.objectContaining({
+          resource: 'managed/user',
+          objectId: created._id,
+          operation: 'create',
+          state: 'pending',
+        }),
+      }),
+    ]);
+
+    const updated = await rig.managed.update('user', created._id, user('alice', { sn: 'Smith' }), {
+      kind: 'any',
+    });
+    await rig.managed.update('user', created._id, user('alice', { sn: 'Smith' }), { kind: 'any' });
+    await rig.managed.patch('user', created._id, [{ operation: 'replace', field: '/sn', value: 'Smith' }], {
+      kind: 'any',
+    });
+    expect(updated._rev).toBe('2');
+    // The unchanged update and patch enqueued nothing: still version 2, and still the undelivered create.
+    expect((await rows()).map((row) => [row.rev, row.doc.operation])).toEqual([[2, 'create']]);
+
+    await rig.managed.delete('user', created._id, { kind: 'any' });
+    const [deleted] = await rows();
+    expect(deleted?.doc).toMatchObject({
+      operation: 'delete',
+      lastState: expect.objectContaining({ userName: 'alice', sn: 'Smith' }),
+    });
+    expect(await rows()).toHaveLength(1);
+  });
+
+  it('enqueues nothing for a managed write that fails', async () => {
+    const alice = await rig.managed.create('user', 'alice', user('alice'));
+    await handle.db.query('DELETE FROM sync_queue');
+    expect(await errorCode(rig.managed.create('user', undefined, { userName: 'no-mail' }))).toBe('FORBIDDEN');
+    expect(await errorCode(rig.managed.create('user', 'alice', user('again')))).toBe('PRECONDITION_FAILED');
+    expect(
+      await errorCode(
+        rig.managed.update('user', 'alice', user('alice', { sn: 'X' }), {
+          kind: 'exact',
+          rev: 7,
+          text: '"7"',
+        }),
+      ),
+    ).toBe('PRECONDITION_FAILED');
+    expect(await errorCode(rig.managed.delete('user', 'nobody', { kind: 'any' }))).toBe('NOT_FOUND');
+    expect(await rows()).toEqual([]);
+    expect((await rig.managed.read('user', alice._id, undefined))._rev).toBe('1');
+  });
+
+  it('rolls the managed write back when its change cannot be recorded', async () => {
+    class BrokenQueue extends SyncQueueRepository {
+      override enqueue(tx: SqlExecutor, change: NewChange): Promise<never> {
+        return tx.query('SELECT 1/0').then(() => {
+          throw new Error(`unreachable for ${change.objectId}`);
+        });
+      }
+    }
+    const broken = queueRig(handle.db, {}, new BrokenQueue(handle.db));
+    await expect(broken.managed.create('user', 'bob', user('bob'))).rejects.toThrow(/division by zero/);
+    expect(await errorCode(rig.managed.read('user', 'bob', undefined))).toBe('NOT_FOUND');
+  });
+
+  it('retries a failed delivery with back-off, moves it to the dead letters after maxAttempts, and can retry or remove it', async () => {
+    rig.delivery.use(new ScriptedProcessor(ldapDown));
+    const carol = await rig.managed.create('user', undefined, user('carol'));
+    const [first] = await rows();
+    expect(first?.doc).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      lastError: expect.stringContaining('unavailable'),
+    });
+    expect(Date.parse(String(first?.doc.nextAttemptAt))).toBeGreaterThan(Date.now() - 1000);
+
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await rig.delivery.deliverDue('worker-a');
+    const dead = await rig.queue.query(crestQuery({ _queryFilter: 'state eq "dead"' }));
+    expect(dead.objects.map((row) => row.doc)).toEqual([
+      expect.objectContaining({ objectId: carol._id, attempts: 2, state: 'dead' }),
+    ]);
+    // Dead changes are not picked up again.
+    expect(await rig.delivery.deliverDue('worker-a')).toBe(0);
+
+    const id = dead.objects[0]!.id;
+    const ok = new ScriptedProcessor(() => ({ status: 'SUCCESS' }));
+    rig.delivery.use(ok);
+    expect(await rig.queue.retry(id)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(await rig.delivery.deliverDue('worker-a')).toBe(1);
+    expect(ok.seen.map((change) => change.objectId)).toEqual([carol._id]);
+    expect(await rows()).toEqual([]);
+
+    await rig.managed.update('user', carol._id, user('carol', { sn: 'Again' }), { kind: 'any' });
+    expect(await rows()).toEqual([]);
+    rig.delivery.use(new ScriptedProcessor(ldapDown));
+    await rig.managed.update('user', carol._id, user('carol', { sn: 'Down' }), { kind: 'any' });
+    const [waiting] = await rows();
+    expect(await rig.queue.remove(waiting!.id)).toMatchObject({ objectId: carol._id });
+    expect(await errorCode(rig.queue.remove(waiting!.id))).toBe('NOT_FOUND');
+    expect(await errorCode(rig.queue.retry('not-a-number'))).toBe('NOT_FOUND');
+  });
+
+  it('keeps a change that was merged while an older version was being delivered', async () => {
+    const dave = await rig.managed.create('user', undefined, user('dave'));
+    const [leased] = await rig.queue.claimDue('worker-a', 10, 30_000);
+    expect(leased?.version).toBe(1);
+    await rig.managed.update('user', dave._id, user('dave', { sn: 'Newer' }), { kind: 'any' });
+    // A second worker cannot take the leased row.
+    expect(await rig.queue.claimDue('worker-b', 10, 30_000)).toEqual([]);
+    expect(await rig.queue.complete(leased!, 'worker-a')).toBe(false);
+    const [again] = await rig.queue.claimDue('worker-b', 10, 30_000);
+    expect(again).toMatchObject({ objectId: dave._id, version: 2 });
+    expect(await rig.queue.complete(again!, 'worker-b')).toBe(true);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('makes every waiting change due at once when deliveries succeed again after an outage', async () => {
+    rig = queueRig(handle.db, {
+      CONCORD_SYNC_BACKOFF_BASE_MS: '600000',
+      CONCORD_SYNC_PROBE_INTERVAL_MS: '1',
+    });
+    let up = false;
+    rig.delivery.use(new ScriptedProcessor(() => (up ? { status: 'SUCCESS' } : ldapDown())));
+    for (const name of ['e1', 'e2', 'e3']) await rig.managed.create('user', undefined, user(name));
+    // While LDAP is down a probe fails and nothing else is due.
+    await rig.delivery.deliverDue('worker-a');
+    expect(await rows()).toHaveLength(3);
+    up = true;
+    // Back-off is minutes, but one probe succeeds and pulls the others forward.
+    await rig.delivery.deliverDue('worker-a');
+    await rig.delivery.deliverDue('worker-a');
+    expect(await rows()).toEqual([]);
+  });
+});
