@@ -119,7 +119,9 @@ async function outageDrain(concord: ConcordApp, slapd: SlapdInstance): Promise<v
   const queued = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM sync_queue'))[0]?.n);
   await slapd.restart();
   const restarted = performance.now();
+  const deadline = restarted + 15 * 60_000;
   for (;;) {
+    if (performance.now() > deadline) throw new Error('The queue did not drain within 15 minutes');
     const left = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM sync_queue'))[0]?.n);
     if (left === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -151,7 +153,7 @@ async function liveSyncLatency(handler: TimingHandler, slapd: SlapdInstance): Pr
 }
 
 async function main(): Promise<void> {
-  const slapd = await startSlapd({});
+  const slapd = await startSlapd({ ldif: `dn: ${PEOPLE}\nobjectClass: organizationalUnit\nou: People\n` });
   const schema = `bench_sync_${randomBytes(4).toString('hex')}`;
   const concord = await startApp(slapd, schema);
   try {

@@ -13,6 +13,8 @@ import { ScriptProjectDir, SandboxSyncFailureScript } from './sync-failure.sandb
 import { SyncFailureScript } from './sync-failure.script';
 import { SynchronisationController } from './synchronisation.controller';
 import { SynchronisationStore } from './synchronisation.store';
+import { LiveSyncLauncher } from '../scheduler/ports/task-invoker';
+import { ScheduledLiveSyncLauncher } from './scheduled-live-sync.launcher';
 
 /**
  * Live sync (§5.2, §5.3): the service behind `_action=liveSync`, the continuous poller, the token store and
@@ -37,8 +39,9 @@ export class LiveSyncModule {
         LiveSyncService,
         LiveSyncAction,
         LiveSyncPoller,
+        { provide: LiveSyncLauncher, useClass: ScheduledLiveSyncLauncher },
       ],
-      exports: [LiveSyncService, LiveSyncAction, SynchronisationStore],
+      exports: [LiveSyncService, LiveSyncAction, SynchronisationStore, LiveSyncLauncher],
     };
   }
 }

@@ -3,6 +3,7 @@ import type { StoredObject } from '../managed/managed-object';
 import { SqlDatabase, type SqlExecutor } from '../persistence/sql-database';
 import { ChangeDelivery } from './change-delivery.service';
 import { ChangeQueueStore } from './change-queue.store';
+import { deliveryIsDeferred } from './delivery-context';
 import { ManagedChangeRecorder } from './managed-change.recorder';
 import type { ChangeOperation } from './queued-change';
 import { SyncDeliveryConfig } from './sync-queue.settings';
@@ -34,7 +35,7 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
       });
       return { stored: written, ref: enqueued };
     });
-    if (this.config.queue.inline) await this.delivery.deliverNow(ref);
+    if (this.config.queue.inline && !deliveryIsDeferred()) await this.delivery.deliverNow(ref);
     return stored;
   }
 }

@@ -10,6 +10,7 @@ import { ManagedService } from '../managed/managed.service';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { ConnectorRegistry } from '../system/connector-registry';
 import { toSystemPatch } from '../system/system-patch.request';
+import { withDeferredDelivery } from '../sync-queue/delivery-context';
 
 /** Query parameters as sync.json and scripts give them: values may be numbers or booleans. */
 export type LooseQueryParams = Readonly<Record<string, unknown>>;
@@ -33,6 +34,8 @@ export interface ObjectSet {
   delete(id: string, rev: string | undefined): Promise<JsonObject | null>;
   /** The existing objects among `ids`, by id, in one query (recon reads a chunk's linked targets so). */
   readMany?(ids: readonly string[]): Promise<Map<string, JsonObject>>;
+  /** Every id of the set, without the objects (recon's target id set); absent where ids come with a query. */
+  streamIds?(pageSize: number): AsyncIterable<string>;
   /** Creates in batches that join a transaction; absent where every create is its own call (directories). */
   readonly bulk?: BulkCreates;
 }
@@ -80,6 +83,10 @@ class ManagedObjectSet implements ObjectSet {
     return this.batches.readMany(this.type, ids);
   }
 
+  streamIds(pageSize: number): AsyncIterable<string> {
+    return this.batches.streamIds(this.type, pageSize);
+  }
+
   async read(id: string): Promise<JsonObject | null> {
     try {
       return await this.managed.read(this.type, id, undefined);
@@ -107,12 +114,13 @@ class ManagedObjectSet implements ObjectSet {
     } while (cookie !== null);
   }
 
+  // The engine's own writes: implicit sync of them waits for the link the engine writes next (pending LINK, §5.4).
   create(id: string | undefined, object: JsonObject): Promise<JsonObject> {
-    return this.managed.create(this.type, id, object);
+    return withDeferredDelivery(() => this.managed.create(this.type, id, object));
   }
 
   update(id: string, object: JsonObject, rev: string | undefined): Promise<JsonObject> {
-    return this.managed.update(this.type, id, object, revisionCondition(rev));
+    return withDeferredDelivery(() => this.managed.update(this.type, id, object, revisionCondition(rev)));
   }
 
   patch(id: string, operations: unknown, rev: string | undefined): Promise<JsonObject> {
@@ -121,7 +129,7 @@ class ManagedObjectSet implements ObjectSet {
 
   async delete(id: string, rev: string | undefined): Promise<JsonObject | null> {
     try {
-      return await this.managed.delete(this.type, id, revisionCondition(rev));
+      return await withDeferredDelivery(() => this.managed.delete(this.type, id, revisionCondition(rev)));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;

@@ -14,6 +14,9 @@ import { SyncScripts } from './sync-scripts';
 import { SyncService } from './sync.service';
 import { ReconLauncher } from '../scheduler/ports/task-invoker';
 import { ScheduledReconLauncher } from './scheduled-recon.launcher';
+import { ChangeProcessor } from '../sync-queue/change-processor.port';
+import { LiveSyncChangeHandler } from '../livesync/live-sync-change.handler';
+import { ImplicitSyncProcessor, LiveSyncMappingHandler, SourceChangeSync } from './implicit-sync';
 
 /**
  * The sync engine: reconciliation (`/openidm/recon`), `/openidm/sync` actions, and the SyncService that
@@ -43,8 +46,11 @@ export class SyncModule {
         SyncService,
         ReconEventStream,
         { provide: ReconLauncher, useClass: ScheduledReconLauncher },
+        SourceChangeSync,
+        { provide: ChangeProcessor, useClass: ImplicitSyncProcessor },
+        { provide: LiveSyncChangeHandler, useClass: LiveSyncMappingHandler },
       ],
-      exports: [SyncMappings, ObjectSets, ReconService, SyncService, ReconLauncher],
+      exports: [SyncMappings, ObjectSets, ReconService, SyncService, ReconLauncher, ChangeProcessor, LiveSyncChangeHandler],
     };
   }
 }

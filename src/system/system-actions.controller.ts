@@ -4,20 +4,26 @@ import { DomainError, badRequest } from '../core/errors/domain-error';
 import type { ConnectorTestReport } from './connector-descriptor';
 import { single, type QueryParams } from '../http/crest-params';
 import { SystemService } from './system.service';
+import { LiveSyncAction } from '../livesync/live-sync.action';
+import type { SyncStage } from '../livesync/live-sync.service';
 
 /** Connector-level actions: `POST /openidm/system?_action=test` and `POST /openidm/system/<name>?_action=test`. */
 @ApiTags('system')
 @ApiSecurity('openidm-headers')
 @Controller('openidm/system')
 export class SystemActionsController {
-  constructor(private readonly system: SystemService) {}
+  constructor(
+    private readonly system: SystemService,
+    private readonly liveSync: LiveSyncAction,
+  ) {}
 
   @Post()
   @HttpCode(200)
-  testAll(@Query() query: QueryParams): Promise<ConnectorTestReport[]> {
+  testAll(@Query() query: QueryParams): Promise<ConnectorTestReport[] | SyncStage> {
     const action = single(query._action);
+    if (action === 'liveSync') return this.liveSync.onSystem(single(query.source));
     if (action !== 'test')
-      throw badRequest(`Action '${action ?? ''}' is not supported on system; supported: test`);
+      throw badRequest(`Action '${action ?? ''}' is not supported on system; supported: test, liveSync`);
     return this.system.testAll();
   }
 

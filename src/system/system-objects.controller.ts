@@ -21,6 +21,7 @@ import { DomainError, badRequest } from '../core/errors/domain-error';
 import type { SystemObject } from '../connectors/system-connector.port';
 import { writeQueryStream } from './query-stream.writer';
 import { SystemService } from './system.service';
+import { LiveSyncAction } from '../livesync/live-sync.action';
 
 /**
  * Objects of a connected system (shared/reference/openidm-sync-facts.md §8.1):
@@ -31,7 +32,10 @@ import { SystemService } from './system.service';
 @ApiSecurity('openidm-headers')
 @Controller('openidm/system')
 export class SystemObjectsController {
-  constructor(private readonly system: SystemService) {}
+  constructor(
+    private readonly system: SystemService,
+    private readonly liveSync: LiveSyncAction,
+  ) {}
 
   @Get(':name/:type')
   async query(
@@ -65,9 +69,11 @@ export class SystemObjectsController {
         return sendCreated(res, name, type, await this.system.create(name, type, body ?? {}));
       case 'authenticate':
         return this.system.authenticate(name, type, single(query.username), single(query.password));
+      case 'liveSync':
+        return this.liveSync.onObjectType(name, type);
       default:
         throw badRequest(
-          `Action '${action}' is not supported on system/${name}/${type}; supported: create, authenticate`,
+          `Action '${action}' is not supported on system/${name}/${type}; supported: create, authenticate, liveSync`,
         );
     }
   }

@@ -21,7 +21,8 @@ class RecordingHandler extends LiveSyncChangeHandler {
     return this.note('delete', change);
   }
   private note(kind: string, change: LiveSyncChange): Promise<void> {
-    this.seen.push(`${kind} ${String(change.object?.mail ?? change.id)}`);
+    const mail = change.object?.mail;
+    this.seen.push(`${kind} ${typeof mail === 'string' ? mail : change.id}`);
     return Promise.resolve();
   }
 }

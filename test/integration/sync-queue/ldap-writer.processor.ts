@@ -38,13 +38,18 @@ export class LdapWriterProcessor extends ChangeProcessor {
   }
 
   private async write(user: JsonObject): Promise<void> {
-    const userName = String(user.userName);
+    const text = (field: string): string => {
+      const value = user[field];
+      if (typeof value !== 'string') throw new Error(`managed user ${field} is not a string`);
+      return value;
+    };
+    const userName = text('userName');
     const attributes = {
       uid: userName,
-      cn: `${String(user.givenName)} ${String(user.sn)}`,
-      sn: String(user.sn),
-      givenName: String(user.givenName),
-      mail: String(user.mail),
+      cn: `${text('givenName')} ${text('sn')}`,
+      sn: text('sn'),
+      givenName: text('givenName'),
+      mail: text('mail'),
       ...(typeof user.description === 'string' ? { description: user.description } : {}),
     };
     const existing = await this.find(userName);

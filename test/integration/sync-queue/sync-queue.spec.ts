@@ -120,7 +120,7 @@ describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
       attempts: 1,
       lastError: expect.stringContaining('unavailable'),
     });
-    expect(Date.parse(String(first?.doc.nextAttemptAt))).toBeGreaterThan(Date.now() - 1000);
+    expect(Date.parse(first?.doc.nextAttemptAt as string)).toBeGreaterThan(Date.now() - 1000);
 
     await new Promise((resolve) => setTimeout(resolve, 50));
     await rig.delivery.deliverDue('worker-a');
