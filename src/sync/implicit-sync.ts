@@ -88,7 +88,8 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
   }
 
   async process(change: QueuedChange): Promise<ChangeOutcome> {
-    const changes = (this.changes ??= this.modules.get(SourceChangeSync, { strict: false }));
+    const changes: SourceChangeSync = this.changes ?? this.modules.get(SourceChangeSync, { strict: false });
+    this.changes = changes;
     try {
       await changes.apply(change.resource, change.objectId, change.lastState, 'implicit-sync');
       return { status: 'SUCCESS' };
