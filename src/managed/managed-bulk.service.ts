@@ -69,6 +69,18 @@ export class ManagedBulkService {
     return stored.map((object) => toResource(schema, object));
   }
 
+  /** Every id of the type, `pageSize` at a time (recon's target id set: ids only, never documents). */
+  async *streamIds(type: string, pageSize: number): AsyncIterable<string> {
+    this.types.get(type);
+    let after: string | null = null;
+    for (;;) {
+      const ids = await this.store.idPage(type, after, pageSize);
+      yield* ids;
+      if (ids.length < pageSize) return;
+      after = ids[ids.length - 1] ?? null;
+    }
+  }
+
   /** The existing objects among `ids`, by id, as reads return them (private fields hidden). */
   async readMany(type: string, ids: readonly string[]): Promise<Map<string, ManagedResource>> {
     const schema = this.types.get(type);

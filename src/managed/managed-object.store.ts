@@ -29,6 +29,8 @@ export abstract class ManagedObjectStore {
   abstract read(objectType: string, id: string): Promise<StoredObject | null>;
   /** The objects among `ids` that exist, in no particular order (one query however many ids). */
   abstract readMany(objectType: string, ids: readonly string[]): Promise<StoredObject[]>;
+  /** Up to `limit` ids of the type after `afterId` (null: from the start), in id order: id sets without documents. */
+  abstract idPage(objectType: string, afterId: string | null, limit: number): Promise<string[]>;
   /**
    * Inserts every row in one statement, all or nothing: an id that exists throws PRECONDITION_FAILED naming
    * it, a unique property already taken throws the UNIQUE policy failure. `tx` (an open transaction of the

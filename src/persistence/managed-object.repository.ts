@@ -86,6 +86,18 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     return rows.map(toStored);
   }
 
+  /** Keyset pages over the primary key: an index-only scan, no document leaves the database. */
+  async idPage(objectType: string, afterId: string | null, limit: number): Promise<string[]> {
+    const rows = await this.guardErrors(() =>
+      this.db.query<{ id: string }>(
+        `SELECT id FROM managed_objects WHERE object_type = $1 AND ($2::text IS NULL OR id > $2::text)
+         ORDER BY id LIMIT $3`,
+        [objectType, afterId, limit],
+      ),
+    );
+    return rows.map((row) => row.id);
+  }
+
   /**
    * Multi-row INSERT of up to INSERT_CHUNK rows per statement, the rows as one JSON array parameter; several
    * chunks share one transaction. An existing id is not overwritten: the missing RETURNING row names it.

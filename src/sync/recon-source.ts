@@ -55,6 +55,11 @@ export async function targetIdSet(
 ): Promise<Map<string, string>> {
   const query = mapping.targetQuery;
   const ids = new Map<string, string>();
+  if (isDefaultAllIds(query) && set.streamIds !== undefined) {
+    // Every id, and nothing else: the store reads its primary key instead of pages of whole objects.
+    for await (const id of set.streamIds(10_000)) ids.set(normalise(id), id);
+    return ids;
+  }
   for await (const entry of set.stream(query.params, 5_000)) {
     const id = entry['_id'];
     if (typeof id === 'string') ids.set(normalise(id), id);

@@ -80,6 +80,15 @@ describe.each(REPO_KINDS)('managed objects in batches on %s', (kind) => {
     expect(await bulk.readMany('user', [])).toEqual(new Map());
   });
 
+  it('streams every id of the type in pages, in id order, without documents', async () => {
+    const ids: string[] = [];
+    for await (const id of bulk.streamIds('user', 500)) ids.push(id);
+    expect(ids).toHaveLength(1_200);
+    expect(new Set(ids).size).toBe(1_200);
+    expect(await repo.idPage('user', ids[1_198] as string, 500)).toEqual([ids[1_199]]);
+    expect(await repo.idPage('role', null, 10)).toEqual([]);
+  });
+
   it('refuses a whole batch when one userName is taken (UNIQUE policy) and writes none of it', async () => {
     const batch = ['fresh1', 'bulk5', 'fresh2'].map((userName) =>
       bulk.prepareCreate('user', undefined, { userName }),
