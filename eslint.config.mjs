@@ -33,9 +33,27 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'typeorm-*', 'ldapts', 'node-cron', 'pg', 'pg-*', '@electric-sql/*'], message: 'src/core is pure: no framework or I/O imports.' },
-            { group: ['fs', 'node:fs', 'fs/*', 'node:fs/*', 'net', 'node:net', 'http', 'node:http'], message: 'src/core does no I/O.' },
-            { group: ['../**/persistence/*', '../**/http/*', '../**/connectors/*'], message: 'src/core must not depend on adapters.' },
+            {
+              group: [
+                '@nestjs/*',
+                'typeorm',
+                'typeorm-*',
+                'ldapts',
+                'node-cron',
+                'pg',
+                'pg-*',
+                '@electric-sql/*',
+              ],
+              message: 'src/core is pure: no framework or I/O imports.',
+            },
+            {
+              group: ['fs', 'node:fs', 'fs/*', 'node:fs/*', 'net', 'node:net', 'http', 'node:http'],
+              message: 'src/core does no I/O.',
+            },
+            {
+              group: ['../**/persistence/*', '../**/http/*', '../**/connectors/*'],
+              message: 'src/core must not depend on adapters.',
+            },
           ],
         },
       ],

@@ -115,8 +115,10 @@ async function main(): Promise<void> {
   const databaseUrl = await freshDatabase('concord_bench_managed');
   const floor = await copyFloor(databaseUrl);
   console.log(`floor: PostgreSQL COPY of ${USERS} managed-user documents: ${floor.toFixed(0)} rows/s`);
-  await measure('PostgreSQL', { DATABASE_URL: databaseUrl }, floor);
-  await measure('embedded PGlite', {}, floor);
+  // BENCH_REPOS=postgres (or embedded) measures one repository only.
+  const repos = (process.env.BENCH_REPOS ?? 'postgres,embedded').split(',');
+  if (repos.includes('postgres')) await measure('PostgreSQL', { DATABASE_URL: databaseUrl }, floor);
+  if (repos.includes('embedded')) await measure('embedded PGlite', {}, floor);
 }
 
 main().catch((error: unknown) => {

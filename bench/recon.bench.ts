@@ -12,7 +12,9 @@
  *   and the peak RSS of (b) at BENCH_USERS vs BENCH_RSS_LARGE (300,000) entries.
  * Each recon runs in a Concord started for it, so its peak RSS (VmHWM) is that recon's.
  * Aims (2 cores): (a) ≤ 2× its floor; (b) ≤ 1.5× the ldapsearch time; RSS at 300k ≤ 1.3× RSS at 100k.
- * BENCH_NODE_FLAGS is passed to the Concord process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * BENCH_NODE_FLAGS is passed to the Concord process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`);
+ * BENCH_STEPS picks measurements beyond (a) and (b) (default `cer`); BENCH_VERBOSE=1 prints each run's
+ * slowest `durationSummary` metrics (wall time per step, so concurrent steps overlap).
  */
 import { startSlapd, type SlapdInstance } from '../test/support/slapd';
 import { startConcord } from './support/concord-process';

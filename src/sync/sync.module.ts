@@ -50,7 +50,15 @@ export class SyncModule {
         { provide: ChangeProcessor, useClass: ImplicitSyncProcessor },
         { provide: LiveSyncChangeHandler, useClass: LiveSyncMappingHandler },
       ],
-      exports: [SyncMappings, ObjectSets, ReconService, SyncService, ReconLauncher, ChangeProcessor, LiveSyncChangeHandler],
+      exports: [
+        SyncMappings,
+        ObjectSets,
+        ReconService,
+        SyncService,
+        ReconLauncher,
+        ChangeProcessor,
+        LiveSyncChangeHandler,
+      ],
     };
   }
 }
