@@ -1,25 +1,26 @@
 /**
  * A change recorded before a crash is delivered after restart: a real Concord process (bin/concord.js, built
  * by `npm run build`) with in-request delivery switched off commits a managed write, is killed with SIGKILL
- * right after the reply, and a new Concord on the same PostgreSQL schema delivers the change to LDAP.
+ * right after the reply, and a new Concord on the same PostgreSQL schema delivers the change to LDAP through the
+ * sample's mappings (managedUser_systemLdapAccounts: ABSENT → CREATE).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../../bench/support/concord-process';
 import { send } from '../../../bench/support/load';
 import { eventually } from '../../integration/sync-queue/queue-fixture';
-import { ADMIN, newSchemaName, POSTGRES_URL, type TestConcord } from '../../support/concord-app';
-import type { SlapdInstance } from '../../support/slapd';
 import {
-  deliveryProject,
-  ldapEnv,
-  ldapEntry,
-  newUser,
-  startDirectory,
-  startWithProcessor,
-} from './delivery.fixture';
+  ADMIN,
+  newSchemaName,
+  POSTGRES_URL,
+  startConcord,
+  type TestConcord,
+} from '../../support/concord-app';
+import { SAMPLE_CONFIG } from '../recon/recon-sample.fixture';
+import type { SlapdInstance } from '../../support/slapd';
+import { deliveryProject, ldapEnv, ldapEntry, newUser, startDirectory } from './delivery.fixture';
 
 /** bench/support/concord-process.ts resolves the repository from dist/; from the test sources it is here. */
 const REPO_ROOT = join(__dirname, '..', '..', '..');
@@ -69,6 +70,7 @@ afterAll(async () => {
 
 it('delivers after a restart the change committed just before a SIGKILL', async () => {
   const projectDir = deliveryProject();
+  copyFileSync(join(SAMPLE_CONFIG, 'sync.json'), join(projectDir, 'config', 'sync.json'));
   writeFileSync(
     join(projectDir, 'config', 'repo.json'),
     JSON.stringify({ postgres: { url: POSTGRES_URL, schema } }),
@@ -97,7 +99,7 @@ it('delivers after a restart the change committed just before a SIGKILL', async 
   }
   expect(await ldapEntry(slapd, 'crashy')).toBe('');
 
-  ({ t } = await startWithProcessor(slapd, { projectDir, schema }));
+  t = await startConcord({ repo: 'postgres', projectDir, schema, env: ldapEnv(slapd) });
   await eventually('the change to reach LDAP', async () => (await ldapEntry(slapd, 'crashy')) !== '');
   expect(await ldapEntry(slapd, 'crashy')).toContain('uid: crashy');
 });
