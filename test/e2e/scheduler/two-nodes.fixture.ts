@@ -4,8 +4,7 @@ import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, type ConcordProcess } from '../../../bench/support/concord-process';
-import { send } from '../../../bench/support/load';
+import { freePort, startConcord, type ConcordProcess } from '../../../bench/support/concord-process';
 
 /** bench/support's REPO_ROOT is right for the compiled bench only; these tests run from the sources. */
 const REPO_ROOT = join(__dirname, '..', '..', '..');
@@ -78,44 +77,9 @@ export async function startNodes(
   return nodes;
 }
 
-/** `bin/concord.js -p DIR` as its own process, as bench/support/concord-process.ts starts it. */
-export async function startNodeProcess(
-  projectDir: string,
-  env: Record<string, string>,
-): Promise<ConcordProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'concord.js'), '-p', projectDir], {
-    env: {
-      ...process.env,
-      OPENIDM_PORT_HTTP: String(port),
-      OPENIDM_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Concord exited with code ${child.exitCode}`);
-    const ping = await send({ port, headers: {} }, { method: 'GET', path: '/openidm/info/ping' }).catch(
-      () => undefined,
-    );
-    if (ping?.status === 200) break;
-    if (Date.now() > deadline) throw new Error('Concord did not start within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    port,
-    projectDir,
-    child,
-    peakRssMiB: () => NaN,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+/** `bin/concord.js -p DIR` as its own process (the benchmarks' launcher). */
+export function startNodeProcess(projectDir: string, env: Record<string, string>): Promise<ConcordProcess> {
+  return startConcord(projectDir, env);
 }
 
 export interface FireRow {

@@ -7,8 +7,7 @@
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../../../bench/support/concord-process';
+import { REPO_ROOT, startConcord as startConcordProcess } from '../../../bench/support/concord-process';
 import { send } from '../../../bench/support/load';
 import { eventually } from '../../integration/sync-queue/queue-fixture';
 import {
@@ -21,37 +20,6 @@ import {
 import { SAMPLE_CONFIG } from '../recon/recon-sample.fixture';
 import type { SlapdInstance } from '../../support/slapd';
 import { deliveryProject, ldapEnv, ldapEntry, newUser, startDirectory } from './delivery.fixture';
-
-/** bench/support/concord-process.ts resolves the repository from dist/; from the test sources it is here. */
-const REPO_ROOT = join(__dirname, '..', '..', '..');
-
-/** `concord -p <projectDir>` as a separate process, once it answers ping. */
-async function startProcess(
-  projectDir: string,
-  env: Record<string, string>,
-): Promise<{ port: number; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'concord.js'), '-p', projectDir], {
-    env: {
-      ...process.env,
-      OPENIDM_PORT_HTTP: String(port),
-      OPENIDM_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Concord exited with code ${child.exitCode}`);
-    const ping = await send({ port, headers: {} }, { method: 'GET', path: '/openidm/info/ping' }).catch(
-      () => null,
-    );
-    if (ping?.status === 200) return { port, child };
-    if (Date.now() > deadline) throw new Error('Concord did not start within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 let slapd: SlapdInstance;
 let t: TestConcord | undefined;
@@ -75,7 +43,7 @@ it('delivers after a restart the change committed just before a SIGKILL', async 
     join(projectDir, 'config', 'repo.json'),
     JSON.stringify({ postgres: { url: POSTGRES_URL, schema } }),
   );
-  const first = await startProcess(projectDir, {
+  const first = await startConcordProcess(projectDir, {
     ...ldapEnv(slapd),
     CONCORD_SYNC_INLINE: 'false',
     CONCORD_SYNC_WORKER: 'false',
