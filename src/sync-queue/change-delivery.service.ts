@@ -37,6 +37,11 @@ export class ChangeDelivery {
     this.processor = processor;
   }
 
+  /** False when a processor is bound and no mapping takes changes of `resource`: nothing to record then. */
+  wants(resource: string): boolean {
+    return this.processor?.wants(resource) ?? true;
+  }
+
   get ready(): boolean {
     return this.processor !== undefined;
   }

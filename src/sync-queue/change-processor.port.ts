@@ -12,4 +12,12 @@ import type { ChangeOutcome, QueuedChange } from './queued-change';
  */
 export abstract class ChangeProcessor {
   abstract process(change: QueuedChange): Promise<ChangeOutcome>;
+
+  /**
+   * Whether changes of `resource` (`managed/user`) have anywhere to go. When no mapping reads that set, recording
+   * its changes would only cost the write extra statements, so the recorder skips them.
+   */
+  wants(_resource: string): boolean {
+    return true;
+  }
 }

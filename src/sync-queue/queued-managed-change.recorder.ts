@@ -25,6 +25,7 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
     operation: ChangeOperation,
     write: (tx: SqlExecutor) => Promise<StoredObject>,
   ): Promise<StoredObject> {
+    if (!this.delivery.wants(resource)) return write(this.db);
     const { stored, ref } = await this.db.transaction(async (tx) => {
       const written = await write(tx);
       const enqueued = await this.queue.enqueue(tx, {

@@ -83,8 +83,15 @@ export class SourceChangeSync {
 export class ImplicitSyncProcessor extends ChangeProcessor {
   private changes: SourceChangeSync | undefined;
 
-  constructor(private readonly modules: ModuleRef) {
+  constructor(
+    private readonly modules: ModuleRef,
+    private readonly mappings: SyncMappings,
+  ) {
     super();
+  }
+
+  override wants(resource: string): boolean {
+    return this.mappings.all.some((mapping) => mapping.source === resource && mapping.enableSync);
   }
 
   async process(change: QueuedChange): Promise<ChangeOutcome> {
