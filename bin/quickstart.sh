@@ -50,7 +50,7 @@ show curl -s "${AUTH[@]}" "http://localhost:$PORT/openidm/recon/$RECON_ID"
 step "The managed users it created"
 show curl -s "${AUTH[@]}" "http://localhost:$PORT/openidm/managed/user?_queryFilter=true&_fields=userName,mail,accountStatus"
 
-step "A new managed user, then the reverse mapping (managedUser_systemLdapAccounts) writes it to LDAP"
+step "A new managed user: implicit sync writes it to LDAP through managedUser_systemLdapAccounts before the reply; a recon of that mapping then finds it CONFIRMED"
 show curl -s "${AUTH[@]}" -H 'Content-Type: application/json' -X PUT "http://localhost:$PORT/openidm/managed/user/fdoe" \
   -d '{"userName":"fdoe","givenName":"Fred","sn":"Doe","mail":"fdoe@example.com","password":"Passw0rd!"}'
 show curl -s "${AUTH[@]}" -X POST \
