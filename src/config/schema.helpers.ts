@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { isPlainObject } from '../core/json-pointer/json-pointer';
 
 /**
  * Building blocks for config schemas. OpenIDM files carry many keys Concord ignores, so objects are loose
  * (unknown keys pass through) but a key that is a near-miss of a key Concord reads (`serchable`, `Unique`) is
  * reported: typos in what Concord uses fail the start, OpenIDM extras do not.
  */
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Levenshtein distance, small strings only (config keys). */
 function editDistance(a: string, b: string): number {

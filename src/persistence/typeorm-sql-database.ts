@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import { DomainError } from '../core/errors/domain-error';
+import { maskUrl, maskUrlsIn } from '../config/secret.mask';
 import { MIGRATIONS } from './migrations';
 import type { RepoSettings } from './repo-settings';
 import { SerialLock } from './serial-lock';
@@ -124,17 +125,6 @@ export function quoteIdent(name: string): string {
 
 function unavailable(settings: RepoSettings, error: unknown): DomainError {
   const where = settings.kind === 'postgres' ? maskUrl(settings.url) : settings.dataDir;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = maskUrlsIn(error instanceof Error ? error.message : String(error));
   return new DomainError('UNAVAILABLE', `Repository ${where} is unavailable: ${reason}`);
-}
-
-/** Connection URLs may carry a password; messages show the URL without it. */
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<unparseable database URL>';
-  }
 }

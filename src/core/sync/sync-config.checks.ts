@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isPlainObject } from '../json-pointer/json-pointer';
 
 /**
  * Rules that span mappings or keys of sync.json, checked on the raw document so that they are reported
@@ -95,8 +96,4 @@ function checkCorrelationQualifiers(
 
 function issue(ctx: z.core.$RefinementCtx, path: (string | number)[], message: string): void {
   ctx.addIssue({ code: 'custom', path: ['mappings', ...path], message });
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

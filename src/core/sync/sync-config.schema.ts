@@ -4,6 +4,7 @@ import { parseQueryFilter } from '../query-filter/query-filter.parser';
 import { ACTIONS, isAction, type Action } from './action';
 import { SITUATIONS } from './situation';
 import type { QueryFilter } from '../query-filter/query-filter.ast';
+import { isPlainObject } from '../json-pointer/json-pointer';
 
 /**
  * The shape of `sync.json` (§1.1 of the OpenIDM facts), field by field. Objects are loose: OpenIDM ignores
@@ -11,9 +12,6 @@ import type { QueryFilter } from '../query-filter/query-filter.ast';
  * "expected" so that the config loader shows them as written. Cross-mapping rules live in
  * sync-config.checks.ts; turning this into typed mappings in sync-config.compiler.ts.
  */
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A boolean, also as `"true"`/`"false"` from a `&{property}` substitution. */
 const boolLike = () =>
