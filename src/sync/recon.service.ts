@@ -4,6 +4,7 @@ import { toQueryResult } from '../core/crest/query-result';
 import { parseQueryParams } from '../core/crest/query-params.parser';
 import { badRequest, notFound } from '../core/errors/domain-error';
 import { applyReconOverrides, showReconQuery } from '../core/sync/recon-overrides';
+import type { Mapping } from '../core/sync/sync-config.types';
 import { SqlDatabase } from '../persistence/sql-database';
 import { ObjectSets, toQueryParams, type LooseQueryParams } from './object-sets';
 import { AuditStore } from './ports/audit.store';
@@ -15,7 +16,8 @@ import { SyncMappings, SyncSettings } from './sync-mappings';
 import { SyncScripts } from './sync-scripts';
 
 export interface StartReconRequest {
-  readonly mapping: string;
+  /** A mapping name of sync.json, or a compiled mapping (a schedule's inline mapping). */
+  readonly mapping: string | Mapping;
   readonly reconAction: 'recon' | 'reconById';
   readonly ids?: readonly string[];
   readonly body?: unknown;
@@ -80,7 +82,8 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async start(request: StartReconRequest): Promise<StartedRecon> {
-    const configured = this.mappings.get(request.mapping);
+    const configured =
+      typeof request.mapping === 'string' ? this.mappings.get(request.mapping) : request.mapping;
     const mapping = applyReconOverrides(configured, request.body);
     const byId = request.reconAction === 'reconById';
     if (byId && (request.ids === undefined || request.ids.length === 0)) {

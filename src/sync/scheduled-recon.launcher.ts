@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonObject } from '../core/sync/script';
-import { badRequest } from '../core/errors/domain-error';
+import { compileSyncConfig } from '../core/sync/sync-config.compiler';
+import type { Mapping } from '../core/sync/sync-config.types';
 import { ReconLauncher, type ReconLaunchOptions } from '../scheduler/ports/task-invoker';
 import { ReconService } from './recon.service';
 
@@ -18,11 +19,8 @@ export class ScheduledReconLauncher extends ReconLauncher {
     mapping: string | JsonObject,
     options: ReconLaunchOptions,
   ): Promise<{ reconId: string; state: string }> {
-    if (typeof mapping !== 'string') {
-      throw badRequest('Inline mappings in schedules are not supported yet; name a mapping of sync.json');
-    }
     const started = await this.recon.start({
-      mapping,
+      mapping: typeof mapping === 'string' ? mapping : compileInlineMapping(mapping, options.jobId),
       reconAction: options.action,
       ids: options.ids,
       userId: `scheduler/job/${options.jobId}`,
@@ -30,4 +28,14 @@ export class ScheduledReconLauncher extends ReconLauncher {
     const result = await started.done;
     return { reconId: started._id, state: String(result.summary.state) };
   }
+}
+
+/**
+ * A schedule's `invokeContext.mapping` given as an object is a whole mapping, validated as sync.json would
+ * validate it; problems name the schedule. It stands alone, so it cannot share links with a sync.json mapping.
+ */
+function compileInlineMapping(mapping: JsonObject, jobId: string): Mapping {
+  const [compiled] = compileSyncConfig({ mappings: [mapping] }, `schedule ${jobId} invokeContext.mapping`);
+  if (compiled === undefined) throw new Error('compileSyncConfig returned no mapping for one input');
+  return compiled;
 }

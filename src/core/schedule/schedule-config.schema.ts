@@ -1,5 +1,6 @@
 import type { ConfigFileEntry } from '../../config/config-file.registry';
 import { z } from 'zod';
+import { syncConfigSchema } from '../sync/sync-config.compiler';
 import { rawScriptSchema } from '../sync/sync-config.schema';
 import { CronExpressionError } from './quartz-cron';
 import { parseQuartzCron } from './quartz-cron.parser';
@@ -136,6 +137,8 @@ function invokeContextProblems(
         );
       } else if (inline && typeof (mapping as Record<string, unknown>).name !== 'string') {
         problem(['mapping', 'name'], 'expected the inline mapping to have a "name"');
+      } else if (inline) {
+        inlineMappingProblems(mapping, problem);
       }
       if (action === 'reconById' && reconIds(context).length === 0) {
         problem(['ids'], 'expected the source id to reconcile ("ids" or "id") for action "reconById"');
@@ -185,3 +188,16 @@ export const scheduleConfigFile = {
   schema: scheduleConfigSchema,
   key: (fileName: string) => `schedule/${SCHEDULE_FILE_NAME.exec(fileName)?.[1] ?? fileName}`,
 } satisfies ConfigFileEntry<typeof scheduleConfigSchema>;
+
+/** An inline mapping is checked as sync.json checks a mapping, so a bad one is refused when the schedule loads. */
+function inlineMappingProblems(
+  mapping: object,
+  problem: (path: PropertyKey[], message: string) => void,
+): void {
+  const result = syncConfigSchema('inline mapping').safeParse({ mappings: [mapping] });
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    const [, , ...inMapping] = issue.path; // drop "mappings", 0
+    problem(['mapping', ...inMapping], issue.message);
+  }
+}
