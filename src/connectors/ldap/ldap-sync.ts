@@ -12,6 +12,7 @@ import { isUnder, sameDn } from './ldap-dn';
 import { binaryAttributes } from './ldap-entry.mapper';
 import { isResultCodeError } from './ldap-errors';
 import { escapeFilterValue } from './ldap-filter';
+import { withSuperclasses } from './ldap-object-classes';
 import type { LdapObjectTypes } from './ldap-object-types';
 import type { LdapConnection } from './ldap-pool';
 import { readEntry, searchPages } from './ldap-search';
@@ -100,12 +101,14 @@ async function toDelta(conn: LdapConnection, ctx: SyncContext, record: Entry): P
   const inScope = (dn: string) => config.baseContextsToSynchronize.some((base) => isUnder(dn, base));
 
   if (reqType === 'delete') {
-    const oldClasses = all(record, 'reqOld')
-      .filter((line) => /^objectClass:/i.test(line))
-      .map((line) => line.replace(/^objectClass:\s*/i, '').toLowerCase());
+    const oldClasses = withSuperclasses(
+      all(record, 'reqOld')
+        .filter((line) => /^objectClass:/i.test(line))
+        .map((line) => line.replace(/^objectClass:\s*/i, '')),
+    );
     const wanted = type.objectClasses.filter((c) => c.toLowerCase() !== 'top').map((c) => c.toLowerCase());
-    if (!wanted.every((c) => oldClasses.includes(c)) || !inScope(reqDn)) return null;
-    if (!oldClassesToSynchronize(ctx, oldClasses)) return null;
+    if (!wanted.every((c) => oldClasses.has(c)) || !inScope(reqDn)) return null;
+    if (!oldClassesToSynchronize(ctx, [...oldClasses])) return null;
     const oldUuid = all(record, 'reqOld')
       .find((line) => /^entryUUID:/i.test(line))
       ?.replace(/^entryUUID:\s*/i, '');
