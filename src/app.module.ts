@@ -36,6 +36,7 @@ import { SchedulerModule } from './scheduler/scheduler.module';
 import { SyncModule } from './sync/sync.module';
 import { SyncDeliveryModule } from './sync-queue/sync-delivery.module';
 import { SystemModule } from './system/system.module';
+import { UserLdapModule } from './user-ldap/user-ldap.module';
 
 /** What the running process has opened before Nest starts: the validated project, the database, the key. */
 export interface AppContext {
@@ -109,6 +110,7 @@ export class AppModule implements NestModule {
         SyncModule.forProject(context.project),
         SyncDeliveryModule.forProject(context.project),
         SchedulerModule.forProject(context.project),
+        UserLdapModule,
       ],
       controllers: [ManagedController, ApiDocsController],
       providers: [ApiDocs, { provide: APP_FILTER, useClass: CrestExceptionFilter }],

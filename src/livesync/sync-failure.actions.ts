@@ -56,10 +56,16 @@ export class SyncFailureActions {
           `Live sync of ${source.path} put ${delta.type} ${delta.id} in the dead-letter queue: ${cause}`,
         );
         return;
-      case 'script':
+      case 'script': {
         // A throwing script fails the change again: the token stays and the next run retries it.
-        await this.script.run(action.script, { syncFailure: record, failureCause: cause }, source.path);
+        const delegated = await this.script.run(
+          action.script,
+          { syncFailure: record, failureCause: cause },
+          source.path,
+        );
+        if (delegated !== null) await this.apply({ kind: delegated }, source, delta, cause);
         return;
+      }
     }
   }
 }

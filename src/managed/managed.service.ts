@@ -1,4 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { ActivityRecorder, type ActivityOperation } from '../audit/activity.recorder';
 import { CredentialCache } from '../auth/credential.cache';
 import type { QueryResult } from '../core/crest/query-request';
 import { parseQueryParams } from '../core/crest/query-params.parser';
@@ -47,6 +48,7 @@ export class ManagedService {
     private readonly ids: IdGenerator,
     @Optional() private readonly logins?: CredentialCache,
     @Optional() private readonly changes?: ManagedChangeRecorder,
+    @Optional() private readonly activity?: ActivityRecorder,
   ) {}
 
   /** The store's writes with the transaction argument the repository accepts (see TransactionalManagedWrites). */
@@ -62,7 +64,9 @@ export class ManagedService {
     const doc = applyDefaults(schema, withoutMetadata(input));
     assertValid(schema, doc);
     const sealed = sealFields(schema, doc, undefined, this.crypto);
-    const stored = await this.recorded(type, 'create', (tx) => this.writes.create(type, id, sealed, tx));
+    const stored = await this.recorded(type, 'CREATE', null, (tx) =>
+      this.writes.create(type, id, sealed, tx),
+    );
     return toResource(schema, stored);
   }
 
@@ -107,7 +111,7 @@ export class ManagedService {
     for (const property of schema.privateProperties) {
       if (!(property in next) && plain[property] !== undefined) next[property] = plain[property];
     }
-    return this.write(schema, type, current, next);
+    return this.write(schema, type, current, next, 'UPDATE');
   }
 
   async patch(
@@ -123,7 +127,7 @@ export class ManagedService {
       const plain = unsealFields(schema, current.doc, this.crypto);
       const patched = withoutMetadata(applyPatch(plain, operations));
       try {
-        return await this.write(schema, type, current, patched);
+        return await this.write(schema, type, current, patched, 'PATCH');
       } catch (error) {
         const raced = error instanceof DomainError && error.code === 'PRECONDITION_FAILED';
         if (!raced || condition.kind === 'exact' || attempt >= PATCH_ATTEMPTS) throw error;
@@ -138,7 +142,9 @@ export class ManagedService {
       assertRevision(condition, current);
     }
     const expected = condition.kind === 'exact' ? (condition.rev ?? undefined) : undefined;
-    const deleted = await this.recorded(type, 'delete', (tx) => this.writes.delete(type, id, expected, tx));
+    const deleted = await this.recorded(type, 'DELETE', null, (tx) =>
+      this.writes.delete(type, id, expected, tx),
+    );
     this.forgetLogins(type, deleted.doc);
     return toResource(schema, deleted);
   }
@@ -160,11 +166,12 @@ export class ManagedService {
     type: string,
     current: StoredObject,
     nextPlain: JsonObject,
+    activity: 'UPDATE' | 'PATCH',
   ): Promise<ManagedResource> {
     assertValid(schema, nextPlain);
     const sealed = sealFields(schema, nextPlain, current.doc, this.crypto);
     if (jsonEqual(sealed, current.doc)) return toResource(schema, current);
-    const stored = await this.recorded(type, 'update', (tx) =>
+    const stored = await this.recorded(type, activity, current, (tx) =>
       this.writes.update(type, current.id, sealed, current.rev, tx),
     );
     this.forgetLogins(type, current.doc);
@@ -174,13 +181,23 @@ export class ManagedService {
   /**
    * Implicit sync's durable hook: the write and the record of its change commit in one transaction, then the
    * change is delivered at once, after the commit (sync-queue/). Without a recorder the write stands alone.
+   * The write's `audit/activity` event is written on the same executor, right after it.
    */
   private recorded(
     type: string,
-    operation: ChangeOperation,
+    activity: ActivityOperation,
+    before: StoredObject | null,
     write: (tx?: SqlExecutor) => Promise<StoredObject>,
   ): Promise<StoredObject> {
-    return this.changes ? this.changes.record(`managed/${type}`, operation, write) : write();
+    const deleted = activity === 'DELETE';
+    const audited = async (tx?: SqlExecutor): Promise<StoredObject> => {
+      const stored = await write(tx);
+      const change = deleted ? { before: stored, after: null } : { before, after: stored };
+      await this.activity?.record({ operation: activity, type, ...change }, tx);
+      return stored;
+    };
+    const operation: ChangeOperation = deleted ? 'delete' : activity === 'CREATE' ? 'create' : 'update';
+    return this.changes ? this.changes.record(`managed/${type}`, operation, audited) : audited();
   }
 
   /**

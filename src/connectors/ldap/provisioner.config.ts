@@ -84,7 +84,11 @@ export interface ProvisionerConfig {
   readonly pool: { readonly maxObjects: number; readonly maxWaitMs: number; readonly maxIdleMs: number };
   /** Milliseconds per operation; absent = no limit (OpenICF's -1). */
   readonly operationTimeouts: Readonly<Partial<Record<ConnectorOperation, number>>>;
-  readonly syncFailureHandler: { readonly maxRetries: number; readonly postRetryAction: string };
+  readonly syncFailureHandler: {
+    readonly maxRetries: number;
+    /** `logged-ignore`, `dead-letter-queue` or `{"script": {...}}`. */
+    readonly postRetryAction: string | { readonly script: Readonly<Record<string, unknown>> };
+  };
   readonly objectTypes: ReadonlyMap<string, ObjectTypeConfig>;
   readonly deniedOperations: Readonly<Partial<Record<string, ReadonlySet<ConnectorOperation>>>>;
 }

@@ -118,7 +118,14 @@ export const provisionerFileSchema = z
       .optional(),
     operationTimeout: z.record(z.string(), intLike).optional(),
     syncFailureHandler: z
-      .object({ maxRetries: intLike.optional(), postRetryAction: z.string().optional() })
+      .object({
+        maxRetries: intLike.optional(),
+        // `logged-ignore`, `dead-letter-queue` or `{"script": {...}}` (§5.3); livesync/sync-failure.policy.ts
+        // checks the names and the script object.
+        postRetryAction: z
+          .union([z.string(), z.object({ script: z.record(z.string(), z.unknown()) }).loose()])
+          .optional(),
+      })
       .loose()
       .optional(),
     resultsHandlerConfig: z.record(z.string(), z.unknown()).optional(),

@@ -1,0 +1,22 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Who a managed write is done for, and the request it belongs to (§9: `userId`, `runAs`, `transactionId`). */
+export interface ActivityContext {
+  readonly userId: string;
+  readonly transactionId: string;
+}
+
+const current = new AsyncLocalStorage<ActivityContext>();
+
+/**
+ * Runs `work` with `context` as the activity context of everything it does, awaited or not: a recon started
+ * by a request keeps its caller as `userId` after the reply has gone.
+ */
+export function withActivityContext<T>(context: ActivityContext, work: () => T): T {
+  return current.run(context, work);
+}
+
+/** The context of the request (or recon) the caller runs in; undefined for the queue worker and the poller. */
+export function activityContext(): ActivityContext | undefined {
+  return current.getStore();
+}

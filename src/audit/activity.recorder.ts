@@ -1,0 +1,26 @@
+import type { StoredObject } from '../managed/managed-object';
+import type { SqlExecutor } from '../persistence/sql-database';
+
+/** OpenIDM's activity operations for managed objects (§9). */
+export type ActivityOperation = 'CREATE' | 'UPDATE' | 'PATCH' | 'DELETE';
+
+/** One managed write as the audit sees it: the stored documents before and after (encrypted fields sealed). */
+export interface ManagedActivity {
+  readonly operation: ActivityOperation;
+  /** The managed type: `user` for `managed/user`. */
+  readonly type: string;
+  /** Null for a create. */
+  readonly before: StoredObject | null;
+  /** Null for a delete. */
+  readonly after: StoredObject | null;
+}
+
+/**
+ * Port (ManagedService → audit): writes the `audit/activity` event of a managed write. Called inside the write's
+ * transaction when there is one (`tx`), so the event costs a statement, not a commit, and commits with the write.
+ */
+export abstract class ActivityRecorder {
+  abstract record(activity: ManagedActivity, tx?: SqlExecutor): Promise<void>;
+  /** The events of a batch in one statement (recon's batched creates). */
+  abstract recordMany(activities: readonly ManagedActivity[], tx?: SqlExecutor): Promise<void>;
+}

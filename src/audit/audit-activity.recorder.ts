@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ManagedTypes } from '../managed/managed-types';
+import type { SqlExecutor } from '../persistence/sql-database';
+import { AuditStore, type AuditEvent } from '../sync/ports/audit.store';
+import { activityContext, type ActivityContext } from './activity-context';
+import { activityEvent } from './activity-event';
+import { ActivityRecorder, type ManagedActivity } from './activity.recorder';
+
+/** Writes without a request (queue worker, live-sync poller, schedules) are done by the system itself. */
+const SYSTEM_USER = 'system';
+
+/**
+ * `audit/activity` in the audit store. Event ids are `<uuid>-<n>` as in OpenIDM, with a fresh uuid per call
+ * rather than the transaction id: a client may send the same transaction id to several nodes.
+ */
+@Injectable()
+export class AuditActivityRecorder extends ActivityRecorder {
+  constructor(
+    private readonly audit: AuditStore,
+    private readonly types: ManagedTypes,
+  ) {
+    super();
+  }
+
+  record(activity: ManagedActivity, tx?: SqlExecutor): Promise<void> {
+    return this.recordMany([activity], tx);
+  }
+
+  async recordMany(activities: readonly ManagedActivity[], tx?: SqlExecutor): Promise<void> {
+    if (activities.length === 0) return;
+    const context: ActivityContext = activityContext() ?? {
+      userId: SYSTEM_USER,
+      transactionId: randomUUID(),
+    };
+    const timestamp = new Date().toISOString();
+    const batch = randomUUID();
+    const events: AuditEvent[] = activities.map((activity, index) =>
+      activityEvent(this.types.get(activity.type), activity, {
+        ...context,
+        eventId: `${batch}-${index}`,
+        timestamp,
+      }),
+    );
+    await this.audit.append('activity', events, tx);
+  }
+}
