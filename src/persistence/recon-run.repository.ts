@@ -10,6 +10,7 @@ import {
 } from '../sync/ports/recon-run.store';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
+import { factorBatch } from './factored-batch';
 import { pgError, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -57,15 +58,21 @@ export class ReconRunRepository extends ReconRunStore {
     );
   }
 
+  /**
+   * An ended run is final: a late write from a node that another node declared dead (a process that was
+   * frozen, not killed) does not bring it back to ACTIVE. That node then reads `cancel_requested` and stops.
+   */
   async saveSummary(id: string, summary: ReconSummary): Promise<void> {
     const rows = await this.run(id, () =>
       this.db.query(
         `UPDATE recon_runs SET summary = $2::jsonb, state = $3, heartbeat_at = clock_timestamp()
-         WHERE id = $1 RETURNING id`,
+         WHERE id = $1 AND state = 'ACTIVE' RETURNING id`,
         [id, JSON.stringify(summary), summary.state],
       ),
     );
-    if (rows.length === 0) throw runNotFound(id);
+    if (rows.length > 0) return;
+    const known = await this.db.query('SELECT 1 FROM recon_runs WHERE id = $1', [id]);
+    if (known.length === 0) throw runNotFound(id);
   }
 
   async get(id: string): Promise<ReconRunRecord | null> {
@@ -99,19 +106,25 @@ export class ReconRunRepository extends ReconRunStore {
     return rows.map(toRecord);
   }
 
-  /** One INSERT per chunk; the entries travel as one JSON array and keep their order in `seq`. */
+  /**
+   * One INSERT per chunk; the entries travel as one JSON array, their shared members once (factored-batch.ts),
+   * and keep their order in `seq`.
+   */
   async appendEntries(entries: readonly ReconEntryRecord[]): Promise<void> {
     if (entries.length === 0) return;
     const insert = async (executor: SqlExecutor): Promise<void> => {
       for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
         const chunk = entries.slice(start, start + INSERT_CHUNK);
         const runIds = [...new Set(chunk.map((entry) => entry.reconId))].join(', ');
+        const { common, rows } = factorBatch(chunk);
         await this.run(runIds, () =>
           executor.query(
             `INSERT INTO recon_entries (recon_id, doc)
-             SELECT e->>'reconId', e FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS batch(e, n)
+             SELECT e->>'reconId', e
+             FROM (SELECT $1::jsonb || item AS e, n
+                   FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS batch(item, n)) AS entries
              ORDER BY n`,
-            [JSON.stringify(chunk)],
+            [common, rows],
           ),
         );
       }

@@ -5,10 +5,12 @@ import { EmbeddedDataLock } from './embedded-data.lock';
 import { ClusterStore, type ClusterNode } from './ports/cluster.store';
 import { ScheduleStore } from './ports/schedule.store';
 import { SchedulerSettings } from './scheduler.settings';
+import { StaleReconSweep } from './stale-recon.sweep';
 
 /**
  * This node's membership of the cluster: joins at start (taking the embedded database's lock when there is
- * one), heart-beats, and leaves gracefully, handing back the leases of the jobs it was running.
+ * one), heart-beats (and with each heartbeat fails the recons of nodes that stopped heart-beating), and
+ * leaves gracefully, handing back the leases of the jobs it was running.
  */
 @Injectable()
 export class ClusterMembership {
@@ -20,6 +22,7 @@ export class ClusterMembership {
     private readonly nodes: ClusterStore,
     private readonly store: ScheduleStore,
     private readonly db: SqlDatabase,
+    private readonly staleRecons: StaleReconSweep,
   ) {}
 
   get nodeId(): string {
@@ -55,6 +58,13 @@ export class ClusterMembership {
 
   async heartbeat(): Promise<void> {
     await this.nodes.heartbeat(this.settings.nodeId);
+    try {
+      await this.staleRecons.sweep();
+    } catch (error) {
+      this.logger.error(
+        `Sweeping the recons of silent nodes failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   async leave(): Promise<void> {

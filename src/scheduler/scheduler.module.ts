@@ -3,12 +3,14 @@ import { configFiles } from '../config/config-file.registry';
 import type { LoadedProject } from '../config/loaded-project';
 import { scheduleConfigFile, type ScheduleConfig } from '../core/schedule/schedule-config.schema';
 import { ClusterNodeRepository } from '../persistence/cluster-node.repository';
+import { ReconRunSweepRepository } from '../persistence/recon-run-sweep.repository';
 import { ScheduleFireRepository } from '../persistence/schedule-fire.repository';
 import { ClusterController } from './cluster.controller';
 import { ClusterMembership } from './cluster-membership.service';
 import { JobRegistry } from './job-registry';
 import { ClusterStore } from './ports/cluster.store';
 import { ScheduleStore } from './ports/schedule.store';
+import { StaleReconStore } from './ports/stale-recon.store';
 import { ScheduledTaskInvoker } from './ports/task-invoker';
 import { ScheduleConfigController } from './schedule-config.controller';
 import { FileSchedules } from './schedule-files';
@@ -18,6 +20,7 @@ import { SchedulerJobs } from './scheduler-jobs.service';
 import { SchedulerService } from './scheduler.service';
 import { SchedulerSettings } from './scheduler.settings';
 import { ServiceTaskInvoker } from './service-task.invoker';
+import { StaleReconSweep } from './stale-recon.sweep';
 
 /**
  * Schedules (`config/schedule-*.json` and `/openidm/scheduler/job`), cluster membership and
@@ -45,6 +48,8 @@ export class SchedulerModule {
         { provide: ScheduleStore, useClass: ScheduleFireRepository },
         { provide: ClusterStore, useClass: ClusterNodeRepository },
         { provide: ScheduledTaskInvoker, useClass: ServiceTaskInvoker },
+        { provide: StaleReconStore, useClass: ReconRunSweepRepository },
+        StaleReconSweep,
         ClusterMembership,
         JobRegistry,
         SchedulerService,

@@ -16,8 +16,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 /**
  * Fires jobs. On each tick (node-cron, every second) a job whose planned instant has come is claimed in the
  * store, which decides with the latest fire any node claimed: the winner runs it, the others move their
- * plan past it. A heartbeat keeps this node's membership and leases alive, fails the runs of silent nodes,
- * and picks up persisted jobs created on other nodes.
+ * plan past it. A heartbeat keeps this node's membership and leases alive, fails the runs of silent nodes
+ * (their recons too, through ClusterMembership), and picks up persisted jobs created on other nodes.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy {

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { configFile } from '../config/config-file.registry';
 import type { LoadedProject } from '../config/loaded-project';
@@ -13,6 +12,7 @@ import { SyncMappings, SyncSettings } from './sync-mappings';
 import { SyncScripts } from './sync-scripts';
 import { SyncService } from './sync.service';
 import { ReconLauncher } from '../scheduler/ports/task-invoker';
+import { nodeIdOf } from '../scheduler/scheduler.settings';
 import { ScheduledReconLauncher } from './scheduled-recon.launcher';
 import { ChangeProcessor } from '../sync-queue/change-processor.port';
 import { LiveSyncChangeHandler } from '../livesync/live-sync-change.handler';
@@ -37,7 +37,7 @@ export class SyncModule {
         { provide: SyncMappings, useValue: new SyncMappings(mappings) },
         {
           provide: SyncSettings,
-          useValue: new SyncSettings(project.projectDir, project.boot.nodeId ?? hostname()),
+          useValue: new SyncSettings(project.projectDir, nodeIdOf(project.boot)),
         },
         ManagedBulkService,
         ObjectSets,

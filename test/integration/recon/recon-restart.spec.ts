@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { startConcord, tempProjectDir, type TestConcord } from '../../support/concord-app';
 import { SAMPLE_CONFIG } from '../../e2e/recon/recon-sample.fixture';
 
@@ -12,7 +11,8 @@ describe('recon: runs interrupted by a restart', () => {
 
   it('marks the interrupted run FAILED and keeps it listed as history', async () => {
     const projectDir = tempProjectDir(SAMPLE_CONFIG);
-    const first = await startConcord({ repo: 'postgres', projectDir });
+    const env = { CONCORD_NODE_ID: 'restarting-node' };
+    const first = await startConcord({ repo: 'postgres', projectDir, env });
     const schema = first.schema;
     const summary = {
       _id: 'crashed-1',
@@ -23,10 +23,15 @@ describe('recon: runs interrupted by a restart', () => {
     await first.sql(
       `INSERT INTO recon_runs (id, mapping, node_id, state, heartbeat_at, summary)
        VALUES ('crashed-1', 'systemLdapAccounts_managedUser', $1, 'ACTIVE', now(), $2::jsonb)`,
-      [hostname(), JSON.stringify(summary)],
+      [env.CONCORD_NODE_ID, JSON.stringify(summary)],
     );
     await first.stop();
-    t = await startConcord({ repo: 'postgres', projectDir, ...(schema === undefined ? {} : { schema }) });
+    t = await startConcord({
+      repo: 'postgres',
+      projectDir,
+      env,
+      ...(schema === undefined ? {} : { schema }),
+    });
     const res = await t.admin('get', '/openidm/recon/crashed-1');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
