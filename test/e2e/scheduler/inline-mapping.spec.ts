@@ -3,6 +3,7 @@
  * mapping, visible in `GET /openidm/recon`; a broken inline mapping is refused when the schedule is written.
  */
 import { startConcord, tempProjectDir, type TestConcord } from '../../support/concord-app';
+import { until } from '../../support/until';
 
 /** managed/user → managed/role: needs no LDAP, and every created role shows the mapping was applied. */
 const userToRole = {
@@ -21,16 +22,6 @@ const reconSchedule = (mapping: unknown) => ({
   invokeService: 'sync',
   invokeContext: { action: 'reconcile', mapping },
 });
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 let t: TestConcord;
 
@@ -54,7 +45,7 @@ it('runs a recon of an inline mapping and lists it', async () => {
     const res = await t.admin('get', '/openidm/scheduler/job/inline-recon').expect(200);
     const run = res.body.lastRun as { state?: string; reconId?: string; message?: string } | null;
     return run?.state === undefined ? undefined : run;
-  });
+  }, 15_000);
   await t.admin('delete', '/openidm/scheduler/job/inline-recon').expect(200);
   expect(lastRun).toMatchObject({ state: 'SUCCESS', reconId: expect.any(String) });
 

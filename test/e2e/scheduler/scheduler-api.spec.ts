@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startConcord, tempProjectDir, type TestConcord } from '../../support/concord-app';
+import { until } from '../../support/until';
 
 /** A script schedule that creates one managed user per fire, so each run is visible through the API. */
 const scriptSchedule = (schedule: string, extra: Record<string, unknown> = {}) => ({
@@ -23,16 +24,6 @@ const scriptSchedule = (schedule: string, extra: Record<string, unknown> = {}) =
 interface JobView {
   readonly lastRun: { state?: string; message?: string; node?: string } | null;
   readonly nextRunDate: string | null;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('scheduler REST API', () => {
