@@ -13,6 +13,8 @@ export interface LoadResult {
 export interface HttpTarget {
   readonly port: number;
   readonly headers: Record<string, string>;
+  /** `false`: a connection of its own per request (tests), instead of the shared keep-alive pool. */
+  readonly agent?: false;
 }
 
 export interface RequestSpec {
@@ -34,7 +36,7 @@ export function send(target: HttpTarget, spec: RequestSpec): Promise<{ status: n
         port: target.port,
         method: spec.method,
         path: spec.path,
-        agent,
+        agent: target.agent ?? agent,
         headers: {
           ...target.headers,
           ...(payload

@@ -14,6 +14,7 @@ import {
   type ConcordProcess,
 } from '../../../bench/support/concord-process';
 import { person, personLdif } from '../../../bench/support/ldap-bench.support';
+import { send } from '../../../bench/support/load';
 import { startSlapd, type SlapdInstance } from '../../support/slapd';
 import { factory, PEOPLE_DN } from '../../support/slapd.factory';
 import { startNodeProcess } from '../scheduler/two-nodes.fixture';
@@ -114,33 +115,7 @@ export function adminRequest(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: string }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent: false,
-        headers: {
-          ...ADMIN_HEADERS,
-          ...(payload === undefined
-            ? {}
-            : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-        );
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
+  return send({ port, headers: ADMIN_HEADERS, agent: false }, { method, path, body });
 }
 
 /** SIGKILL, as a crash: no shutdown hook runs, the node's rows stay as they were. */
