@@ -1,184 +1,217 @@
 /**
- * npm run bench:sync — durable delivery and live sync, on PostgreSQL and a private slapd.
+ * npm run bench:sync — implicit sync, durable delivery and live sync through the sample's mappings
+ * (samples/sync-with-ldap-bidirectional/config/sync.json), Concord in its own process (bench/support/concord-process.ts)
+ * on PostgreSQL (a fresh schema) and a private slapd. BENCH_SYNC_USERS managed users (default 1,000) are created
+ * over REST first; implicit sync provisions their LDAP entries (managedUser_systemLdapAccounts, ABSENT → CREATE).
  *
- * (c) Outage drain: BENCH_SYNC_EDITS (default 10,000) managed-user edits made while slapd is stopped (all must
- *     succeed), then the time from slapd's restart until the implicit-sync queue is empty. Deliveries are made
- *     by the TEST processor test/integration/sync-queue/ldap-writer.processor.ts (writes the user's current
- *     state to uid=<userName>,ou=People), not by the sync engine's mappings.
- * (b) Live-sync latency: from an ldapmodify returning to the change reaching the live-sync change handler,
- *     with the poller at its default 1 s interval (BENCH_SYNC_LIVE_SAMPLES changes, default 30).
- *
- * Concord runs in this process (createConcordApp) so that the test processor and handler can be bound.
+ * (a) PUT-to-LDAP latency: BENCH_SYNC_RATE updates/s (200) for BENCH_SYNC_SECONDS (60) from 16 clients, each a
+ *     PUT of a managed user with a new description, timed from the PUT until an LDAP read of the entry shows it.
+ *     Against it, in the same run and at the same pace: a raw LDAP modify of the same attribute plus the same
+ *     read, over 16 connections of its own.
+ * (c) Outage drain: BENCH_SYNC_EDITS (10,000) managed-user edits over REST while slapd is stopped (all must be
+ *     answered 2xx), then the time from slapd's restart until the implicit-sync queue is empty, and a check that
+ *     every entry holds its user's last edit.
+ * (b) Live-sync latency: a second Concord process with the live-sync poller on (1 s interval); from an LDAP
+ *     modify of a user's mail to the new mail being readable at GET /openidm/managed/user/<id>
+ *     (BENCH_SYNC_LIVE_SAMPLES changes, 30).
+ * BENCH_SYNC_STEPS picks measurements (default `acb`).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Client } from 'pg';
-import { createConcordApp, type ConcordApp } from '../src/app.factory';
-import { loadProject } from '../src/config/project.loader';
-import { DomainError } from '../src/core/errors/domain-error';
-import { LiveSyncChangeHandler, type LiveSyncChange } from '../src/livesync/live-sync-change.handler';
-import { LiveSyncService } from '../src/livesync/live-sync.service';
-import { ManagedService } from '../src/managed/managed.service';
-import { SqlDatabase } from '../src/persistence/sql-database';
-import { ChangeDelivery } from '../src/sync-queue/change-delivery.service';
-import { ConnectorRegistry } from '../src/system/connector-registry';
-import { LdapWriterProcessor } from '../test/integration/sync-queue/ldap-writer.processor';
-import { startSlapd, type SlapdInstance } from '../test/support/slapd';
-import { REPO_ROOT, tempProject } from './support/concord-process';
+import { ROOT_DN, ROOT_PASSWORD, startSlapd, type SlapdInstance } from '../test/support/slapd';
+import {
+  ADMIN_HEADERS,
+  REPO_ROOT,
+  startConcord,
+  tempProject,
+  type ConcordProcess,
+} from './support/concord-process';
+import { formatLoad, runLoad, send, type HttpTarget } from './support/load';
+import { formatLatencies, LdapPool, load, paced, PEOPLE } from './support/sync-bench.support';
 
+const USERS = Number(process.env.BENCH_SYNC_USERS ?? 1_000);
+const RATE = Number(process.env.BENCH_SYNC_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_SYNC_SECONDS ?? 60);
 const EDITS = Number(process.env.BENCH_SYNC_EDITS ?? 10_000);
-const USERS = Math.min(1_000, EDITS);
 const LIVE_SAMPLES = Number(process.env.BENCH_SYNC_LIVE_SAMPLES ?? 30);
+/** Which measurements to run, in this order: a, c, then b (BENCH_SYNC_STEPS, default all). */
+const STEPS = process.env.BENCH_SYNC_STEPS ?? 'acb';
 const CLIENTS = 16;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const PEOPLE = 'ou=People,dc=example,dc=com';
+const SAMPLE_CONFIG = join(REPO_ROOT, 'samples/sync-with-ldap-bidirectional/config');
 
-const newUser = (i: number, description = 'initial') => ({
-  userName: `bench${i}`,
-  givenName: `Bench${i}`,
+const uid = (i: number): string => `bench${i % USERS}`;
+const user = (i: number, description: string) => ({
+  userName: uid(i),
+  givenName: `Bench${i % USERS}`,
   sn: 'Sync',
-  mail: `bench${i}@example.com`,
+  mail: `${uid(i)}@example.com`,
   description,
 });
 
-class TimingHandler extends LiveSyncChangeHandler {
-  private waiting = new Map<string, (at: number) => void>();
-  expect(mail: string): Promise<number> {
-    return new Promise((resolve) => this.waiting.set(mail, resolve));
-  }
-  notifyCreate(change: LiveSyncChange): Promise<void> {
-    return this.note(change);
-  }
-  notifyUpdate(change: LiveSyncChange): Promise<void> {
-    return this.note(change);
-  }
-  notifyDelete(change: LiveSyncChange): Promise<void> {
-    return this.note(change);
-  }
-  private note(change: LiveSyncChange): Promise<void> {
-    const mail = typeof change.object?.mail === 'string' ? change.object.mail : '';
-    this.waiting.get(mail)?.(performance.now());
-    this.waiting.delete(mail);
-    return Promise.resolve();
-  }
+function put(target: HttpTarget, i: number, description: string) {
+  return send(target, { method: 'PUT', path: `/openidm/managed/user/${uid(i)}`, body: user(i, description) });
 }
 
-async function startApp(slapd: SlapdInstance, schema: string): Promise<ConcordApp> {
-  const projectDir = tempProject();
-  writeFileSync(
-    join(projectDir, 'config', 'provisioner.openicf-ldap.json'),
-    readFileSync(
-      join(REPO_ROOT, 'samples/sync-with-ldap-bidirectional/config/provisioner.openicf-ldap.json'),
-    ),
-  );
-  Object.assign(process.env, {
-    CONCORD_LIVESYNC_SOURCES: 'system/ldap/account',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-  });
-  const project = loadProject(projectDir, {
+async function startNode(
+  projectDir: string,
+  slapd: SlapdInstance,
+  env: Record<string, string> = {},
+): Promise<ConcordProcess> {
+  return startConcord(projectDir, {
     OPENIDM_LDAP_HOST: slapd.host,
     OPENIDM_LDAP_PORT: String(slapd.port),
+    LOG_LEVEL: 'error',
+    ...env,
   });
-  const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const concord = await createConcordApp(project, {
-    repo: { kind: 'postgres', url: DATABASE_URL, schema, poolSize: 16 },
-    logDestination: quiet,
-  });
-  await concord.app.init();
-  return concord;
 }
 
-async function pool(count: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (next < count) await work(next++);
-    }),
+async function createUsers(target: HttpTarget): Promise<void> {
+  const created = await runLoad(target, USERS, CLIENTS, (i) => ({
+    method: 'PUT',
+    path: `/openidm/managed/user/${uid(i)}`,
+    body: user(i, 'created'),
+    ok: [201],
+  }));
+  console.log(formatLoad(`setup: ${USERS} users created (→ LDAP by implicit sync)`, created));
+  if (created.failures > 0) throw new Error('set-up failed');
+}
+
+/** (a): the raw floor first, then Concord, at the same pace; both end with the same LDAP read. */
+async function putToLdapLatency(target: HttpTarget, ldap: LdapPool): Promise<void> {
+  console.log(`(a) ${RATE}/s for ${SECONDS} s, ${CLIENTS} clients; load average ${load()}`);
+  const raw = await paced(RATE, SECONDS, CLIENTS, async (i, client) => {
+    const value = `raw ${i}`;
+    await ldap.replace(client, uid(i), 'description', value);
+    await ldap.waitFor(client, uid(i), 'description', value);
+  });
+  console.log(formatLatencies('    raw LDAP modify + read', raw));
+  const concord = await paced(RATE, SECONDS, CLIENTS, async (i, client) => {
+    const value = `put ${i}`;
+    const reply = await put(target, i, value);
+    if (reply.status !== 200) throw new Error(`PUT answered ${reply.status}: ${reply.body.slice(0, 200)}`);
+    await ldap.waitFor(client, uid(i), 'description', value);
+  });
+  console.log(formatLatencies('    PUT managed/user → readable in LDAP', concord));
+  console.log(
+    `    p50 ${(concord.p50 / raw.p50).toFixed(2)}×, p99 ${(concord.p99 / raw.p99).toFixed(2)}× the raw modify ` +
+      `(aim p99 ≤ 3×); load average ${load()}`,
   );
 }
 
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+async function queued(db: Client, schema: string): Promise<number> {
+  const rows = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".sync_queue`);
+  return Number(rows.rows[0]?.n);
+}
 
-async function outageDrain(concord: ConcordApp, slapd: SlapdInstance): Promise<void> {
-  const managed = concord.app.get(ManagedService);
-  const db = concord.app.get(SqlDatabase);
-  for (let i = 0; i < USERS; i++) await managed.create('user', `bench${i}`, newUser(i));
+/** (c): edits while slapd is stopped, then the drain, then every entry checked. */
+async function outageDrain(
+  target: HttpTarget,
+  slapd: SlapdInstance,
+  db: Client,
+  schema: string,
+): Promise<void> {
+  console.log(`(c) ${EDITS} edits of ${USERS} users with slapd stopped; load average ${load()}`);
   await slapd.stop();
-  const started = performance.now();
-  let failures = 0;
-  await pool(EDITS, async (n) => {
-    const i = n % USERS;
-    await managed
-      .update('user', `bench${i}`, newUser(i, `edit ${n}`), { kind: 'any' })
-      .catch(() => failures++);
-  });
-  const editSeconds = (performance.now() - started) / 1000;
-  const queued = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM sync_queue'))[0]?.n);
+  const edits = await runLoad(target, EDITS, CLIENTS, (n) => ({
+    method: 'PUT',
+    path: `/openidm/managed/user/${uid(n)}`,
+    body: user(n, `edit ${n}`),
+    ok: [200],
+  }));
+  console.log(formatLoad('    edits answered while slapd is down', edits));
+  const rows = await queued(db, schema);
   await slapd.restart();
   const restarted = performance.now();
   const deadline = restarted + 15 * 60_000;
-  for (;;) {
+  while ((await queued(db, schema)) > 0) {
     if (performance.now() > deadline) throw new Error('The queue did not drain within 15 minutes');
-    const left = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM sync_queue'))[0]?.n);
-    if (left === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const drainSeconds = (performance.now() - restarted) / 1000;
+  const drained = (performance.now() - restarted) / 1000;
+  // Each user's last edit is the one with the highest n among its edits.
+  const wrong: string[] = [];
+  const reconnected = await LdapPool.open(slapd.url, 1, ROOT_DN, ROOT_PASSWORD);
+  for (let i = 0; i < Math.min(USERS, EDITS); i++) {
+    const last = i + USERS * Math.floor((EDITS - 1 - i) / USERS);
+    if ((await reconnected.read(0, uid(i), 'description')) !== `edit ${last}`) wrong.push(uid(i));
+  }
+  await reconnected.close();
   console.log(
-    `(c) outage drain [test processor, not the sync engine]: ${EDITS} edits of ${USERS} users with slapd stopped ` +
-      `in ${editSeconds.toFixed(1)} s (${failures} failed), ${queued} queued rows; drained ${drainSeconds.toFixed(2)} s after restart`,
+    `    ${rows} rows queued (one per user); drained ${drained.toFixed(2)} s after slapd restarted; ` +
+      `${wrong.length} entries without their last edit${wrong.length > 0 ? ` (first: ${wrong[0]})` : ''}; ` +
+      `load average ${load()}`,
   );
 }
 
-async function liveSyncLatency(handler: TimingHandler, slapd: SlapdInstance): Promise<void> {
+/** (b): LDAP modify → live sync (1 s poll) → managed/user readable over REST. */
+async function liveSyncLatency(target: HttpTarget, slapd: SlapdInstance): Promise<void> {
+  // The poller's first pass only records the latest token (§5.2): a change made before it would be skipped.
+  const token = '/openidm/repo/synchronisation/pooledSyncStage/SYSTEMLDAPACCOUNT';
+  const deadline = performance.now() + 60_000;
+  while ((await send(target, { method: 'GET', path: token })).status !== 200) {
+    if (performance.now() > deadline) throw new Error('the live-sync poller recorded no token within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const ldap = await LdapPool.open(slapd.url, 1, ROOT_DN, ROOT_PASSWORD);
   const latencies: number[] = [];
-  // Sample -1 is a warm-up: it waits until the poller has worked through the drain's own writes.
+  const path = `/openidm/managed/user/${uid(0)}?_fields=mail`;
+  // Sample -1 is a warm-up (the first change through the new process's engine).
   for (let i = -1; i < LIVE_SAMPLES; i++) {
     const mail = `live${i}-${randomBytes(3).toString('hex')}@example.com`;
-    const seen = handler.expect(mail);
-    await slapd.modify(`dn: uid=bench0,${PEOPLE}\nchangetype: modify\nreplace: mail\nmail: ${mail}\n`);
+    await ldap.replace(0, uid(0), 'mail', mail);
     const modified = performance.now();
-    const latency = (await seen) - modified;
-    if (i >= 0) latencies.push(latency);
+    for (;;) {
+      const reply = await send(target, { method: 'GET', path });
+      if (reply.status === 200 && (JSON.parse(reply.body) as { mail?: string }).mail === mail) break;
+      if (performance.now() - modified > 30_000) throw new Error(`live sync did not bring ${mail} back`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (i >= 0) latencies.push(performance.now() - modified);
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 1000));
   }
+  await ldap.close();
   latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? NaN;
   console.log(
-    `(b) live-sync latency, ldapmodify → change handler, 1 s poll, ${LIVE_SAMPLES} changes: ` +
-      `p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
+    `(b) live sync, LDAP modify → managed/user readable, 1 s poll, ${LIVE_SAMPLES} changes: ` +
+      `p50 ${at(0.5).toFixed(0)} ms, p99 ${at(0.99).toFixed(0)} ms (aim p99 ≤ 1.5 s); load average ${load()}`,
   );
 }
 
 async function main(): Promise<void> {
   const slapd = await startSlapd({ ldif: `dn: ${PEOPLE}\nobjectClass: organizationalUnit\nou: People\n` });
   const schema = `bench_sync_${randomBytes(4).toString('hex')}`;
-  const concord = await startApp(slapd, schema);
+  const projectDir = tempProject(SAMPLE_CONFIG);
+  writeFileSync(
+    join(projectDir, 'config', 'repo.json'),
+    JSON.stringify({ postgres: { url: DATABASE_URL, schema } }),
+  );
+  const db = new Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  let node: ConcordProcess | undefined;
   try {
-    const managed = concord.app.get(ManagedService);
-    const registry = concord.app.get(ConnectorRegistry);
-    const processor = new LdapWriterProcessor(
-      (id) =>
-        managed.read('user', id, undefined).catch((error: unknown) => {
-          if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
-          throw error;
-        }),
-      () => registry.get('ldap'),
-    );
-    concord.app.get(ChangeDelivery).use(processor);
-    const handler = new TimingHandler();
-    concord.app.get(LiveSyncService).use(handler);
-    await outageDrain(concord, slapd);
-    await liveSyncLatency(handler, slapd);
+    console.log(`bench:sync, ${USERS} users, sample mappings; load average ${load()}`);
+    node = await startNode(projectDir, slapd);
+    const target = { port: node.port, headers: ADMIN_HEADERS };
+    await createUsers(target);
+    const ldap = await LdapPool.open(slapd.url, CLIENTS, ROOT_DN, ROOT_PASSWORD);
+    if (STEPS.includes('a')) await putToLdapLatency(target, ldap);
+    if (STEPS.includes('c')) await outageDrain(target, slapd, db, schema);
+    await ldap.close();
+    if (STEPS.includes('b')) {
+      await node.stop();
+      node = await startNode(projectDir, slapd, { CONCORD_LIVESYNC_SOURCES: 'system/ldap/account' });
+      await liveSyncLatency({ port: node.port, headers: ADMIN_HEADERS }, slapd);
+    }
   } finally {
-    await concord.close();
+    await node?.stop();
     await slapd.destroy();
-    const client = new Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.end();
   }
 }
 

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { ActivityRecorder } from '../audit/activity.recorder';
 import { badRequest } from '../core/errors/domain-error';
 import {
   applyDefaults,
@@ -9,6 +10,7 @@ import {
 } from '../core/managed/managed-schema';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { FieldCrypto } from '../security/field-crypto';
+import { ManagedChangeRecorder, type WriteOrigin } from '../sync-queue/managed-change.recorder';
 import { IdGenerator } from './id-generator';
 import type { JsonObject, StoredObject } from './managed-object';
 import { ManagedObjectStore } from './managed-object.store';
@@ -22,6 +24,8 @@ export interface PreparedCreate {
   readonly id: string;
   /** The document as stored (encrypted fields sealed). */
   readonly doc: JsonObject;
+  /** Set by the sync engine: the source entry this object is mapped from (lets implicit sync skip a no-op). */
+  readonly origin?: WriteOrigin;
 }
 
 /**
@@ -32,10 +36,9 @@ export interface PreparedCreate {
  * insert says nothing about which row was wrong: the caller retries those entries one by one
  * (ManagedService.create) to attribute it.
  *
- * Implicit sync seam: ManagedService records each change through ManagedChangeRecorder in the write's
- * transaction. `insertPrepared` takes the caller's transaction for the same purpose; once the recorder has a
- * batch form, the change records of a batch belong in that transaction (see the recon batch writer,
- * src/sync/recon-batch-create.ts, `writeBatch`).
+ * Implicit sync: as ManagedService records each change in its write's transaction, a batch records the
+ * changes of its creates in the batch's transaction (ManagedChangeRecorder.recordCreates), in one statement,
+ * and none for the objects whose implicit sync is known to change nothing (see `PreparedCreate.origin`).
  */
 @Injectable()
 export class ManagedBulkService {
@@ -44,6 +47,8 @@ export class ManagedBulkService {
     private readonly types: ManagedTypes,
     private readonly crypto: FieldCrypto,
     private readonly ids: IdGenerator,
+    @Optional() private readonly changes?: ManagedChangeRecorder,
+    @Optional() private readonly activity?: ActivityRecorder,
   ) {}
 
   /** What ManagedService.create checks and computes before its insert; throws the same errors. */
@@ -58,15 +63,38 @@ export class ManagedBulkService {
     return { type, id, doc: sealFields(schema, doc, undefined, this.crypto) };
   }
 
-  /** One multi-row insert of objects of one type; all or nothing (see ManagedObjectStore.createMany). */
+  /**
+   * One multi-row insert of objects of one type, with the record of their changes for implicit sync; all or
+   * nothing (see ManagedObjectStore.createMany), inside `tx` when given.
+   */
   async insertPrepared(
     type: string,
     prepared: readonly PreparedCreate[],
     tx?: SqlExecutor,
   ): Promise<ManagedResource[]> {
     const schema = this.types.get(type);
-    const stored = await this.store.createMany(type, prepared, tx);
-    return stored.map((object) => toResource(schema, object));
+    const insert = async (executor?: SqlExecutor): Promise<ManagedResource[]> => {
+      const stored = await this.store.createMany(type, prepared, executor);
+      // audit/activity: the batch's CREATE events in one statement, in the batch's transaction.
+      const created = stored.map((after) => ({ operation: 'CREATE' as const, type, before: null, after }));
+      await this.activity?.recordMany(created, executor);
+      return stored.map((object) => toResource(schema, object));
+    };
+    if (this.changes === undefined) return insert(tx);
+    return this.changes.recordCreates(
+      `managed/${type}`,
+      async (executor) => {
+        const created = await insert(executor);
+        return {
+          result: created,
+          created: created.map((object, index) => {
+            const origin = prepared[index]?.origin;
+            return { id: object._id, object, ...(origin === undefined ? {} : { origin }) };
+          }),
+        };
+      },
+      tx,
+    );
   }
 
   /** Every id of the type, `pageSize` at a time (recon's target id set: ids only, never documents). */

@@ -38,6 +38,16 @@ const COLUMNS = `id, resource, object_id, operation, last_state, attempts, versi
   ${iso('next_attempt_at')} AS next_attempt_at, last_error, ${iso('created_at')} AS created_at,
   ${iso('updated_at')} AS updated_at, locked_by, ${iso('locked_until')} AS locked_until`;
 
+/**
+ * One row per object: a change of an object already queued merges into its row. A create not yet delivered
+ * stays a create when an update follows; otherwise the newest operation wins.
+ */
+const MERGE_INTO_ROW = `ON CONFLICT (resource, object_id) DO UPDATE SET
+  operation = CASE WHEN sync_queue.operation = 'create' AND EXCLUDED.operation = 'update'
+                   THEN 'create' ELSE EXCLUDED.operation END,
+  last_state = EXCLUDED.last_state, version = sync_queue.version + 1, attempts = 0,
+  state = 'pending', next_attempt_at = EXCLUDED.next_attempt_at, last_error = NULL, updated_at = now()`;
+
 /** A lease is free when nobody holds it or its holder let it run out (crashed, or slower than the lease). */
 const LEASE_FREE = '(locked_until IS NULL OR locked_until < now())';
 
@@ -69,22 +79,38 @@ export class SyncQueueRepository extends ChangeQueueStore {
   }
 
   async enqueue(tx: SqlExecutor, change: NewChange): Promise<EnqueuedRef> {
-    // A create not yet delivered stays a create when an update follows; otherwise the newest operation wins.
     const rows = await tx
       .query<{ id: string | number; version: string | number }>(
-        `INSERT INTO sync_queue (resource, object_id, operation, last_state) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (resource, object_id) DO UPDATE SET
-           operation = CASE WHEN sync_queue.operation = 'create' AND EXCLUDED.operation = 'update'
-                            THEN 'create' ELSE EXCLUDED.operation END,
-           last_state = EXCLUDED.last_state, version = sync_queue.version + 1, attempts = 0,
-           state = 'pending', next_attempt_at = now(), last_error = NULL, updated_at = now()
-         RETURNING id, version`,
-        [change.resource, change.objectId, change.operation, change.lastState],
+        `INSERT INTO sync_queue (resource, object_id, operation, last_state, next_attempt_at)
+         VALUES ($1, $2, $3, $4, now() + $5::double precision * interval '1 millisecond')
+         ${MERGE_INTO_ROW} RETURNING id, version`,
+        [change.resource, change.objectId, change.operation, change.lastState, change.delayMs ?? 0],
       )
       .catch(rethrowNul);
     const row = rows[0];
     if (!row) throw new Error('INSERT … RETURNING gave no row');
     return { id: String(row.id), version: Number(row.version) };
+  }
+
+  async enqueueMany(tx: SqlExecutor, changes: readonly NewChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    // One JSON parameter rather than one placeholder per value: no limit on the batch's size.
+    const rows = changes.map((change) => [
+      change.resource,
+      change.objectId,
+      change.operation,
+      change.lastState,
+    ]);
+    await tx
+      .query(
+        `INSERT INTO sync_queue (resource, object_id, operation, last_state, next_attempt_at)
+         SELECT c->>0, c->>1, c->>2, NULLIF(c->3, 'null'::jsonb),
+                now() + (c->>4)::double precision * interval '1 millisecond'
+         FROM jsonb_array_elements($1::jsonb) AS changes(c)
+         ${MERGE_INTO_ROW}`,
+        [JSON.stringify(rows)],
+      )
+      .catch(rethrowNul);
   }
 
   async claimDue(worker: string, limit: number, leaseMs: number): Promise<QueuedChange[]> {

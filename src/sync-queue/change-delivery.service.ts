@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger, Optional } from '@nestjs/common';
+import type { SqlExecutor } from '../persistence/sql-database';
 import { ChangeProcessor } from './change-processor.port';
 import { ChangeQueueStore, type EnqueuedRef } from './change-queue.store';
+import type { CreatedObject } from './managed-change.recorder';
 import type { QueuedChange } from './queued-change';
 import { exhausted, retryDelayMs } from './retry-backoff';
 import { SyncDeliveryConfig } from './sync-queue.settings';
@@ -40,6 +42,15 @@ export class ChangeDelivery {
   /** False when a processor is bound and no mapping takes changes of `resource`: nothing to record then. */
   wants(resource: string): boolean {
     return this.processor?.wants(resource) ?? true;
+  }
+
+  /** Which of a batch of engine-created objects need no delivery (ChangeProcessor.settleCreated). */
+  settleCreated(
+    tx: SqlExecutor,
+    resource: string,
+    created: readonly CreatedObject[],
+  ): Promise<readonly boolean[]> {
+    return this.processor?.settleCreated(tx, resource, created) ?? Promise.resolve(created.map(() => false));
   }
 
   get ready(): boolean {

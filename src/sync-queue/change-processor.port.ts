@@ -1,3 +1,5 @@
+import type { SqlExecutor } from '../persistence/sql-database';
+import type { CreatedObject } from './managed-change.recorder';
 import type { ChangeOutcome, QueuedChange } from './queued-change';
 
 /**
@@ -19,5 +21,20 @@ export abstract class ChangeProcessor {
    */
   wants(_resource: string): boolean {
     return true;
+  }
+
+  /**
+   * For objects of `resource` the sync engine has just created in a batch (inside `tx`, not yet committed),
+   * whether their implicit sync is already known to change nothing, index by index: such a change needs no
+   * queue row and no delivery, and the processor writes what the delivery would have left (its audit) in
+   * `tx`. The sync engine proves it from the write's origin (OpenIDM's pending LINK, §5.4); by default
+   * nothing is settled and every change is queued.
+   */
+  settleCreated(
+    _tx: SqlExecutor,
+    _resource: string,
+    created: readonly CreatedObject[],
+  ): Promise<readonly boolean[]> {
+    return Promise.resolve(created.map(() => false));
   }
 }

@@ -9,6 +9,8 @@ export interface NewChange {
   readonly objectId: string;
   readonly operation: ChangeOperation;
   readonly lastState: JsonObject | null;
+  /** Due this many ms from now rather than at once (a change its writer delivers itself right after). */
+  readonly delayMs?: number;
 }
 
 /** The row a change landed in, and its version after the merge. */
@@ -22,8 +24,10 @@ export type FailureDisposition = { readonly dead: true } | { readonly dead: fals
 
 /** Port: the durable change queue (persistence/sync-queue.repository.ts on PostgreSQL or PGlite). */
 export abstract class ChangeQueueStore {
-  /** Inserts or merges the object's row inside the caller's transaction; the row is due now. */
+  /** Inserts or merges the object's row inside the caller's transaction; due now, or after `delayMs`. */
   abstract enqueue(tx: SqlExecutor, change: NewChange): Promise<EnqueuedRef>;
+  /** `enqueue` for many objects in one statement (a batch's creates); one object at most once per call. */
+  abstract enqueueMany(tx: SqlExecutor, changes: readonly NewChange[]): Promise<void>;
   /**
    * Leases up to `limit` due pending rows to `worker` for `leaseMs` (`FOR UPDATE SKIP LOCKED`, so concurrent
    * workers never get the same row while a lease holds).

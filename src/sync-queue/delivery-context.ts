@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EnqueuedRef } from './change-queue.store';
 
 const deferred = new AsyncLocalStorage<true>();
+const collected = new AsyncLocalStorage<EnqueuedRef[]>();
 
 /**
  * Runs a managed write whose implicit sync must wait for the queue's worker instead of running inside the request.
@@ -14,4 +16,24 @@ export function withDeferredDelivery<T>(write: () => Promise<T>): Promise<T> {
 
 export function deliveryIsDeferred(): boolean {
   return deferred.getStore() === true;
+}
+
+/**
+ * Runs one whole sync operation of the engine (an implicit or live sync of one object, every mapping) and
+ * gathers into `refs` the changes its deferred managed writes recorded, so that the caller can deliver them
+ * as soon as the operation — links included — is done: the reverse mappings then run within the same call,
+ * as OpenIDM's pending LINK has them run, rather than a worker pass later.
+ */
+export function collectingDeferred<T>(refs: EnqueuedRef[], work: () => Promise<T>): Promise<T> {
+  return collected.run(refs, work);
+}
+
+/** Whether a deferred write's change will be delivered by a `collectingDeferred` caller right after. */
+export function deliveryIsCollected(): boolean {
+  return collected.getStore() !== undefined;
+}
+
+/** A deferred write's change, for the innermost `collectingDeferred` around it (if any). */
+export function noteDeferred(ref: EnqueuedRef): void {
+  collected.getStore()?.push(ref);
 }

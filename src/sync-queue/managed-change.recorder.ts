@@ -19,6 +19,22 @@ export interface TransactionalManagedWrites {
   delete(objectType: string, id: string, expectedRev?: number, tx?: SqlExecutor): Promise<StoredObject>;
 }
 
+/** Where the sync engine got an object it wrote: the mapping, its link qualifier, and the source entry. */
+export interface WriteOrigin {
+  readonly mapping: string;
+  readonly linkQualifier: string;
+  readonly sourceId: string;
+  /** The source entry as the mapping read it for this write (any JSON: a system object's attributes). */
+  readonly source: Record<string, unknown>;
+}
+
+/** An object created in a batch, as a read returns it, and (for the sync engine's writes) its origin. */
+export interface CreatedObject {
+  readonly id: string;
+  readonly object: JsonObject;
+  readonly origin?: WriteOrigin;
+}
+
 /**
  * Port (ManagedService → durable delivery): runs a managed write and records its change for implicit sync in
  * one transaction, then — after the commit — delivers the change at once. A write that fails records nothing;
@@ -31,4 +47,16 @@ export abstract class ManagedChangeRecorder {
     operation: ChangeOperation,
     write: (tx: SqlExecutor) => Promise<StoredObject>,
   ): Promise<StoredObject>;
+
+  /**
+   * Runs a batch of creates (recon's) and records their changes in the same transaction — `tx` when the caller
+   * has one open (recon's batch also writes links), else one of its own. Objects whose implicit sync is known
+   * to change nothing (see ChangeProcessor.settleCreated) get no row. Nothing is delivered within the call: the
+   * caller's transaction may not have committed yet; the worker delivers what was recorded.
+   */
+  abstract recordCreates<T>(
+    resource: string,
+    write: (tx: SqlExecutor) => Promise<{ readonly result: T; readonly created: readonly CreatedObject[] }>,
+    tx?: SqlExecutor,
+  ): Promise<T>;
 }

@@ -3,10 +3,17 @@ import type { StoredObject } from '../managed/managed-object';
 import { SqlDatabase, type SqlExecutor } from '../persistence/sql-database';
 import { ChangeDelivery } from './change-delivery.service';
 import { ChangeQueueStore } from './change-queue.store';
-import { deliveryIsDeferred } from './delivery-context';
-import { ManagedChangeRecorder } from './managed-change.recorder';
+import { deliveryIsCollected, deliveryIsDeferred, noteDeferred } from './delivery-context';
+import { ManagedChangeRecorder, type CreatedObject } from './managed-change.recorder';
 import type { ChangeOperation } from './queued-change';
 import { SyncDeliveryConfig } from './sync-queue.settings';
+
+/**
+ * How long the worker leaves alone a change that the engine operation which wrote it delivers itself when it
+ * is done (delivery-context.ts, `collectingDeferred`): enough for that operation to finish, short enough that a
+ * crash in between delays the change only this long.
+ */
+const COLLECTED_GRACE_MS = 10_000;
 
 /** The managed write and its `sync_queue` row in one transaction; then, as in OpenIDM, sync before replying. */
 @Injectable()
@@ -26,6 +33,8 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
     write: (tx: SqlExecutor) => Promise<StoredObject>,
   ): Promise<StoredObject> {
     if (!this.delivery.wants(resource)) return write(this.db);
+    // The engine delivers this change itself once its link is written: the worker must not take it before.
+    const collected = this.config.queue.inline && deliveryIsDeferred() && deliveryIsCollected();
     const { stored, ref } = await this.db.transaction(async (tx) => {
       const written = await write(tx);
       const enqueued = await this.queue.enqueue(tx, {
@@ -33,10 +42,40 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
         objectId: written.id,
         operation,
         lastState: operation === 'delete' ? written.doc : null,
+        ...(collected ? { delayMs: COLLECTED_GRACE_MS } : {}),
       });
       return { stored: written, ref: enqueued };
     });
-    if (this.config.queue.inline && !deliveryIsDeferred()) await this.delivery.deliverNow(ref);
+    if (this.config.queue.inline) {
+      if (!deliveryIsDeferred()) await this.delivery.deliverNow(ref);
+      else noteDeferred(ref);
+    }
     return stored;
+  }
+
+  /** One multi-row insert for the batch's changes that still need delivery, in the batch's transaction. */
+  async recordCreates<T>(
+    resource: string,
+    write: (tx: SqlExecutor) => Promise<{ readonly result: T; readonly created: readonly CreatedObject[] }>,
+    tx?: SqlExecutor,
+  ): Promise<T> {
+    if (!this.delivery.wants(resource)) return (await write(tx ?? this.db)).result;
+    const inTransaction = async (executor: SqlExecutor): Promise<T> => {
+      const { result, created } = await write(executor);
+      const settled = await this.delivery.settleCreated(executor, resource, created);
+      await this.queue.enqueueMany(
+        executor,
+        created
+          .filter((_, index) => settled[index] !== true)
+          .map(({ id }) => ({
+            resource,
+            objectId: id,
+            operation: 'create',
+            lastState: null,
+          })),
+      );
+      return result;
+    };
+    return tx === undefined ? this.db.transaction(inTransaction) : inTransaction(tx);
   }
 }

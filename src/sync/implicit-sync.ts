@@ -1,16 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { quietEcho, type EngineWrite, type QuietEcho } from '../core/sync/pending-link-echo';
 import type { Mapping } from '../core/sync/sync-config.types';
 import type { JsonObject } from '../core/sync/script';
+import type { SqlExecutor } from '../persistence/sql-database';
+import type { ScriptRunner } from '../scripting/script-runner';
+import { ChangeDelivery } from '../sync-queue/change-delivery.service';
 import { ChangeProcessor } from '../sync-queue/change-processor.port';
+import type { EnqueuedRef } from '../sync-queue/change-queue.store';
+import { collectingDeferred } from '../sync-queue/delivery-context';
+import type { CreatedObject } from '../sync-queue/managed-change.recorder';
 import type { ChangeOutcome, QueuedChange } from '../sync-queue/queued-change';
 import { LiveSyncChangeHandler, type LiveSyncChange } from '../livesync/live-sync-change.handler';
 import { AuditStore, type AuditEvent } from './ports/audit.store';
 import { qualifiedId } from './object-sets';
 import type { SyncOutcome } from './sync-run';
 import { SyncMappings } from './sync-mappings';
+import { SyncScripts } from './sync-scripts';
 import { SyncService } from './sync.service';
+
+/** How long implicit and live sync use one script runner (see SourceChangeSync.scriptRunner). */
+const RUNNER_RENEWAL_MS = 5_000;
 
 /**
  * Implicit sync and live sync (§5.1, §5.2): a change of an object runs every mapping whose source is the object's
@@ -22,18 +33,42 @@ import { SyncService } from './sync.service';
 export class SourceChangeSync {
   private readonly logger = new Logger('ImplicitSync');
   private counter = 0;
+  private runner: { readonly scripts: ScriptRunner; readonly since: number } | undefined;
 
   constructor(
     private readonly mappings: SyncMappings,
     private readonly sync: SyncService,
     private readonly audit: AuditStore,
+    private readonly delivery: ChangeDelivery,
+    private readonly scripts: SyncScripts,
   ) {}
 
-  /** Throws the first failure; resolves when every mapping has handled the change. */
+  /**
+   * Throws the first failure; resolves when every mapping has handled the change. The managed objects the
+   * mappings wrote (live sync's creates, updates and deletes) are synced on before it returns, once their
+   * links are in place (pending LINK/UNLINK, §5.4); a failure there stays queued for the worker.
+   */
   async apply(source: string, sourceId: string, oldValue: JsonObject | null, userId: string): Promise<void> {
+    const written: EnqueuedRef[] = [];
+    try {
+      await collectingDeferred(written, () => this.applyMappings(source, sourceId, oldValue, userId));
+    } finally {
+      for (const ref of written) await this.delivery.deliverNow(ref);
+    }
+  }
+
+  private async applyMappings(
+    source: string,
+    sourceId: string,
+    oldValue: JsonObject | null,
+    userId: string,
+  ): Promise<void> {
     const transactionId = randomUUID();
     for (const mapping of this.mappingsFrom(source)) {
-      const outcomes = await this.sync.syncSourceChange({ mapping: mapping.name, sourceId, oldValue });
+      const outcomes = await this.sync.syncSourceChange(
+        { mapping: mapping.name, sourceId, oldValue },
+        this.scriptRunner(),
+      );
       await this.record(mapping, outcomes, transactionId, userId);
       const failed = outcomes.find((outcome) => outcome.status === 'FAILURE');
       if (failed) throw new Error(`${mapping.name}: ${failed.message ?? 'sync failed'}`);
@@ -42,6 +77,19 @@ export class SourceChangeSync {
 
   private mappingsFrom(source: string): Mapping[] {
     return this.mappings.all.filter((mapping) => mapping.source === source && mapping.enableSync);
+  }
+
+  /**
+   * One script runner for the changes of a few seconds rather than one per change: a runner's sandbox and
+   * compiled scripts cost milliseconds to make, more than the scripts of a change take to run. Renewed every
+   * RUNNER_RENEWAL_MS so that an edited script file is picked up (a recon run makes its own, likewise).
+   */
+  private scriptRunner(): ScriptRunner {
+    const now = Date.now();
+    if (this.runner === undefined || now - this.runner.since > RUNNER_RENEWAL_MS) {
+      this.runner = { scripts: this.scripts.create(false), since: now };
+    }
+    return this.runner.scripts;
   }
 
   private async record(
@@ -81,17 +129,21 @@ export class SourceChangeSync {
  */
 @Injectable()
 export class ImplicitSyncProcessor extends ChangeProcessor {
+  private readonly logger = new Logger('ImplicitSync');
   private changes: SourceChangeSync | undefined;
+  private scripts: SyncScripts | undefined;
+  private counter = 0;
 
   constructor(
     private readonly modules: ModuleRef,
     private readonly mappings: SyncMappings,
+    private readonly audit: AuditStore,
   ) {
     super();
   }
 
   override wants(resource: string): boolean {
-    return this.mappings.all.some((mapping) => mapping.source === resource && mapping.enableSync);
+    return this.mappingsFrom(resource).length > 0;
   }
 
   async process(change: QueuedChange): Promise<ChangeOutcome> {
@@ -103,6 +155,70 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     } catch (error) {
       return { status: 'FAILED', message: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /**
+   * Recon's batched creates: an object whose every mapping would leave it as it is (quietEcho: the reverse of
+   * the mapping that wrote it, CONFIRMED, nothing to write) is settled here, with the audit/sync events its
+   * implicit sync would have written, in the batch's transaction. Anything else — another mapping, a
+   * difference, a script that fails — is left to the queue, whose delivery runs the engine for real.
+   */
+  override async settleCreated(
+    tx: SqlExecutor,
+    resource: string,
+    created: readonly CreatedObject[],
+  ): Promise<readonly boolean[]> {
+    const readers = this.mappingsFrom(resource);
+    const scripts: SyncScripts = this.scripts ?? this.modules.get(SyncScripts, { strict: false });
+    this.scripts = scripts;
+    // Read-only, as a dry run's: a proof must not write, and a script that tries fails the proof instead.
+    const { evaluate } = scripts.create(true);
+    const transactionId = randomUUID();
+    const events: AuditEvent[] = [];
+    const settled: boolean[] = [];
+    for (const { id, object, origin } of created) {
+      const writer =
+        origin === undefined ? undefined : this.mappings.all.find((m) => m.name === origin.mapping);
+      const echoes: QuietEcho[] = [];
+      if (origin !== undefined && writer !== undefined) {
+        const write: EngineWrite = { ...origin, object, objectId: id, writer };
+        for (const mapping of readers) {
+          const echo = await quietEcho(mapping, write, evaluate).catch(() => null);
+          if (echo === null) break;
+          echoes.push(echo);
+        }
+      }
+      const quiet = echoes.length === readers.length;
+      settled.push(quiet);
+      if (!quiet) continue;
+      echoes.forEach((echo, index) => {
+        const mapping = readers[index] as Mapping;
+        events.push({
+          _id: `${transactionId}-${this.counter++}`,
+          timestamp: new Date().toISOString(),
+          eventName: 'sync',
+          transactionId,
+          userId: 'implicit-sync',
+          mapping: mapping.name,
+          linkQualifier: origin?.linkQualifier ?? 'default',
+          situation: echo.situation,
+          action: echo.action,
+          sourceObjectId: qualifiedId(resource, id),
+          targetObjectId: qualifiedId(mapping.target, echo.targetId),
+          status: 'SUCCESS',
+          message: echo.message,
+        });
+      });
+    }
+    await this.audit.append('sync', events, tx);
+    const queued = settled.filter((quiet) => !quiet).length;
+    if (queued > 0)
+      this.logger.debug(`${queued} of ${created.length} created objects queued for implicit sync`);
+    return settled;
+  }
+
+  private mappingsFrom(resource: string): Mapping[] {
+    return this.mappings.all.filter((mapping) => mapping.source === resource && mapping.enableSync);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { PreparedCreate } from '../managed/managed-bulk.service';
 import type { JsonObject } from '../core/sync/script';
 import type { SqlExecutor } from '../persistence/sql-database';
+import type { WriteOrigin } from '../sync-queue/managed-change.recorder';
 import { createdOutcome, mapCreate, writeCreate, type MappedCreate } from './action.executor';
 import { forEachConcurrently } from './async-pool';
 import type { LinkWrites } from './link-access';
@@ -54,7 +55,8 @@ export async function createInBatch(
       try {
         const mapped = await mapCreate(run, plan);
         const requestedId = typeof mapped.target['_id'] === 'string' ? mapped.target['_id'] : undefined;
-        ready.push({ plan, claimed, mapped, prepared: bulk.prepare(requestedId, mapped.target) });
+        const prepared = bulk.prepare(requestedId, mapped.target);
+        ready.push({ plan, claimed, mapped, prepared: { ...prepared, origin: originOf(run, plan) } });
       } catch (error) {
         outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
       }
@@ -102,8 +104,23 @@ export async function createInBatch(
 }
 
 /**
- * The batch's writes, all in `tx`. Implicit sync seam (issue 6): the change records of these creates
- * belong here too, in the same transaction, once ManagedChangeRecorder has a batch form.
+ * Where a new target comes from, for the implicit sync of its create: the source entry this run just read
+ * and the link it is about to write. With them the reverse mapping's implicit sync is decided without reading
+ * the source system again, and a create it would leave as it is needs no queued change (OpenIDM's pending
+ * LINK, §5.4; src/core/sync/pending-link-echo.ts).
+ */
+function originOf(run: SyncRun, plan: PlannedOperation): WriteOrigin {
+  return {
+    mapping: run.mapping.name,
+    linkQualifier: plan.linkQualifier,
+    sourceId: plan.sourceId as string,
+    source: plan.source as JsonObject,
+  };
+}
+
+/**
+ * The batch's writes, all in `tx`: the targets with the record of their changes for implicit sync (those
+ * whose implicit sync would change something; ManagedBulkService.insertPrepared), then the links.
  */
 async function writeBatch(
   run: SyncRun,

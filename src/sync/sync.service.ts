@@ -4,6 +4,7 @@ import { isAction } from '../core/sync/action';
 import { normaliseId } from '../core/sync/link';
 import type { JsonObject } from '../core/sync/script';
 import type { Mapping } from '../core/sync/sync-config.types';
+import type { ScriptRunner } from '../scripting/script-runner';
 import { executeAction } from './action.executor';
 import { LinkAccess } from './link-access';
 import { ObjectSets, type LooseQueryParams } from './object-sets';
@@ -46,9 +47,12 @@ export class SyncService {
     scripts.handleSyncActions((action, params) => this.action(action, params));
   }
 
-  /** Identity in, outcomes out: re-reads the source; present ⇒ §2.2, gone ⇒ §2.3 with the old value. */
-  async syncSourceChange(change: SourceChange): Promise<SyncOutcome[]> {
-    const run = this.runFor(this.mappings.get(change.mapping));
+  /**
+   * Identity in, outcomes out: re-reads the source; present ⇒ §2.2, gone ⇒ §2.3 with the old value. `scripts`:
+   * a runner the caller keeps across changes (implicit sync), else a new one for this change.
+   */
+  async syncSourceChange(change: SourceChange, scripts?: ScriptRunner): Promise<SyncOutcome[]> {
+    const run = this.runFor(this.mappings.get(change.mapping), scripts);
     const source = await run.source.read(change.sourceId);
     if (source !== null) return syncPresentSource(run, change.sourceId, source, change.oldValue);
     return syncDeletedSource(run, change.sourceId, change.oldValue ?? null);
@@ -155,12 +159,12 @@ export class SyncService {
     return found;
   }
 
-  private runFor(mapping: Mapping): SyncRun {
+  private runFor(mapping: Mapping, scripts?: ScriptRunner): SyncRun {
     return {
       mapping,
       source: this.sets.get(mapping.source),
       target: this.sets.get(mapping.target),
-      scripts: this.scripts.create(false),
+      scripts: scripts ?? this.scripts.create(false),
       links: new LinkAccess(this.links, mapping.link, mapping.enableLinking),
       reconId: null,
       analyze: false,

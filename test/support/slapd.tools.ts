@@ -12,6 +12,9 @@ export function run(program: string, args: readonly string[], input?: string): P
     proc.once('close', (code) =>
       code === 0 ? resolve(stdout) : reject(new Error(`${program} exited with ${code}: ${stderr.trim()}`)),
     );
+    // A program that exits without reading stdin (ldapsearch) makes the write fail with EPIPE; its exit code
+    // still tells the result.
+    proc.stdin.on('error', () => undefined);
     proc.stdin.end(input ?? '');
   });
 }

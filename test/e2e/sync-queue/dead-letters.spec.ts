@@ -1,23 +1,26 @@
-/** The dead-letter list over REST: a change that keeps failing goes dead, and can be retried or deleted. */
+/**
+ * The dead-letter list over REST, through the sample's mappings: a change that keeps failing (LDAP down) goes
+ * dead, and can be retried (then delivered: ABSENT → CREATE in LDAP) or deleted.
+ */
 import { eventually } from '../../integration/sync-queue/queue-fixture';
 import type { TestConcord } from '../../support/concord-app';
 import type { SlapdInstance } from '../../support/slapd';
-import { deliveryProject, ldapEntry, newUser, startDirectory, startWithProcessor } from './delivery.fixture';
+import { ldapEntry, newUser, sampleProject, startDirectory, startWithSettings } from './delivery.fixture';
 
 let slapd: SlapdInstance;
 let t: TestConcord;
 
 beforeAll(async () => {
   slapd = await startDirectory();
-  ({ t } = await startWithProcessor(slapd, {
-    projectDir: deliveryProject(),
+  t = await startWithSettings(slapd, {
+    projectDir: sampleProject(),
     settings: {
       CONCORD_SYNC_MAX_ATTEMPTS: '2',
       CONCORD_SYNC_BACKOFF_BASE_MS: '50',
       CONCORD_SYNC_BACKOFF_MAX_MS: '100',
       CONCORD_SYNC_WORKER_INTERVAL_MS: '50',
     },
-  }));
+  });
 });
 afterAll(async () => {
   await t.destroy();

@@ -1,7 +1,8 @@
 /**
- * End-to-end set-up for durable delivery: a private slapd with the sample directory, Concord (in process, on a
- * fresh PostgreSQL schema) with the sample LDAP connector pointed at it, and the test's LdapWriterProcessor bound
- * as the ChangeProcessor — standing in for the sync engine, so that delivery is proven end to end.
+ * End-to-end set-up for durable delivery: a private slapd with the sample directory and Concord (in process, on a
+ * fresh PostgreSQL schema) with the sample LDAP connector pointed at it. Deliveries go through the sample's
+ * mappings (managedUser_systemLdapAccounts), or, for tests of the queue alone, through the test's
+ * LdapWriterProcessor bound as the ChangeProcessor in place of the sync engine.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,10 +15,8 @@ import { startSlapd, type SlapdInstance } from '../../support/slapd';
 import { factory } from '../../support/slapd.factory';
 import { LdapWriterProcessor } from '../../integration/sync-queue/ldap-writer.processor';
 
-export const SAMPLE_PROVISIONER = join(
-  __dirname,
-  '../../../samples/sync-with-ldap-bidirectional/config/provisioner.openicf-ldap.json',
-);
+export const SAMPLE_CONFIG = join(__dirname, '../../../samples/sync-with-ldap-bidirectional/config');
+export const SAMPLE_PROVISIONER = join(SAMPLE_CONFIG, 'provisioner.openicf-ldap.json');
 
 /** A temp project: config/ plus the sample provisioner file (host and port from OPENIDM_LDAP_* properties). */
 export function deliveryProject(): string {
@@ -34,19 +33,23 @@ export const ldapEnv = (slapd: SlapdInstance) => ({
   OPENIDM_LDAP_PORT: String(slapd.port),
 });
 
+/** A temp project with the whole sample configuration: its sync.json mappings, managed.json and provisioner. */
+export function sampleProject(): string {
+  return tempProjectDir(SAMPLE_CONFIG);
+}
+
 /**
  * Starts Concord with `settings` in the process environment (durable delivery reads CONCORD_SYNC_* there at
- * start-up) and binds an LdapWriterProcessor to it.
+ * start-up); deliveries go through the project's sync.json mappings.
  */
-export async function startWithProcessor(
+export async function startWithSettings(
   slapd: SlapdInstance,
   options: { projectDir: string; schema?: string; settings?: Record<string, string> },
-): Promise<{ t: TestConcord; processor: LdapWriterProcessor }> {
+): Promise<TestConcord> {
   const saved = Object.fromEntries(Object.keys(options.settings ?? {}).map((key) => [key, process.env[key]]));
   Object.assign(process.env, options.settings);
-  let t: TestConcord;
   try {
-    t = await startConcord({
+    return await startConcord({
       repo: 'postgres',
       projectDir: options.projectDir,
       ...(options.schema === undefined ? {} : { schema: options.schema }),
@@ -58,6 +61,14 @@ export async function startWithProcessor(
       else process.env[key] = value;
     }
   }
+}
+
+/** As startWithSettings, with an LdapWriterProcessor bound in place of the sync engine's mappings. */
+export async function startWithProcessor(
+  slapd: SlapdInstance,
+  options: { projectDir: string; schema?: string; settings?: Record<string, string> },
+): Promise<{ t: TestConcord; processor: LdapWriterProcessor }> {
+  const t = await startWithSettings(slapd, options);
   const managed = t.concord.app.get(ManagedService);
   const registry = t.concord.app.get(ConnectorRegistry);
   const processor = new LdapWriterProcessor(

@@ -1,0 +1,140 @@
+/**
+ * Pieces of `npm run bench:sync`: an open-loop pacer, a pool of raw LDAP connections (ldapts, bound as the
+ * directory's root DN, as Concord's connector is in the sample), and "wait until LDAP shows it" reads.
+ */
+import { loadavg } from 'node:os';
+import { Attribute, Change, Client } from 'ldapts';
+import { percentile } from './load';
+
+export const PEOPLE = 'ou=People,dc=example,dc=com';
+
+export interface Latencies {
+  readonly count: number;
+  readonly seconds: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly failures: number;
+  readonly firstFailure?: string;
+}
+
+/**
+ * `rate` operations per second for `seconds`, from `clients` concurrent clients: operation i is due at
+ * start + i / rate and is started by the first free client once due (never earlier). A client that falls
+ * behind starts the next due operation at once, so the achieved rate shows when the system cannot keep up.
+ * Each latency is from the operation's start to its resolution.
+ */
+export async function paced(
+  rate: number,
+  seconds: number,
+  clients: number,
+  operation: (index: number, client: number) => Promise<void>,
+): Promise<Latencies> {
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (next < total) {
+        const index = next++;
+        const wait = start + (index * 1000) / rate - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const began = performance.now();
+        try {
+          await operation(index, client);
+          latencies.push(performance.now() - began);
+        } catch (error) {
+          failures++;
+          firstFailure ??= error instanceof Error ? error.message : String(error);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    count: latencies.length,
+    seconds: elapsed,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    failures,
+    ...(firstFailure === undefined ? {} : { firstFailure }),
+  };
+}
+
+export function formatLatencies(label: string, result: Latencies): string {
+  const failed = result.failures > 0 ? `, ${result.failures} FAILED (first: ${result.firstFailure})` : '';
+  return (
+    `${label}: ${result.count} in ${result.seconds.toFixed(1)} s (${(result.count / result.seconds).toFixed(0)}/s), ` +
+    `p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms${failed}`
+  );
+}
+
+/** One bound LDAP connection per benchmark client. */
+export class LdapPool {
+  private constructor(private readonly clients: Client[]) {}
+
+  static async open(url: string, size: number, bindDn: string, password: string): Promise<LdapPool> {
+    const clients = await Promise.all(
+      Array.from({ length: size }, async () => {
+        const client = new Client({ url, timeout: 30_000, connectTimeout: 5_000 });
+        await client.bind(bindDn, password);
+        return client;
+      }),
+    );
+    return new LdapPool(clients);
+  }
+
+  private client(index: number): Client {
+    const client = this.clients[index % this.clients.length];
+    if (client === undefined) throw new Error('empty LDAP pool');
+    return client;
+  }
+
+  /** A raw modify: replace one attribute of `uid=<uid>,ou=People`. */
+  async replace(index: number, uid: string, attribute: string, value: string): Promise<void> {
+    await this.client(index).modify(
+      `uid=${uid},${PEOPLE}`,
+      new Change({ operation: 'replace', modification: new Attribute({ type: attribute, values: [value] }) }),
+    );
+  }
+
+  /** The first value of `attribute` of `uid=<uid>,ou=People`, as a base-scope read returns it now. */
+  async read(index: number, uid: string, attribute: string): Promise<string | undefined> {
+    const { searchEntries } = await this.client(index).search(`uid=${uid},${PEOPLE}`, {
+      scope: 'base',
+      attributes: [attribute],
+    });
+    const value = searchEntries[0]?.[attribute];
+    return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+  }
+
+  /** Reads until `attribute` is `value` (every `pollMs`), for at most `timeoutMs`. */
+  async waitFor(
+    index: number,
+    uid: string,
+    attribute: string,
+    value: string,
+    timeoutMs = 60_000,
+  ): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while ((await this.read(index, uid, attribute)) !== value) {
+      if (performance.now() > deadline) throw new Error(`${uid}: ${attribute} never became ${value}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((client) => client.unbind().catch(() => undefined)));
+  }
+}
+
+export function load(): string {
+  return loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+}

@@ -1,0 +1,45 @@
+import { isBoundedExpression } from '../../../src/scripting/bounded-expression';
+
+describe('isBoundedExpression: scripts that may run without a time limit', () => {
+  it.each([
+    "source.displayName || (source.givenName + ' ' + source.sn);",
+    '!!object.description',
+    'object.password != null',
+    "source || 'Kept by Concord'",
+    "object.accountStatus === 'active' ? 'enabled' : \"disabled\"",
+    'source?.address?.city ?? null',
+    '(object.age >= 18) && !(object.blocked)',
+    "linkQualifier == 'default';\n",
+    'source.count * 2 - 1 % 3',
+  ])('accepts the plain expression %j', (source) => {
+    expect(isBoundedExpression(source)).toBe(true);
+  });
+
+  it.each([
+    ['a call', 'openidm.decrypt(source);'],
+    ['a call after parentheses', '(object.f)(1)'],
+    ['an optional call', 'object.f?.()'],
+    ['a loop', 'while (true) {}'],
+    ['a for loop without braces', 'for (;;) x'],
+    ['an assignment', 'target.dn = source.uid'],
+    ['a compound assignment', 'x += 1'],
+    ['an arrow function', 'x => x'],
+    ['a regular expression', '/(a+)+$/.test(source)'],
+    ['a division', 'a / b'],
+    ['a comment', 'a // b'],
+    ['a template literal', '`${source}`'],
+    ['brackets', "object['description']"],
+    ['braces', '{}'],
+    ['a comma', 'a, b'],
+    ['new', 'new Array(10)'],
+    ['a keyword', 'typeof source'],
+    ['a keyword as property name', 'object.delete'],
+    ['an escaped name', '\\u0061'],
+    ['this', 'this.x'],
+    ['a dangling member access', 'object.'],
+    ['spread', '...source'],
+    ['a number then a member access', 'a ? .5 : 1'],
+  ])('refuses %s', (_what, source) => {
+    expect(isBoundedExpression(source)).toBe(false);
+  });
+});
