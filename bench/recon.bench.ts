@@ -10,7 +10,8 @@
  *   (d) a dry run (analyze=true) after another 1% was modified: nothing written;
  *   (e) recon managed → LDAP of BENCH_CREATES (10,000) new managed users against `ldapadd` of the same entries;
  *   and the peak RSS of (b) at BENCH_USERS vs BENCH_RSS_LARGE (300,000) entries.
- * Each recon runs in a Concord started for it, so its peak RSS (VmHWM) is that recon's.
+ * Each recon runs in a Concord started for it, so its peak RSS (VmHWM) is that recon's; the CPU seconds that
+ * Concord spent on it are printed too (they vary less than wall times on a shared machine).
  * Aims (2 cores): (a) ≤ 2× its floor; (b) ≤ 1.5× the ldapsearch time; RSS at 300k ≤ 1.3× RSS at 100k.
  * BENCH_NODE_FLAGS is passed to the Concord process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`);
  * BENCH_STEPS picks measurements beyond (a) and (b) (default `cer`); BENCH_VERBOSE=1 prints each run's
@@ -35,6 +36,7 @@ import {
   copyFloor,
   copyManagedUsers,
   count,
+  cpuSeconds,
   describeSummary,
   dropDatabase,
   freshDatabase,
@@ -91,9 +93,13 @@ async function measured(
 ): Promise<{ figures: ReconFigures; rss: number }> {
   const server = await startConcord(benchProject(slapd), { DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' });
   try {
+    const cpuBefore = cpuSeconds(server.child.pid);
     const figures = await run(server);
+    const cpu = cpuSeconds(server.child.pid) - cpuBefore;
     const rss = server.peakRssMiB();
-    console.log(`${label}: ${perSecond(objects, figures.secs)}; peak RSS ${rss.toFixed(0)} MiB`);
+    console.log(
+      `${label}: ${perSecond(objects, figures.secs)}; peak RSS ${rss.toFixed(0)} MiB; Concord CPU ${cpu.toFixed(2)} s`,
+    );
     console.log(`    ${describeSummary(figures)}`);
     if (process.env.BENCH_VERBOSE === '1') {
       const stages = Object.entries(figures.summary.durationSummary ?? {})

@@ -194,6 +194,21 @@ export function describeSummary(figures: ReconFigures): string {
   return `${summary.state}; ${nonZero(summary.situationSummary)}; ${nonZero(summary.statusSummary)}`;
 }
 
+/**
+ * CPU seconds (user + system) the process has used so far, from /proc (clock ticks of 1/100 s). The machine is
+ * shared: wall times vary with the load, the CPU a recon costs much less.
+ */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 export function load(): string {
   return loadavg()
     .map((n) => n.toFixed(2))

@@ -6,6 +6,7 @@ import type { StoreQueryPage } from '../managed/managed-object.store';
 import { AuditStore, type AuditEvent, type AuditTopic } from '../sync/ports/audit.store';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
+import { factorBatch } from './factored-batch';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -65,19 +66,19 @@ export class AuditRepository extends AuditStore {
     return queryDocumentPage(this.db, source, request);
   }
 
-  /** One statement per chunk, the events as one JSON array. */
+  /** One statement per chunk: the events as one JSON array, their shared members once (factored-batch.ts). */
   private async insertChunk(
     executor: SqlExecutor,
     topic: AuditTopic,
     events: readonly AuditEvent[],
   ): Promise<void> {
+    const { common, rows } = factorBatch(events);
     await this.run(() =>
       executor.query(
         `INSERT INTO audit_events (topic, id, "timestamp", recon_id, doc)
-         SELECT $1, e->>'_id', e->>'timestamp',
-                e->>'reconId', e - '_id'
-         FROM jsonb_array_elements($2::jsonb) AS batch(e)`,
-        [topic, JSON.stringify(events)],
+         SELECT $1, e->>'_id', e->>'timestamp', e->>'reconId', e - '_id'
+         FROM (SELECT $2::jsonb || item AS e FROM jsonb_array_elements($3::jsonb) AS batch(item)) AS events`,
+        [topic, common, rows],
       ),
     );
   }

@@ -1,5 +1,5 @@
-import { isDestructive } from '../core/sync/action';
-import { mapForCreate, mapForUpdate, jsonClone } from '../core/sync/property-mapping';
+import { isDestructive, type Action } from '../core/sync/action';
+import { jsonClone, leavesTargetUnchanged, mapForCreate, mapForUpdate } from '../core/sync/property-mapping';
 import type { JsonObject, ScriptSpec } from '../core/sync/script';
 import { planCreate, planUpdate, type FieldChange } from '../core/sync/target-plan';
 import { conflict } from '../core/errors/domain-error';
@@ -21,7 +21,11 @@ export interface Effect {
  * UPDATE are mapped (scripts included, with writes refused by the facade) so their diff is known, and
  * nothing is written. Errors propagate: the caller turns them into a FAILURE outcome.
  */
-export async function executeAction(run: SyncRun, plan: PlannedOperation): Promise<SyncOutcome> {
+export async function executeAction(
+  run: SyncRun,
+  plan: PlannedOperation,
+  claimed: readonly string[] = [],
+): Promise<SyncOutcome> {
   const action = plan.decision.action;
   // Delete safety: DELETE and UNLINK wait until the run knows how many there are (recon.runner.ts).
   if (
@@ -30,13 +34,14 @@ export async function executeAction(run: SyncRun, plan: PlannedOperation): Promi
     isDestructive(action) &&
     (action === 'DELETE' || plan.link !== null)
   ) {
-    return outcome(plan, { targetId: plan.targetId, diff: null, linkCreated: false, message: null }, plan);
+    const none: Effect = { targetId: plan.targetId, diff: null, linkCreated: false, message: null };
+    return outcome(plan, none, plan, claimed);
   }
   const effect = await perform(run, plan);
   // A CREATE that wrote has run postMapping and postAction already (createdOutcome).
-  if (effect.done !== undefined) return effect.done;
-  await runPostAction(run, plan);
-  return outcome(plan, effect);
+  if (effect.done !== undefined) return claimed.length === 0 ? effect.done : { ...effect.done, claimed };
+  if (plan.decision.postAction !== undefined) await runPostAction(run, plan);
+  return outcome(plan, effect, undefined, claimed);
 }
 
 async function runPostAction(run: SyncRun, plan: PlannedOperation): Promise<void> {
@@ -54,7 +59,13 @@ async function runPostAction(run: SyncRun, plan: PlannedOperation): Promise<void
   );
 }
 
-function outcome(plan: PlannedOperation, effect: Effect, deferred?: PlannedOperation): SyncOutcome {
+/** Built whole, with `claimed`, rather than spread and extended later (V8 copies such spreads slowly). */
+function outcome(
+  plan: PlannedOperation,
+  effect: Effect,
+  deferred?: PlannedOperation,
+  claimed: readonly string[] = [],
+): SyncOutcome {
   return {
     phase: plan.phase,
     linkQualifier: plan.linkQualifier,
@@ -68,18 +79,26 @@ function outcome(plan: PlannedOperation, effect: Effect, deferred?: PlannedOpera
     diff: effect.diff,
     linkExisted: plan.link !== null,
     linkCreated: effect.linkCreated,
-    claimed: [],
+    claimed,
     ...(deferred === undefined ? {} : { deferred }),
   };
 }
 
-async function perform(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
+/** CREATE and UPDATE hand back their own promise (no extra one per entry); `others` does the rest. */
+function perform(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
+  const action = plan.decision.action;
+  if (action === 'CREATE') return create(run, plan);
+  if (action === 'UPDATE') return update(run, plan);
+  return others(run, plan, action);
+}
+
+async function others(
+  run: SyncRun,
+  plan: PlannedOperation,
+  action: Exclude<Action, 'CREATE' | 'UPDATE'>,
+): Promise<Effect> {
   const none: Effect = { targetId: plan.targetId, diff: null, linkCreated: false, message: null };
-  switch (plan.decision.action) {
-    case 'CREATE':
-      return create(run, plan);
-    case 'UPDATE':
-      return update(run, plan);
+  switch (action) {
     case 'LINK':
       return { ...none, linkCreated: await link(run, plan, requireTarget(plan)) };
     case 'DELETE':
@@ -174,13 +193,22 @@ async function create(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
 
 async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   const targetId = requireTarget(plan);
-  const linkCreated = await link(run, plan, targetId);
+  const linkCreated = linkInPlace(run, plan, targetId) ? false : await link(run, plan, targetId);
   if (plan.source === null) return { targetId, diff: null, linkCreated, message: null };
   const existing = plan.target ?? (await timed(run, 'targetObjectQuery', () => run.target.read(targetId)));
   if (existing === null) throw conflict(`Cannot update target ${targetId}: it does not exist`);
   const hooks = run.mapping.hooks;
   // mapForUpdate leaves `existing` as it is; only scripts, which see `oldTarget`, could change it.
   const scripted = hooks.defaultMapping !== undefined || hooks.onUpdate !== undefined;
+  const checkStart = performance.now();
+  if (!scripted && leavesTargetUnchanged(run.mapping.properties, existing, plan.source)) {
+    // The common recon case (CONFIRMED, nothing changed): what mapping and comparing would conclude, uncopied.
+    run.record('propertyMappingScript', performance.now() - checkStart);
+    if (run.analyze) return { targetId, diff: [], linkCreated: false, message: null };
+    if (hooks.postMapping !== undefined)
+      await runHook(run, 'postMappingScript', hooks.postMapping, () => hookScope(run, plan, existing));
+    return { targetId, diff: [], linkCreated, message: null };
+  }
   const oldTarget = scripted ? jsonClone(existing) : existing;
   let target = await timed(run, 'propertyMappingScript', () =>
     mapForUpdate(
@@ -228,11 +256,15 @@ function requireTarget(plan: PlannedOperation): string {
 }
 
 /** Creates the link, or re-points this source's link to `targetId`; true when a link was created. */
-export async function link(run: SyncRun, plan: PlannedOperation, targetId: string): Promise<boolean> {
-  if (run.analyze || plan.sourceId === null) return false;
+/** Whether `link` has nothing to do: a dry run, no source id, or this source is linked to `targetId` already. */
+function linkInPlace(run: SyncRun, plan: PlannedOperation, targetId: string): boolean {
+  if (run.analyze || plan.sourceId === null) return true;
   const linkedTarget = plan.link === null ? null : run.links.targetOf(plan.link);
-  const wanted = run.links.normaliseTarget(targetId);
-  if (linkedTarget === wanted) return false;
+  return linkedTarget === run.links.normaliseTarget(targetId);
+}
+
+export async function link(run: SyncRun, plan: PlannedOperation, targetId: string): Promise<boolean> {
+  if (linkInPlace(run, plan, targetId)) return false;
   await runHook(run, 'onLinkScript', run.mapping.hooks.onLink, () => hookScope(run, plan, plan.target));
   if (plan.link !== null && plan.phase === 'source') {
     await timed(run, 'linkQuery', () =>

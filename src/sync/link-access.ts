@@ -8,31 +8,27 @@ import {
 } from '../core/sync/link';
 import type { LinkSpec } from '../core/sync/sync-config.types';
 import type { SqlExecutor } from '../persistence/sql-database';
+import { PackedTable } from './packed-table';
 import type { LinkStore } from './ports/link.store';
 
+/** Columns of the packed link table: the two lookup keys, then what a LinkRecord needs besides them. */
+const SOURCE_KEY = 0;
+const TARGET_KEY = 1;
+const QUALIFIER = 2;
+const LINK_ID = 3;
+const LINK_REV = 4;
+
 /**
- * Links by qualifier, then by id. Two levels rather than one `qualifier + id` key: no key string is built
- * per link, so a prefetch of 10^6 links holds the records and the map entries only.
+ * Keys are `<length of the qualifier>:<qualifier><id>`: one key per qualifier and id, whatever characters they
+ * hold. Lookups pass the prefix and the id apart (PackedTable.find), so no key string is built per lookup.
  */
-class QualifiedIndex {
-  private readonly byQualifier = new Map<string, Map<string, LinkRecord>>();
-  size = 0;
-
-  get(qualifier: string, id: string): LinkRecord | undefined {
-    return this.byQualifier.get(qualifier)?.get(id);
-  }
-
-  set(qualifier: string, id: string, link: LinkRecord): void {
-    let ids = this.byQualifier.get(qualifier);
-    if (ids === undefined) this.byQualifier.set(qualifier, (ids = new Map<string, LinkRecord>()));
-    if (!ids.has(id)) this.size += 1;
-    ids.set(id, link);
-  }
-
-  delete(qualifier: string, id: string): void {
-    if (this.byQualifier.get(qualifier)?.delete(id) === true) this.size -= 1;
-  }
-}
+const prefixes = new Map<string, string>();
+const prefixOf = (qualifier: string): string => {
+  let prefix = prefixes.get(qualifier);
+  if (prefix === undefined) prefixes.set(qualifier, (prefix = `${qualifier.length}:${qualifier}`));
+  return prefix;
+};
+const keyOf = (qualifier: string, id: string): string => prefixOf(qualifier) + id;
 
 /** New links written inside a caller's transaction; the maps learn of them in `committed()`. */
 export interface LinkWrites {
@@ -43,13 +39,13 @@ export interface LinkWrites {
 /**
  * A mapping's links seen from its own direction (reverse use through `links` included, §3), with ids
  * normalised for case-insensitive sides. With `prefetch()` (recon's `prefetchLinks`) every link of the
- * type is held in two maps, by this mapping's source id and by its target id, so lookups cost no query;
- * links this run writes are kept in the maps too. `enableLinking: false` makes every lookup empty and
- * every write a no-op.
+ * type is held in memory, packed outside the JavaScript heap and found by this mapping's source id or by
+ * its target id, so lookups cost no query; links this run writes are kept there too. `enableLinking:
+ * false` makes every lookup empty and every write a no-op.
  */
 export class LinkAccess {
-  private bySource: QualifiedIndex | null = null;
-  private byTarget: QualifiedIndex | null = null;
+  /** The prefetched links, packed (packed-table.ts); null until `prefetch()`. */
+  private links: PackedTable | null = null;
 
   constructor(
     private readonly store: LinkStore,
@@ -58,39 +54,43 @@ export class LinkAccess {
   ) {}
 
   get prefetched(): boolean {
-    return this.bySource !== null;
+    return this.links !== null;
   }
 
   /** Loads every link of the type; returns how many (the summary's `links.existing.total`). */
   async prefetch(): Promise<number> {
-    const bySource = new QualifiedIndex();
-    const byTarget = new QualifiedIndex();
-    // Every row brings its own copy of the link type and qualifier strings: one shared copy each instead.
-    const shared = new Map<string, string>();
-    const intern = (text: string): string => shared.get(text) ?? (shared.set(text, text), text);
+    const links = new PackedTable(5, [SOURCE_KEY, TARGET_KEY]);
     if (this.enabled) {
       for await (const page of this.store.allOfType(this.spec.type, 5_000)) {
-        for (const row of page) {
-          const link: LinkRecord = {
-            ...row,
-            _rev: intern(row._rev),
-            linkType: intern(row.linkType),
-            linkQualifier: intern(row.linkQualifier),
-          };
-          bySource.set(link.linkQualifier, linkSourceId(this.spec, link), link);
-          byTarget.set(link.linkQualifier, linkTargetId(this.spec, link), link);
-        }
+        for (const link of page) this.pack(links, link);
       }
     }
-    this.bySource = bySource;
-    this.byTarget = byTarget;
-    return bySource.size;
+    this.links = links;
+    return links.keyCount(SOURCE_KEY);
+  }
+
+  /** The source's link from the prefetched links, without a promise; undefined when not prefetched. */
+  prefetchedForSource(qualifier: string, sourceId: string): LinkRecord | null | undefined {
+    if (!this.enabled) return null;
+    if (this.links === null) return undefined;
+    return this.unpack(
+      this.links.find(SOURCE_KEY, prefixOf(qualifier), normaliseSourceId(this.spec, sourceId)),
+    );
+  }
+
+  /** Only the target id of the source's prefetched link (as `targetOf` gives it); null when none or not prefetched. */
+  prefetchedTargetOf(qualifier: string, sourceId: string): string | null {
+    const links = this.links;
+    if (!this.enabled || links === null) return null;
+    const row = links.find(SOURCE_KEY, prefixOf(qualifier), normaliseSourceId(this.spec, sourceId));
+    if (row < 0) return null;
+    return links.value(row, TARGET_KEY).slice(prefixOf(qualifier).length);
   }
 
   async forSource(qualifier: string, sourceId: string): Promise<LinkRecord | null> {
     if (!this.enabled) return null;
     const id = normaliseSourceId(this.spec, sourceId);
-    if (this.bySource !== null) return this.bySource.get(qualifier, id) ?? null;
+    if (this.links !== null) return this.unpack(this.links.find(SOURCE_KEY, prefixOf(qualifier), id));
     return this.spec.reversed
       ? this.store.findBySecondId(this.spec.type, qualifier, id)
       : this.store.findByFirstId(this.spec.type, qualifier, id);
@@ -99,7 +99,7 @@ export class LinkAccess {
   async forTarget(qualifier: string, targetId: string): Promise<LinkRecord | null> {
     if (!this.enabled) return null;
     const id = normaliseTargetId(this.spec, targetId);
-    if (this.byTarget !== null) return this.byTarget.get(qualifier, id) ?? null;
+    if (this.links !== null) return this.unpack(this.links.find(TARGET_KEY, prefixOf(qualifier), id));
     return this.spec.reversed
       ? this.store.findByFirstId(this.spec.type, qualifier, id)
       : this.store.findBySecondId(this.spec.type, qualifier, id);
@@ -173,16 +173,49 @@ export class LinkAccess {
   }
 
   private remember(link: LinkRecord): void {
-    this.bySource?.set(link.linkQualifier, linkSourceId(this.spec, link), link);
-    this.byTarget?.set(link.linkQualifier, linkTargetId(this.spec, link), link);
+    if (this.links !== null) this.pack(this.links, link);
   }
 
   private forget(link: LinkRecord): void {
-    const sourceId = linkSourceId(this.spec, link);
-    if (this.bySource?.get(link.linkQualifier, sourceId)?._id === link._id)
-      this.bySource.delete(link.linkQualifier, sourceId);
-    const targetId = linkTargetId(this.spec, link);
-    if (this.byTarget?.get(link.linkQualifier, targetId)?._id === link._id)
-      this.byTarget.delete(link.linkQualifier, targetId);
+    const links = this.links;
+    if (links === null) return;
+    for (const [column, id] of [
+      [SOURCE_KEY, linkSourceId(this.spec, link)],
+      [TARGET_KEY, linkTargetId(this.spec, link)],
+    ] as const) {
+      const prefix = prefixOf(link.linkQualifier);
+      const row = links.find(column, prefix, id);
+      if (row >= 0 && links.value(row, LINK_ID) === link._id) links.remove(column, prefix, id);
+    }
+  }
+
+  private pack(links: PackedTable, link: LinkRecord): void {
+    const qualifier = link.linkQualifier;
+    links.insert([
+      keyOf(qualifier, linkSourceId(this.spec, link)),
+      keyOf(qualifier, linkTargetId(this.spec, link)),
+      qualifier,
+      link._id,
+      link._rev,
+    ]);
+  }
+
+  /** The LinkRecord of a packed row (ids as stored: the key minus its qualifier prefix). */
+  private unpack(row: number): LinkRecord | null {
+    const links = this.links;
+    if (row < 0 || links === null) return null;
+    const values = links.values(row);
+    const qualifier = values[QUALIFIER] as string;
+    const prefix = prefixOf(qualifier).length;
+    const sourceId = (values[SOURCE_KEY] as string).slice(prefix);
+    const targetId = (values[TARGET_KEY] as string).slice(prefix);
+    return {
+      _id: values[LINK_ID] as string,
+      _rev: values[LINK_REV] as string,
+      linkType: this.spec.type,
+      linkQualifier: qualifier,
+      firstId: this.spec.reversed ? targetId : sourceId,
+      secondId: this.spec.reversed ? sourceId : targetId,
+    };
   }
 }

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { executeAction } from './action.executor';
 import { forEachConcurrently } from './async-pool';
 import { canBatchCreates, createInBatch } from './recon-batch-create';
+import type { JsonObject } from '../core/sync/script';
 import type { SourceItem } from './recon-source';
 import { syncPresentSource, type ClaimedPlan } from './sync.operation';
 import { failedOutcome, timed, type SyncOutcome, type SyncRun } from './sync-run';
@@ -34,7 +35,9 @@ export async function reconcileSource(
   try {
     for await (const chunk of inChunks(items, RECON_CHUNK)) {
       if (ctx.shouldStop()) break;
-      const written = writeChunk(run, await decideChunk(run, chunk, ctx), ctx);
+      // The linked targets are read while the chunk is decided: the database round trip overlaps the CPU work.
+      const early = readLinkedTargets(run, chunk);
+      const written = writeChunk(run, await decideChunk(run, chunk, ctx), ctx, early);
       written.catch(() => undefined);
       writing.push(written);
       while (writing.length > inFlight) await writing.shift();
@@ -73,7 +76,7 @@ export async function decideChunk(
     else return false;
     return true;
   };
-  const breathe = breather();
+  const due = turnDue();
   await forEachConcurrently(
     items,
     run.mapping.taskThreads,
@@ -87,7 +90,7 @@ export async function decideChunk(
       }
       for (const outcome of await syncPresentSource(run, item.id, source, undefined, take))
         ctx.finish(outcome);
-      await breathe();
+      if (due()) await nextTurn();
     },
     ctx.shouldStop,
   );
@@ -100,23 +103,63 @@ export interface ChunkWrites {
   readonly creates: readonly ClaimedPlan[];
 }
 
+/**
+ * The targets linked to a chunk's entries, read with one read-many as soon as the chunk is known (links are
+ * prefetched, so the ids are known before any decision); null when there is nothing to read this way.
+ */
+export function readLinkedTargets(run: SyncRun, items: readonly SourceItem[]): Promise<LinkedTargets> | null {
+  const readMany = run.target.readMany?.bind(run.target);
+  const qualifiers = run.mapping.linkQualifiers;
+  if (readMany === undefined || !run.links.prefetched || qualifiers.kind !== 'static') return null;
+  const ids = new Set<string>();
+  for (const item of items) {
+    for (const qualifier of qualifiers.names) {
+      const targetId = run.links.prefetchedTargetOf(qualifier, item.id);
+      if (targetId !== null) ids.add(targetId);
+    }
+  }
+  if (ids.size === 0) return null;
+  const read = timed(run, 'targetObjectQuery', () => readMany([...ids])).then((targets) => ({
+    ids,
+    targets,
+  }));
+  // Awaited by writeChunk; a failure surfaces there, not as an unhandled rejection if deciding fails first.
+  read.catch(() => undefined);
+  return read;
+}
+
+/** What `readLinkedTargets` asked for and found. */
+export interface LinkedTargets {
+  readonly ids: ReadonlySet<string>;
+  readonly targets: ReadonlyMap<string, JsonObject>;
+}
+
 /** The chunk's read-many and UPDATEs, then its CREATE batch; per-entry failures are outcomes, never thrown. */
-export async function writeChunk(run: SyncRun, writes: ChunkWrites, ctx: ChunkContext): Promise<void> {
+export async function writeChunk(
+  run: SyncRun,
+  writes: ChunkWrites,
+  ctx: ChunkContext,
+  early: Promise<LinkedTargets> | null = null,
+): Promise<void> {
   const { updates, creates } = writes;
   const readMany = run.target.readMany?.bind(run.target);
   const breathe = breather();
   if (updates.length > 0 && readMany !== undefined) {
+    const known = early === null ? null : await early;
     const ids = [...new Set(updates.map(({ plan }) => plan.targetId as string))];
-    const targets = await timed(run, 'targetObjectQuery', () => readMany(ids));
+    const missing = known === null ? ids : ids.filter((id) => !known.ids.has(id));
+    const read = missing.length === 0 ? null : await timed(run, 'targetObjectQuery', () => readMany(missing));
+    const targets = { get: (id: string) => known?.targets.get(id) ?? read?.get(id) };
+    const due = turnDue();
     await forEachConcurrently(updates, run.mapping.taskThreads, async ({ plan, claimed }) => {
       // A target gone since the target query is read once more by the UPDATE, which then reports it.
       const loaded = { ...plan, target: targets.get(plan.targetId as string) ?? null };
       try {
-        ctx.finish({ ...(await executeAction(run, loaded)), claimed });
+        ctx.finish(await executeAction(run, loaded, claimed));
       } catch (error) {
         ctx.finish({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
       }
-      await breathe();
+      if (due()) await nextTurn();
     });
   }
   if (creates.length > 0 && canBatchCreates(run)) {
@@ -129,11 +172,20 @@ export async function writeChunk(run: SyncRun, writes: ChunkWrites, ctx: ChunkCo
  * ~20 ms so that a cancel request, the progress heartbeat and SSE clients are served during a chunk.
  */
 export function breather(everyMs = 20): () => Promise<void> {
-  let last = performance.now();
+  const due = turnDue(everyMs);
   return async () => {
-    if (performance.now() - last < everyMs) return;
-    await nextTurn();
-    last = performance.now();
+    if (due()) await nextTurn();
+  };
+}
+
+/** The clock half of `breather`, without a promise per call: true about every `everyMs`. */
+export function turnDue(everyMs = 20): () => boolean {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - last < everyMs) return false;
+    last = now;
+    return true;
   };
 }
 

@@ -1,7 +1,9 @@
 import { isFullEntry } from '../core/sync/correlation';
+import { sourceFieldsRead } from '../core/sync/source-fields';
 import type { JsonObject } from '../core/sync/script';
 import type { Mapping, ReconQuery } from '../core/sync/sync-config.types';
 import type { ObjectSet } from './object-sets';
+import { ReconTargets } from './recon-targets';
 
 /** One source entry to reconcile: its id, and the object when the query returned it whole. */
 export interface SourceItem {
@@ -21,13 +23,19 @@ function isDefaultAllIds(query: ReconQuery): boolean {
  * The source entries of a query recon, streamed. OpenIDM queries the ids, then reads each object; when
  * the query is the default `query-all-ids` and `sourceQueryFullEntry` is not false, Concord asks for the
  * whole objects in the same query instead, which is the same set read at nearly the same moment without
- * one read per entry. Otherwise `sourceQueryFullEntry` decides, or each entry is judged by OpenIDM's rule
- * (more than two keys besides `_id`/`_rev` ⇒ full).
+ * one read per entry; and when nothing but plain property mappings looks at the source, only the fields they
+ * read (`_fields`, see source-fields.ts). Otherwise `sourceQueryFullEntry` decides, or each entry is judged by
+ * OpenIDM's rule (more than two keys besides `_id`/`_rev` ⇒ full).
  */
 export function sourceItems(mapping: Mapping, set: ObjectSet): AsyncIterable<SourceItem> {
   const query = mapping.sourceQuery;
   const upgrade = isDefaultAllIds(query) && mapping.sourceQueryFullEntry !== false;
-  const params = upgrade ? { _queryFilter: 'true' } : query.params;
+  const fields = upgrade ? sourceFieldsRead(mapping) : null;
+  const params = !upgrade
+    ? query.params
+    : fields === null
+      ? { _queryFilter: 'true' }
+      : { _queryFilter: 'true', _fields: fields.length > 0 ? fields.join(',') : '_id' };
   const pageSize = mapping.reconSourceQueryPaging
     ? mapping.reconSourceQueryPageSize || DEFAULT_PAGE
     : DEFAULT_PAGE;
@@ -52,17 +60,17 @@ export async function targetIdSet(
   mapping: Mapping,
   set: ObjectSet,
   normalise: (id: string) => string,
-): Promise<Map<string, string>> {
+): Promise<ReconTargets> {
   const query = mapping.targetQuery;
-  const ids = new Map<string, string>();
+  const ids = new ReconTargets();
   if (isDefaultAllIds(query) && set.streamIds !== undefined) {
     // Every id, and nothing else: the store reads its primary key instead of pages of whole objects.
-    for await (const id of set.streamIds(10_000)) ids.set(normalise(id), id);
+    for await (const id of set.streamIds(10_000)) ids.add(normalise(id), id);
     return ids;
   }
   for await (const entry of set.stream(query.params, 5_000)) {
     const id = entry['_id'];
-    if (typeof id === 'string') ids.set(normalise(id), id);
+    if (typeof id === 'string') ids.add(normalise(id), id);
   }
   return ids;
 }

@@ -16,6 +16,7 @@ import { settleDeferredDeletes } from './recon-deletes';
 import { ReconJournal } from './recon-journal';
 import type { ReconRequest, ReconResult, ReconRunnerDeps } from './recon-request';
 import { ReconProgress } from './recon-progress';
+import { ReconTargets } from './recon-targets';
 import { idItems, peek, sourceItems, targetIdSet } from './recon-source';
 import { runOnReconScript, runResultScript } from './recon-result.script';
 import { syncUnclaimedTarget } from './sync.operation';
@@ -193,12 +194,11 @@ export class ReconRunner {
               links.normaliseTarget(id),
             ),
           )
-        : new Map<string, string>(),
+        : new ReconTargets(),
       mapping.prefetchLinks ? this.timedStep('linkQuery', () => links.prefetch()) : null,
     ]);
     if (this.request.runTargetPhase) progress.counters.target.total = targets.size;
     if (linkTotal !== null) progress.counters.links.total = linkTotal;
-    const claimed = new Set<string>();
     const deferred: PlannedOperation[] = [];
     const run: SyncRun = {
       mapping,
@@ -215,7 +215,7 @@ export class ReconRunner {
       transaction: this.deps.transaction,
     };
     const handle = (outcome: SyncOutcome): void => {
-      for (const id of outcome.claimed) claimed.add(links.normaliseTarget(id));
+      for (const id of outcome.claimed) targets.claim(links.normaliseTarget(id));
       if (outcome.deferred !== undefined) {
         deferred.push(outcome.deferred);
         return;
@@ -246,11 +246,8 @@ export class ReconRunner {
         { object: null, oldValue: null, returnAll: true },
         scripts.evaluate,
       );
-      const unclaimed = (function* () {
-        for (const [key, id] of targets) if (!claimed.has(key)) yield id;
-      })();
       await forEachConcurrently(
-        unclaimed,
+        targets.unclaimed(),
         mapping.taskThreads,
         async (targetId) => {
           for (const outcome of await syncUnclaimedTarget(run, targetId, qualifiers)) handle(outcome);

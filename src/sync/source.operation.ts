@@ -4,7 +4,7 @@ import {
   correlationQueryParams,
   type CorrelationCandidates,
 } from '../core/sync/correlation';
-import { determineAction } from '../core/sync/policy';
+import { determineAction, scriptlessDecision } from '../core/sync/policy';
 import type { JsonObject } from '../core/sync/script';
 import { claimedTargetIds } from '../core/sync/situation';
 import { assessSourceSituation, missingSourceFact, type SourceFacts } from '../core/sync/source-situation';
@@ -29,10 +29,20 @@ export async function planSourceOperation(
   oldSource?: JsonObject | null,
 ): Promise<SourcePlan> {
   const evaluate = run.scripts.evaluate;
-  const link = await timed(run, 'sourceLinkQuery', () => run.links.forSource(linkQualifier, sourceId));
-  const valid = await timed(run, 'validSourceScript', () =>
-    isSourceValid(run.mapping, source, linkQualifier, evaluate),
-  );
+  // Recon's common case answers from memory: no promise per entry for the link or for a validity with no script.
+  const lookupStart = performance.now();
+  const prefetched = run.links.prefetchedForSource(linkQualifier, sourceId);
+  if (prefetched !== undefined) run.record('sourceLinkQuery', performance.now() - lookupStart);
+  const link =
+    prefetched !== undefined
+      ? prefetched
+      : await timed(run, 'sourceLinkQuery', () => run.links.forSource(linkQualifier, sourceId));
+  const scriptedValidity = run.mapping.validSource !== undefined || run.mapping.sourceCondition !== undefined;
+  const valid =
+    !scriptedValidity ||
+    (await timed(run, 'validSourceScript', () =>
+      isSourceValid(run.mapping, source, linkQualifier, evaluate),
+    ));
   let facts: SourceFacts = { linkedTargetId: link === null ? null : run.links.targetOf(link), valid };
   let target: JsonObject | null = null;
   let candidates: CorrelationCandidates | null = null;
@@ -64,24 +74,29 @@ export async function planSourceOperation(
   const targetId = assessment.targetId ?? null;
   if (target === null && targetId !== null) target = candidates?.objects.get(targetId) ?? null;
   const ambiguousTargetIds = assessment.ambiguousTargetIds ?? [];
-  const decision = await timed(run, 'activePolicyScript', () =>
-    determineAction(
-      assessment.situation,
-      run.mapping.policies,
-      {
-        source,
-        target,
-        linkQualifier,
-        sourceAction: true,
-        mapping: run.mapping.name,
-        reconId: run.reconId,
-        sourceId,
-        targetId,
-        ambiguousTargetIds,
-      },
-      evaluate,
-    ),
-  );
+  const decisionStart = performance.now();
+  const scriptless = scriptlessDecision(assessment.situation, run.mapping.policies);
+  if (scriptless !== undefined) run.record('activePolicyScript', performance.now() - decisionStart);
+  const decision =
+    scriptless ??
+    (await timed(run, 'activePolicyScript', () =>
+      determineAction(
+        assessment.situation,
+        run.mapping.policies,
+        {
+          source,
+          target,
+          linkQualifier,
+          sourceAction: true,
+          mapping: run.mapping.name,
+          reconId: run.reconId,
+          sourceId,
+          targetId,
+          ambiguousTargetIds,
+        },
+        evaluate,
+      ),
+    ));
   return {
     plan: {
       phase: 'source',

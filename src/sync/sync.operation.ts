@@ -25,11 +25,15 @@ export async function syncPresentSource(
 ): Promise<SyncOutcome[]> {
   let qualifiers: readonly string[];
   try {
-    qualifiers = await linkQualifiersFor(
-      run.mapping,
-      { object: source, oldValue: oldSource ?? null, returnAll: false },
-      run.scripts.evaluate,
-    );
+    const declared = run.mapping.linkQualifiers;
+    qualifiers =
+      declared.kind === 'static'
+        ? declared.names
+        : await linkQualifiersFor(
+            run.mapping,
+            { object: source, oldValue: oldSource ?? null, returnAll: false },
+            run.scripts.evaluate,
+          );
   } catch (error) {
     return [failedOutcome('source', 'default', { sourceId, targetId: null }, error)];
   }
@@ -48,7 +52,7 @@ export async function syncPresentSource(
       // Recon takes the CREATEs and UPDATEs it writes or reads in batches; they get their outcome there.
       if (take?.({ plan, claimed }) === true) continue;
       try {
-        outcomes.push({ ...(await executeAction(run, plan)), claimed });
+        outcomes.push(await executeAction(run, plan, claimed));
       } catch (error) {
         outcomes.push({ ...failedOutcome('source', qualifier, plan, error, plan), claimed });
       }

@@ -9,6 +9,7 @@ export * from './policy';
 export * from './property-mapping';
 export * from './script';
 export * from './situation';
+export * from './source-fields';
 export * from './source-situation';
 export * from './sync-config.compiler';
 export type * from './sync-config.types';

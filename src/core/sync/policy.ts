@@ -36,6 +36,27 @@ export interface ActionDecision {
  * mapping's policies for that situation in config order, and let the first whose condition holds supply
  * the action (a name, or a script returning one).
  */
+/**
+ * The decision when no script or condition takes part (the situation's first policy, if any, has no
+ * condition and names its action): what `determineAction` gives, without a promise. Undefined otherwise.
+ */
+export function scriptlessDecision(
+  situation: Situation,
+  policies: readonly Policy[],
+): ActionDecision | undefined {
+  // The first policy of the situation wins when it has no condition; its action must be a name.
+  const first = policies.find((policy) => policy.situation === situation);
+  if (first !== undefined && (first.condition !== undefined || typeof first.action !== 'string'))
+    return undefined;
+  const action = first === undefined ? DEFAULT_ACTIONS[situation] : (first.action as Action);
+  const postAction = runsPostAction(action) ? first?.postAction : undefined;
+  return {
+    action,
+    ...(first === undefined ? {} : { policy: first }),
+    ...(postAction === undefined ? {} : { postAction }),
+  };
+}
+
 export async function determineAction(
   situation: Situation,
   policies: readonly Policy[],

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors/domain-error';
+import { jsonEqual } from '../json-equal';
 import { formatPointer, getAt, isPlainObject } from '../json-pointer/json-pointer';
 import { conditionHolds, type EvaluateScript, type JsonObject } from './script';
 import type { PropertyMapping } from './sync-config.types';
@@ -32,7 +33,9 @@ export async function mapForUpdate(
   context: PropertyMappingContext,
   evaluate: EvaluateScript,
 ): Promise<JsonObject> {
-  const oldTarget = jsonClone(existingTarget);
+  // Only conditions see `oldTarget`; without any, the one copy being mapped is enough.
+  const conditioned = properties.some((property) => property.condition !== undefined);
+  const oldTarget = conditioned ? jsonClone(existingTarget) : undefined;
   const mapped = await applyProperties(properties, jsonClone(existingTarget), context, oldTarget, evaluate);
   if (existingTarget['_id'] !== undefined && mapped['_id'] !== existingTarget['_id']) {
     throw new DomainError('CONFLICT', "target '_id' has changed", {
@@ -41,6 +44,28 @@ export async function mapForUpdate(
     });
   }
   return mapped;
+}
+
+/**
+ * Whether `mapForUpdate` would give back `existingTarget` unchanged, answered without copying it: true only
+ * when every property is a plain copy (no condition, no transform, a top-level target) whose value (or
+ * `default`) already equals the target's. False means "map it and compare" (also when unsure). A recon
+ * of an unchanged source set asks this for every entry, so the answer must be cheaper than the mapping.
+ */
+export function leavesTargetUnchanged(
+  properties: readonly PropertyMapping[],
+  existingTarget: JsonObject,
+  source: JsonObject,
+): boolean {
+  for (const property of properties) {
+    if (property.condition !== undefined || property.transform !== undefined) return false;
+    const [key, ...deeper] = property.target;
+    if (key === undefined || deeper.length > 0) return false;
+    let value: unknown = property.source === undefined ? null : (getAt(source, property.source) ?? null);
+    if (value === null && property.default !== undefined) value = property.default;
+    if (!jsonEqual(existingTarget[key], jsonClone(value))) return false;
+  }
+  return true;
 }
 
 /**

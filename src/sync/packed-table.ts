@@ -1,0 +1,239 @@
+/**
+ * Rows of string columns packed into one growing Buffer, outside the V8 heap, each row found by the value of
+ * any indexed column (open addressing over an Int32Array). Recon holds one entry per link and per target id
+ * for a whole run; as JavaScript objects, strings and Map entries these cost ~300 bytes each on the heap, and
+ * V8 lets a heap grow to several times what it holds live, so peak memory grew with the size of the run.
+ * Packed, a link is ~150 bytes of plain memory and the heap stays the size of the work in flight.
+ *
+ * Strings are stored exactly: Latin-1 (one byte a character) when every character fits, UTF-16 otherwise.
+ * Within one index a key names one row: inserting a row whose key is present re-points the key to the new row.
+ */
+export class PackedTable {
+  private arena = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+  private starts: Uint32Array = new Uint32Array(1024);
+  private rows = 0;
+  private readonly indexes: Index[];
+
+  constructor(
+    private readonly columns: number,
+    indexedColumns: readonly number[],
+  ) {
+    this.indexes = indexedColumns.map((column) => new Index(column));
+  }
+
+  /** Rows ever inserted (removed keys do not reduce it); row numbers are 0…rowCount-1. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Keys present in the index on `column`. */
+  keyCount(column: number): number {
+    return this.index(column).live;
+  }
+
+  insert(values: readonly string[]): number {
+    if (values.length !== this.columns) throw new Error(`A row has ${this.columns} columns`);
+    const row = this.rows;
+    this.ensureRows(row + 1);
+    this.starts[row] = this.used;
+    for (const value of values) this.write(value);
+    this.rows += 1;
+    for (const index of this.indexes) this.place(index, row, values[index.column] as string);
+    return row;
+  }
+
+  /** The row whose `column` is `key` + `suffix` (given in two parts, the caller concatenates nothing), or -1. */
+  find(column: number, key: string, suffix = ''): number {
+    const index = this.index(column);
+    const slot = this.slotOf(index, key, suffix);
+    return slot < 0 ? -1 : (index.slots[slot] as number) - 1;
+  }
+
+  /** Forgets `key` + `suffix` in the index on `column` (the row stays readable by its number and other keys). */
+  remove(column: number, key: string, suffix = ''): void {
+    const index = this.index(column);
+    const slot = this.slotOf(index, key, suffix);
+    if (slot < 0) return;
+    index.slots[slot] = TOMBSTONE;
+    index.live -= 1;
+    index.dead += 1;
+  }
+
+  value(row: number, column: number): string {
+    return this.decode(this.cellAt(row, column));
+  }
+
+  /** Every column of `row`, read in one pass. */
+  values(row: number): string[] {
+    const values: string[] = [];
+    let at = this.starts[row] as number;
+    for (let c = 0; c < this.columns; c++) {
+      values.push(this.decode(at));
+      at = this.skip(at);
+    }
+    return values;
+  }
+
+  private decode(at: number): string {
+    const header = this.arena.readUInt32LE(at);
+    const length = header >>> 1;
+    const start = at + 4;
+    if (header & 1) return this.arena.toString('utf16le', start, start + length * 2);
+    return this.arena.toString('latin1', start, start + length);
+  }
+
+  private index(column: number): Index {
+    const index = this.indexes.find((candidate) => candidate.column === column);
+    if (index === undefined) throw new Error(`Column ${column} is not indexed`);
+    return index;
+  }
+
+  /**
+   * Header: length in characters << 1, | 1 when UTF-16. Latin-1 text is copied here character by character,
+   * which for ids (a few dozen characters) is quicker than a call into Buffer.write.
+   */
+  private write(value: string): void {
+    const length = value.length;
+    this.ensureBytes(this.used + 4 + length * 2);
+    const arena = this.arena;
+    const start = this.used + 4;
+    let i = 0;
+    for (; i < length; i++) {
+      const code = value.charCodeAt(i);
+      if (code > 0xff) break;
+      arena[start + i] = code;
+    }
+    const wide = i < length;
+    if (wide) arena.write(value, start, length * 2, 'utf16le');
+    arena.writeUInt32LE(((length << 1) | (wide ? 1 : 0)) >>> 0, this.used);
+    this.used = start + (wide ? length * 2 : length);
+  }
+
+  private skip(at: number): number {
+    const header = this.arena.readUInt32LE(at);
+    return at + 4 + (header & 1 ? (header >>> 1) * 2 : header >>> 1);
+  }
+
+  private cellAt(row: number, column: number): number {
+    let at = this.starts[row] as number;
+    for (let c = 0; c < column; c++) at = this.skip(at);
+    return at;
+  }
+
+  /** Whether the string stored at `at` is `key` + `suffix`. */
+  private equals(at: number, key: string, suffix = ''): boolean {
+    const header = this.arena.readUInt32LE(at);
+    if (header >>> 1 !== key.length + suffix.length) return false;
+    const wide = (header & 1) === 1;
+    const start = at + 4;
+    return (
+      this.holds(start, key, wide) && this.holds(start + (wide ? key.length * 2 : key.length), suffix, wide)
+    );
+  }
+
+  private holds(start: number, text: string, wide: boolean): boolean {
+    if (wide) {
+      for (let i = 0; i < text.length; i++)
+        if (this.arena.readUInt16LE(start + i * 2) !== text.charCodeAt(i)) return false;
+      return true;
+    }
+    for (let i = 0; i < text.length; i++) if (this.arena[start + i] !== text.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** The slot holding `key` + `suffix`, or -1. */
+  private slotOf(index: Index, key: string, suffix = ''): number {
+    const mask = index.slots.length - 1;
+    for (let slot = hash(key, suffix) & mask; ; slot = (slot + 1) & mask) {
+      const entry = index.slots[slot] as number;
+      if (entry === EMPTY) return -1;
+      if (entry !== TOMBSTONE && this.equals(this.cellAt(entry - 1, index.column), key, suffix)) return slot;
+    }
+  }
+
+  /** Points `key` at `row`: the slot of the same key if there is one, else the first free one on its probe. */
+  private place(index: Index, row: number, key: string): void {
+    if ((index.live + index.dead + 1) * 2 > index.slots.length) this.rehash(index);
+    const keyHash = hash(key);
+    index.hashes = grown(index.hashes, row + 1);
+    index.hashes[row] = keyHash;
+    const mask = index.slots.length - 1;
+    let free = -1;
+    for (let slot = keyHash & mask; ; slot = (slot + 1) & mask) {
+      const entry = index.slots[slot] as number;
+      if (entry === TOMBSTONE) {
+        if (free < 0) free = slot;
+        continue;
+      }
+      if (entry === EMPTY) {
+        if (free < 0) free = slot;
+        else index.dead -= 1;
+        index.slots[free] = row + 1;
+        index.live += 1;
+        return;
+      }
+      if (this.equals(this.cellAt(entry - 1, index.column), key)) {
+        index.slots[slot] = row + 1;
+        return;
+      }
+    }
+  }
+
+  /** Doubles the table when it would be more than half full (tombstones dropped on the way). */
+  private rehash(index: Index): void {
+    const old = index.slots;
+    const size = Math.max(1024, old.length * (index.live * 4 > old.length ? 2 : 1));
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (const entry of old) {
+      if (entry <= 0) continue;
+      let slot = (index.hashes[entry - 1] as number) & mask;
+      while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+      slots[slot] = entry;
+    }
+    index.slots = slots;
+    index.dead = 0;
+  }
+
+  private ensureBytes(needed: number): void {
+    if (needed <= this.arena.length) return;
+    let size = this.arena.length * 2;
+    while (size < needed) size *= 2;
+    const bigger = Buffer.allocUnsafe(size);
+    this.arena.copy(bigger, 0, 0, this.used);
+    this.arena = bigger;
+  }
+
+  private ensureRows(needed: number): void {
+    this.starts = grown(this.starts, needed);
+  }
+}
+
+/** `array`, or a copy twice as long when it is shorter than `needed`. */
+function grown(array: Uint32Array, needed: number): Uint32Array {
+  if (needed <= array.length) return array;
+  const bigger = new Uint32Array(Math.max(needed, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
+
+const EMPTY = 0;
+const TOMBSTONE = -1;
+
+class Index {
+  slots = new Int32Array(1024);
+  /** Each row's key hash, so that growing the table reads no key back. */
+  hashes: Uint32Array = new Uint32Array(1024);
+  live = 0;
+  dead = 0;
+  constructor(readonly column: number) {}
+}
+
+/** FNV-1a over the UTF-16 code units of `key` then `suffix` (the hash of their concatenation). */
+function hash(key: string, suffix = ''): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < suffix.length; i++) h = Math.imul(h ^ suffix.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

@@ -1,0 +1,52 @@
+import { PackedTable } from './packed-table';
+
+const KEY = 0;
+/** The id as stored when it differs from its normalised key (case-insensitive sides), else ''. */
+const STORED = 1;
+
+/**
+ * A recon's target ids (normalised key → id as stored) and which of them the source phase claimed, packed
+ * outside the JavaScript heap (packed-table.ts) with one bit a target for the claims: the run holds every
+ * target id until its target phase, and memory should not grow with the directory much beyond the ids.
+ */
+export class ReconTargets {
+  private readonly table = new PackedTable(2, [KEY]);
+  private claims: Uint8Array | null = null;
+
+  get size(): number {
+    return this.table.keyCount(KEY);
+  }
+
+  /** Adds a target while the target query runs (before any claim); a repeated key keeps the later id. */
+  add(key: string, stored: string): void {
+    this.table.insert([key, stored === key ? '' : stored]);
+  }
+
+  has(key: string): boolean {
+    return this.table.find(KEY, key) >= 0;
+  }
+
+  /** The source phase linked, correlated or found ambiguous this target: the target phase skips it. */
+  claim(key: string): void {
+    const row = this.table.find(KEY, key);
+    if (row < 0) return;
+    if (this.claims === null || this.claims.length * 8 <= row) {
+      const claims = new Uint8Array(Math.ceil(this.table.rowCount / 8));
+      if (this.claims !== null) claims.set(this.claims);
+      this.claims = claims;
+    }
+    this.claims[row >>> 3] = (this.claims[row >>> 3] as number) | (1 << (row & 7));
+  }
+
+  /** The ids as stored of the targets no source claimed, in the order the target query gave them. */
+  *unclaimed(): Generator<string> {
+    for (let row = 0; row < this.table.rowCount; row++) {
+      if (this.claims !== null && ((this.claims[row >>> 3] as number) & (1 << (row & 7))) !== 0) continue;
+      const key = this.table.value(row, KEY);
+      // A key given twice: its earlier row is superseded.
+      if (this.table.find(KEY, key) !== row) continue;
+      const stored = this.table.value(row, STORED);
+      yield stored === '' ? key : stored;
+    }
+  }
+}

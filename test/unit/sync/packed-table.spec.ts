@@ -1,0 +1,99 @@
+import { factorBatch } from '../../../src/persistence/factored-batch';
+import { PackedTable } from '../../../src/sync/packed-table';
+import { ReconTargets } from '../../../src/sync/recon-targets';
+
+/** The packed, off-heap stores a recon keeps for a whole run must behave like the Maps they replace. */
+describe('PackedTable', () => {
+  it('finds rows by either indexed column, with exact strings (Latin-1, UTF-16, empty)', () => {
+    const table = new PackedTable(3, [0, 1]);
+    const rows = [
+      ['a', 'x', 'first'],
+      ['Émile', '数据', ''],
+      ['', 'z', '😀 emoji'],
+    ];
+    for (const row of rows) table.insert(row);
+    rows.forEach((row, i) => {
+      expect(table.find(0, row[0] as string)).toBe(i);
+      expect(table.find(1, row[1] as string)).toBe(i);
+      expect([0, 1, 2].map((c) => table.value(i, c))).toEqual(row);
+    });
+    expect(table.find(0, 'A')).toBe(-1);
+    expect(table.find(0, 'émile')).toBe(-1);
+    expect(table.find(1, '数')).toBe(-1);
+  });
+
+  it('agrees with a Map over many keys, replacements and removals (growth and rehash included)', () => {
+    const table = new PackedTable(2, [0]);
+    const model = new Map<string, string>();
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 20_000; i++) {
+      const key = `id-${Math.floor(random() * 8_000)}`;
+      const roll = random();
+      if (roll < 0.7) {
+        table.insert([key, `v${i}`]);
+        model.set(key, `v${i}`);
+      } else if (roll < 0.85) {
+        table.remove(0, key);
+        model.delete(key);
+      } else {
+        const row = table.find(0, key);
+        expect(row < 0 ? undefined : table.value(row, 1)).toBe(model.get(key));
+      }
+    }
+    expect(table.keyCount(0)).toBe(model.size);
+    for (const [key, value] of model) expect(table.value(table.find(0, key), 1)).toBe(value);
+  });
+});
+
+describe('ReconTargets', () => {
+  it('holds normalised keys and stored ids, and lists the unclaimed ones in query order', () => {
+    const targets = new ReconTargets();
+    for (const id of ['B-1', 'a-2', 'C-3', 'd-4']) targets.add(id.toLowerCase(), id);
+    expect(targets.size).toBe(4);
+    expect(targets.has('b-1')).toBe(true);
+    expect(targets.has('B-1')).toBe(false);
+    targets.claim('c-3');
+    targets.claim('unknown');
+    expect([...targets.unclaimed()]).toEqual(['B-1', 'a-2', 'd-4']);
+  });
+
+  it('sees claims made while the unclaimed targets are being listed', () => {
+    const targets = new ReconTargets();
+    for (let i = 0; i < 20; i++) targets.add(`t${i}`, `t${i}`);
+    const seen: string[] = [];
+    for (const id of targets.unclaimed()) {
+      seen.push(id);
+      if (id === 't0') targets.claim('t1');
+    }
+    expect(seen).toHaveLength(19);
+    expect(seen).not.toContain('t1');
+  });
+});
+
+describe('factorBatch', () => {
+  const rebuild = (batch: { common: string; rows: string }) =>
+    (JSON.parse(batch.rows) as Record<string, unknown>[]).map((row) => ({
+      ...(JSON.parse(batch.common) as Record<string, unknown>),
+      ...row,
+    }));
+
+  it('sends shared members once and rebuilds every document as it was', () => {
+    const docs = [
+      { reconId: 'r', situation: 'CONFIRMED', ids: [], diff: null, n: 1, detail: { a: 1 } },
+      { reconId: 'r', situation: 'CONFIRMED', ids: [], diff: null, n: 2, detail: { a: 1 } },
+      { reconId: 'r', situation: 'ABSENT', ids: [], diff: null, n: 3, detail: { a: 1 }, extra: true },
+    ];
+    const batch = factorBatch(docs);
+    expect(JSON.parse(batch.common)).toEqual({ reconId: 'r', ids: [], diff: null });
+    expect(rebuild(batch)).toEqual(docs);
+  });
+
+  it('keeps members that are missing or undefined in some documents per document', () => {
+    const docs = [{ a: 1, b: undefined, c: 'x' }, { a: 1, c: 'y' }, { c: 'z' }];
+    const batch = factorBatch(docs);
+    expect(batch.common).toBe('{}');
+    expect(rebuild(batch)).toEqual(JSON.parse(JSON.stringify(docs)));
+    expect(factorBatch([])).toEqual({ common: '{}', rows: '[]' });
+  });
+});
