@@ -32,8 +32,10 @@ export class ScriptSandbox {
   /** Compiles user code for this sandbox: the global reset first, the code in a block so that its
    *  `let`/`const` are scoped to one run, and its last expression's value as the completion value. */
   static compile(source: string, fileName: string): vm.Script {
-    const script = new vm.Script(`__concord.enter();{${source}\n}`, { filename: fileName });
-    if (isBoundedExpression(source)) BOUNDED.add(script);
+    const bounded = isBoundedExpression(source);
+    const enter = bounded ? '__concord.enterExpression();' : '__concord.enter();';
+    const script = new vm.Script(`${enter}{${source}\n}`, { filename: fileName });
+    if (bounded) BOUNDED.add(script);
     return script;
   }
 

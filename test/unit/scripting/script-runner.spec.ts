@@ -74,6 +74,22 @@ describe('ScriptRunner: values and variables', () => {
     ]);
   });
 
+  it('gives plain expressions a fresh scope too: no leftover globals, no variables of an earlier run', async () => {
+    const { scripts } = runner();
+    // Plain expressions (no calls, no assignments, no keywords) take the sandbox's quicker entry.
+    const plain = (source: string, variables: Record<string, unknown>) =>
+      scripts.run(inline(source), variables).then(
+        (outcome) => outcome.value,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+    await scripts.run(inline('leftover = 1; 0'), {});
+    expect(await plain('leftover', {})).toMatch(/leftover is not defined/);
+    expect(await plain('source.sn', { source: { sn: 'B' } })).toBe('B');
+    expect(await plain('source', { object: {} })).toMatch(/source is not defined/);
+    await scripts.run(inline('leftover = 2; 0'), {});
+    expect(await plain('leftover', {})).toMatch(/leftover is not defined/);
+  });
+
   it('keeps built-ins frozen so one run cannot change them for the next', async () => {
     const { scripts } = runner();
     await scripts.run(
