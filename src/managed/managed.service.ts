@@ -64,7 +64,7 @@ export class ManagedService {
     const doc = applyDefaults(schema, withoutMetadata(input));
     assertValid(schema, doc);
     const sealed = sealFields(schema, doc, undefined, this.crypto);
-    const stored = await this.recorded(type, 'CREATE', null, (tx) =>
+    const stored = await this.recorded(schema, type, 'CREATE', null, (tx) =>
       this.writes.create(type, id, sealed, tx),
     );
     return toResource(schema, stored);
@@ -82,15 +82,14 @@ export class ManagedService {
     id: string,
     body: unknown,
   ): Promise<{ created: boolean; resource: ManagedResource }> {
-    this.types.get(type);
+    const schema = this.types.get(type);
     const existing = await this.store.read(type, id);
-    if (!existing) {
-      try {
-        return { created: true, resource: await this.create(type, id, body) };
-      } catch (error) {
-        // Someone created it between our read and insert: fall through to a replace, as the upsert promised.
-        if (!(error instanceof DomainError && error.code === 'PRECONDITION_FAILED')) throw error;
-      }
+    if (existing) return { created: false, resource: await this.replace(schema, type, existing, body) };
+    try {
+      return { created: true, resource: await this.create(type, id, body) };
+    } catch (error) {
+      // Someone created it between our read and insert: fall through to a replace, as the upsert promised.
+      if (!(error instanceof DomainError && error.code === 'PRECONDITION_FAILED')) throw error;
     }
     return { created: false, resource: await this.update(type, id, body, { kind: 'any' }) };
   }
@@ -102,9 +101,20 @@ export class ManagedService {
     condition: RevisionCondition,
   ): Promise<ManagedResource> {
     const schema = this.types.get(type);
-    const input = withoutMetadata(requireObject(body));
+    requireObject(body);
     const current = await this.mustRead(type, id);
     assertRevision(condition, current);
+    return this.replace(schema, type, current, body);
+  }
+
+  /** A full replace of `current` (read just before, by update or upsert) by `body`. */
+  private replace(
+    schema: ManagedTypeSchema,
+    type: string,
+    current: StoredObject,
+    body: unknown,
+  ): Promise<ManagedResource> {
+    const input = withoutMetadata(requireObject(body));
     const plain = unsealFields(schema, current.doc, this.crypto);
     // Private fields (password) are invisible to clients, so a full replace that omits them keeps them.
     const next: JsonObject = { ...input };
@@ -142,7 +152,7 @@ export class ManagedService {
       assertRevision(condition, current);
     }
     const expected = condition.kind === 'exact' ? (condition.rev ?? undefined) : undefined;
-    const deleted = await this.recorded(type, 'DELETE', null, (tx) =>
+    const deleted = await this.recorded(schema, type, 'DELETE', null, (tx) =>
       this.writes.delete(type, id, expected, tx),
     );
     this.forgetLogins(type, deleted.doc);
@@ -171,7 +181,7 @@ export class ManagedService {
     assertValid(schema, nextPlain);
     const sealed = sealFields(schema, nextPlain, current.doc, this.crypto);
     if (jsonEqual(sealed, current.doc)) return toResource(schema, current);
-    const stored = await this.recorded(type, activity, current, (tx) =>
+    const stored = await this.recorded(schema, type, activity, current, (tx) =>
       this.writes.update(type, current.id, sealed, current.rev, tx),
     );
     this.forgetLogins(type, current.doc);
@@ -184,6 +194,7 @@ export class ManagedService {
    * The write's `audit/activity` event is written on the same executor, right after it.
    */
   private recorded(
+    schema: ManagedTypeSchema,
     type: string,
     activity: ActivityOperation,
     before: StoredObject | null,
@@ -197,7 +208,11 @@ export class ManagedService {
       return stored;
     };
     const operation: ChangeOperation = deleted ? 'delete' : activity === 'CREATE' ? 'create' : 'update';
-    return this.changes ? this.changes.record(`managed/${type}`, operation, audited) : audited();
+    if (!this.changes) return audited();
+    // What a read would return now, a copy of its own (the engine's scripts get it, the reply is made after):
+    // the delivery after the commit takes it instead of reading the object back.
+    const present = (stored: StoredObject): JsonObject => structuredClone(toResource(schema, stored));
+    return this.changes.record(`managed/${type}`, operation, audited, present);
   }
 
   /**

@@ -39,6 +39,13 @@ const COLUMNS = `id, resource, object_id, operation, last_state, attempts, versi
   ${iso('updated_at')} AS updated_at, locked_by, ${iso('locked_until')} AS locked_until`;
 
 /**
+ * A merged change takes the row's lease when it asks for one (EXCLUDED.locked_by) and the lease is free, as
+ * claimOne does; otherwise the lease stays as it is (a worker delivering an older version keeps it).
+ */
+const TAKES_LEASE = `EXCLUDED.locked_by IS NOT NULL
+  AND (sync_queue.locked_until IS NULL OR sync_queue.locked_until < now())`;
+
+/**
  * One row per object: a change of an object already queued merges into its row. A create not yet delivered
  * stays a create when an update follows; otherwise the newest operation wins.
  */
@@ -46,7 +53,9 @@ const MERGE_INTO_ROW = `ON CONFLICT (resource, object_id) DO UPDATE SET
   operation = CASE WHEN sync_queue.operation = 'create' AND EXCLUDED.operation = 'update'
                    THEN 'create' ELSE EXCLUDED.operation END,
   last_state = EXCLUDED.last_state, version = sync_queue.version + 1, attempts = 0,
-  state = 'pending', next_attempt_at = EXCLUDED.next_attempt_at, last_error = NULL, updated_at = now()`;
+  state = 'pending', next_attempt_at = EXCLUDED.next_attempt_at, last_error = NULL, updated_at = now(),
+  locked_by = CASE WHEN ${TAKES_LEASE} THEN EXCLUDED.locked_by ELSE sync_queue.locked_by END,
+  locked_until = CASE WHEN ${TAKES_LEASE} THEN EXCLUDED.locked_until ELSE sync_queue.locked_until END`;
 
 /** A lease is free when nobody holds it or its holder let it run out (crashed, or slower than the lease). */
 const LEASE_FREE = '(locked_until IS NULL OR locked_until < now())';
@@ -79,17 +88,31 @@ export class SyncQueueRepository extends ChangeQueueStore {
   }
 
   async enqueue(tx: SqlExecutor, change: NewChange): Promise<EnqueuedRef> {
+    const holder = change.leaseTo?.holder ?? null;
     const rows = await tx
-      .query<{ id: string | number; version: string | number }>(
-        `INSERT INTO sync_queue (resource, object_id, operation, last_state, next_attempt_at)
-         VALUES ($1, $2, $3, $4, now() + $5::double precision * interval '1 millisecond')
-         ${MERGE_INTO_ROW} RETURNING id, version`,
-        [change.resource, change.objectId, change.operation, change.lastState, change.delayMs ?? 0],
+      .query<Row & { leased: boolean }>(
+        `INSERT INTO sync_queue (resource, object_id, operation, last_state, next_attempt_at, locked_by, locked_until)
+         VALUES ($1, $2, $3, $4, now() + $5::double precision * interval '1 millisecond', $6::text,
+                 CASE WHEN $6::text IS NULL THEN NULL
+                      ELSE now() + $7::double precision * interval '1 millisecond' END)
+         ${MERGE_INTO_ROW}
+         RETURNING id, resource, object_id, operation, last_state, attempts, version,
+                   locked_by IS NOT DISTINCT FROM $6::text AND $6::text IS NOT NULL AS leased`,
+        [
+          change.resource,
+          change.objectId,
+          change.operation,
+          change.lastState,
+          change.delayMs ?? 0,
+          holder,
+          change.leaseTo?.leaseMs ?? 0,
+        ],
       )
       .catch(rethrowNul);
     const row = rows[0];
     if (!row) throw new Error('INSERT … RETURNING gave no row');
-    return { id: String(row.id), version: Number(row.version) };
+    const ref = { id: String(row.id), version: Number(row.version) };
+    return row.leased ? { ...ref, leased: toChange(row) } : ref;
   }
 
   async enqueueMany(tx: SqlExecutor, changes: readonly NewChange[]): Promise<void> {

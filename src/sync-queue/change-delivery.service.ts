@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { SqlExecutor } from '../persistence/sql-database';
-import { ChangeProcessor } from './change-processor.port';
+import { ChangeProcessor, type CurrentState } from './change-processor.port';
 import { ChangeQueueStore, type EnqueuedRef } from './change-queue.store';
 import type { CreatedObject } from './managed-change.recorder';
 import type { QueuedChange } from './queued-change';
@@ -26,6 +26,7 @@ export class ChangeDelivery {
   /** This process's lease name: host, pid and a random part (two apps in one process stay apart). */
   readonly workerName = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private failing = false;
+  private inlineLeases = 0;
   private lastProbe = 0;
 
   constructor(
@@ -58,12 +59,29 @@ export class ChangeDelivery {
   }
 
   /**
-   * Delivers one just-committed change within the request. Never throws: a failure is recorded for retry and
-   * the managed write stands. A row leased by a worker (delivering an older version) is left to it.
+   * The lease a writer asks for when it records a change it delivers right after its commit
+   * (NewChange.leaseTo). The holder is unique to that one delivery, so that the enqueue can tell whether it
+   * took the lease itself or found one (this node's worker's, say) still running. None while no processor
+   * is bound: nothing would deliver the row, which must stay free for whoever binds one.
    */
-  async deliverNow(ref: EnqueuedRef): Promise<void> {
+  inlineLease(): { readonly holder: string; readonly leaseMs: number } | undefined {
+    if (!this.processor) return undefined;
+    return { holder: `${this.workerName}:${++this.inlineLeases}`, leaseMs: this.config.queue.leaseMs };
+  }
+
+  /**
+   * Delivers one just-committed change within the request. Never throws: a failure is recorded for retry and
+   * the managed write stands. A row leased by a worker (delivering an older version) is left to it. A row the
+   * enqueue leased already (`ref.leased`, to `holder`) is delivered without a claim. `current`: the object as
+   * the write left it, which spares the processor a read (ChangeProcessor.process).
+   */
+  async deliverNow(ref: EnqueuedRef, holder?: string, current?: CurrentState): Promise<void> {
     if (!this.processor) return;
     try {
+      if (ref.leased !== undefined && holder !== undefined) {
+        await this.attempt(ref.leased, holder, 'scheduled', current);
+        return;
+      }
       const change = await this.store.claimOne(ref.id, this.workerName, this.config.queue.leaseMs);
       if (change) await this.attempt(change, this.workerName, 'scheduled');
     } catch (error) {
@@ -92,12 +110,17 @@ export class ChangeDelivery {
     return handled + due.length;
   }
 
-  private async attempt(change: QueuedChange, worker: string, kind: Attempt): Promise<void> {
+  private async attempt(
+    change: QueuedChange,
+    worker: string,
+    kind: Attempt,
+    current?: CurrentState,
+  ): Promise<void> {
     const processor = this.processor;
     if (!processor) return;
     let failure: string | null;
     try {
-      const outcome = await processor.process(change);
+      const outcome = await processor.process(change, current);
       failure = outcome.status === 'SUCCESS' ? null : outcome.message;
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,12 @@
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { CreatedObject } from './managed-change.recorder';
+import type { JsonObject } from '../managed/managed-object';
 import type { ChangeOutcome, QueuedChange } from './queued-change';
+
+/** An object's state as a read of it returns it at this moment; `object` null when it is gone. */
+export interface CurrentState {
+  readonly object: JsonObject | null;
+}
 
 /**
  * Port: what delivers one queued change — the sync engine, which runs every mapping whose source is
@@ -13,7 +19,12 @@ import type { ChangeOutcome, QueuedChange } from './queued-change';
  * removes the row, so it must only be returned once every mapping has handled the change.
  */
 export abstract class ChangeProcessor {
-  abstract process(change: QueuedChange): Promise<ChangeOutcome>;
+  /**
+   * `current`, when given, is the object as the write that recorded the change left it, delivered right after
+   * that write's commit: the processor may take it for its re-read. A write made since has merged into the row
+   * and bumped its version, so the row is delivered again afterwards, with a fresh read (level-triggered).
+   */
+  abstract process(change: QueuedChange, current?: CurrentState): Promise<ChangeOutcome>;
 
   /**
    * Whether changes of `resource` (`managed/user`) have anywhere to go. When no mapping reads that set, recording

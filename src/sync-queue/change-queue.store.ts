@@ -11,12 +11,19 @@ export interface NewChange {
   readonly lastState: JsonObject | null;
   /** Due this many ms from now rather than at once (a change its writer delivers itself right after). */
   readonly delayMs?: number;
+  /**
+   * Lease the row to `holder` for `leaseMs` in the same statement (the writer delivers it right after the
+   * commit, so it spares a claim): taken only when no other lease is running, as `claimOne` would.
+   */
+  readonly leaseTo?: { readonly holder: string; readonly leaseMs: number };
 }
 
 /** The row a change landed in, and its version after the merge. */
 export interface EnqueuedRef {
   readonly id: string;
   readonly version: number;
+  /** The row as leased to `NewChange.leaseTo`'s holder; absent when no lease was asked for or another held it. */
+  readonly leased?: QueuedChange;
 }
 
 /** How a failed delivery is recorded: back to pending after `delayMs`, or dead. */

@@ -41,11 +41,16 @@ export interface CreatedObject {
  * a delivery that fails leaves the change queued for retry and does not fail the write.
  */
 export abstract class ManagedChangeRecorder {
-  /** `resource` is `managed/<type>`; the change's object id (and, for a delete, its last state) come from what `write` returns. */
+  /**
+   * `resource` is `managed/<type>`; the change's object id (and, for a delete, its last state) come from what
+   * `write` returns. `present` turns what `write` stored into the object as a read returns it: the delivery
+   * right after the commit takes that rather than reading the object back (ChangeProcessor.process).
+   */
   abstract record(
     resource: string,
     operation: ChangeOperation,
     write: (tx: SqlExecutor) => Promise<StoredObject>,
+    present?: (stored: StoredObject) => JsonObject,
   ): Promise<StoredObject>;
 
   /**

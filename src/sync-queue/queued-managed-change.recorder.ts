@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { StoredObject } from '../managed/managed-object';
+import type { JsonObject, StoredObject } from '../managed/managed-object';
 import { SqlDatabase, type SqlExecutor } from '../persistence/sql-database';
 import { ChangeDelivery } from './change-delivery.service';
 import { ChangeQueueStore } from './change-queue.store';
@@ -31,10 +31,14 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
     resource: string,
     operation: ChangeOperation,
     write: (tx: SqlExecutor) => Promise<StoredObject>,
+    present?: (stored: StoredObject) => JsonObject,
   ): Promise<StoredObject> {
     if (!this.delivery.wants(resource)) return write(this.db);
+    const inline = this.config.queue.inline;
     // The engine delivers this change itself once its link is written: the worker must not take it before.
-    const collected = this.config.queue.inline && deliveryIsDeferred() && deliveryIsCollected();
+    const collected = inline && deliveryIsDeferred() && deliveryIsCollected();
+    // Delivered right after the commit: the row is leased to this delivery as it is written, not claimed after.
+    const lease = inline && !deliveryIsDeferred() ? this.delivery.inlineLease() : undefined;
     const { stored, ref } = await this.db.transaction(async (tx) => {
       const written = await write(tx);
       const enqueued = await this.queue.enqueue(tx, {
@@ -43,13 +47,15 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
         operation,
         lastState: operation === 'delete' ? written.doc : null,
         ...(collected ? { delayMs: COLLECTED_GRACE_MS } : {}),
+        ...(lease ? { leaseTo: lease } : {}),
       });
       return { stored: written, ref: enqueued };
     });
-    if (this.config.queue.inline) {
-      if (!deliveryIsDeferred()) await this.delivery.deliverNow(ref);
-      else noteDeferred(ref);
-    }
+    if (lease) {
+      const object = operation === 'delete' ? null : present?.(stored);
+      await this.delivery.deliverNow(ref, lease.holder, object === undefined ? undefined : { object });
+    } else if (inline && deliveryIsDeferred()) noteDeferred(ref);
+    else if (inline) await this.delivery.deliverNow(ref);
     return stored;
   }
 

@@ -7,7 +7,7 @@ import type { JsonObject } from '../core/sync/script';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { ScriptRunner } from '../scripting/script-runner';
 import { ChangeDelivery } from '../sync-queue/change-delivery.service';
-import { ChangeProcessor } from '../sync-queue/change-processor.port';
+import { ChangeProcessor, type CurrentState } from '../sync-queue/change-processor.port';
 import type { EnqueuedRef } from '../sync-queue/change-queue.store';
 import { collectingDeferred } from '../sync-queue/delivery-context';
 import type { CreatedObject } from '../sync-queue/managed-change.recorder';
@@ -48,10 +48,18 @@ export class SourceChangeSync {
    * mappings wrote (live sync's creates, updates and deletes) are synced on before it returns, once their
    * links are in place (pending LINK/UNLINK, §5.4); a failure there stays queued for the worker.
    */
-  async apply(source: string, sourceId: string, oldValue: JsonObject | null, userId: string): Promise<void> {
+  async apply(
+    source: string,
+    sourceId: string,
+    oldValue: JsonObject | null,
+    userId: string,
+    current?: CurrentState,
+  ): Promise<void> {
     const written: EnqueuedRef[] = [];
     try {
-      await collectingDeferred(written, () => this.applyMappings(source, sourceId, oldValue, userId));
+      await collectingDeferred(written, () =>
+        this.applyMappings(source, sourceId, oldValue, userId, current),
+      );
     } finally {
       for (const ref of written) await this.delivery.deliverNow(ref);
     }
@@ -62,11 +70,12 @@ export class SourceChangeSync {
     sourceId: string,
     oldValue: JsonObject | null,
     userId: string,
+    current: CurrentState | undefined,
   ): Promise<void> {
     const transactionId = randomUUID();
     for (const mapping of this.mappingsFrom(source)) {
       const outcomes = await this.sync.syncSourceChange(
-        { mapping: mapping.name, sourceId, oldValue },
+        { mapping: mapping.name, sourceId, oldValue, ...(current ? { current } : {}) },
         this.scriptRunner(),
       );
       await this.record(mapping, outcomes, transactionId, userId);
@@ -146,11 +155,11 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     return this.mappingsFrom(resource).length > 0;
   }
 
-  async process(change: QueuedChange): Promise<ChangeOutcome> {
+  async process(change: QueuedChange, current?: CurrentState): Promise<ChangeOutcome> {
     const changes: SourceChangeSync = this.changes ?? this.modules.get(SourceChangeSync, { strict: false });
     this.changes = changes;
     try {
-      await changes.apply(change.resource, change.objectId, change.lastState, 'implicit-sync');
+      await changes.apply(change.resource, change.objectId, change.lastState, 'implicit-sync', current);
       return { status: 'SUCCESS' };
     } catch (error) {
       return { status: 'FAILED', message: error instanceof Error ? error.message : String(error) };

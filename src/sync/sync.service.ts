@@ -5,6 +5,7 @@ import { normaliseId } from '../core/sync/link';
 import type { JsonObject } from '../core/sync/script';
 import type { Mapping } from '../core/sync/sync-config.types';
 import type { ScriptRunner } from '../scripting/script-runner';
+import type { CurrentState } from '../sync-queue/change-processor.port';
 import { executeAction } from './action.executor';
 import { LinkAccess } from './link-access';
 import { ObjectSets, type LooseQueryParams } from './object-sets';
@@ -21,6 +22,8 @@ export interface SourceChange {
   readonly sourceId: string;
   /** The object before the change: needed for a delete's correlation (§2.3); null for live sync. */
   readonly oldValue?: JsonObject | null;
+  /** The source as it is now, when the caller knows it (the write just committed): taken instead of a read. */
+  readonly current?: CurrentState;
 }
 
 export interface LinkedResource {
@@ -53,7 +56,7 @@ export class SyncService {
    */
   async syncSourceChange(change: SourceChange, scripts?: ScriptRunner): Promise<SyncOutcome[]> {
     const run = this.runFor(this.mappings.get(change.mapping), scripts);
-    const source = await run.source.read(change.sourceId);
+    const source = change.current ? change.current.object : await run.source.read(change.sourceId);
     if (source !== null) return syncPresentSource(run, change.sourceId, source, change.oldValue);
     return syncDeletedSource(run, change.sourceId, change.oldValue ?? null);
   }

@@ -2,7 +2,7 @@ import { DomainError } from '../../../src/core/errors/domain-error';
 import { SyncQueueRepository } from '../../../src/persistence/sync-queue.repository';
 import type { SqlExecutor } from '../../../src/persistence/sql-database';
 import type { NewChange } from '../../../src/sync-queue/change-queue.store';
-import { ChangeProcessor } from '../../../src/sync-queue/change-processor.port';
+import { ChangeProcessor, type CurrentState } from '../../../src/sync-queue/change-processor.port';
 import type { ChangeOutcome, QueuedChange } from '../../../src/sync-queue/queued-change';
 import {
   crestQuery,
@@ -160,6 +160,48 @@ describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
     const [again] = await rig.queue.claimDue('worker-b', 10, 30_000);
     expect(again).toMatchObject({ objectId: dave._id, version: 2 });
     expect(await rig.queue.complete(again!, 'worker-b')).toBe(true);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('delivers a write at once with the state it wrote, and leaves a row another worker holds to that worker', async () => {
+    const given: { objectId: string; current: CurrentState | undefined }[] = [];
+    class RecordingProcessor extends ChangeProcessor {
+      process(change: QueuedChange, current?: CurrentState): Promise<ChangeOutcome> {
+        given.push({ objectId: change.objectId, current });
+        return Promise.resolve({ status: 'SUCCESS' });
+      }
+    }
+    rig.delivery.use(new RecordingProcessor());
+    const erin = await rig.managed.create('user', 'erin', user('erin'));
+    const updated = await rig.managed.update('user', 'erin', user('erin', { sn: 'Later' }), { kind: 'any' });
+    // What the processor is handed is what a read returns right after the write.
+    expect(given).toEqual([
+      { objectId: 'erin', current: { object: erin } },
+      { objectId: 'erin', current: { object: updated } },
+    ]);
+    expect(await rig.managed.read('user', 'erin', undefined)).toEqual(updated);
+    expect(await rows()).toEqual([]);
+
+    // A worker holds the row (as after a failed inline delivery): the next write merges in but leaves the lease.
+    rig.delivery.use(new ScriptedProcessor(ldapDown));
+    await rig.managed.update('user', 'erin', user('erin', { sn: 'Down' }), { kind: 'any' });
+    await handle.db.query('UPDATE sync_queue SET next_attempt_at = now()');
+    const [held] = await rig.queue.claimDue('worker-a', 10, 30_000);
+    rig.delivery.use(new RecordingProcessor());
+    given.length = 0;
+    await rig.managed.update('user', 'erin', user('erin', { sn: 'Newest' }), { kind: 'any' });
+    expect(given).toEqual([]);
+    expect(await rows()).toEqual([
+      expect.objectContaining({ doc: expect.objectContaining({ lockedBy: 'worker-a' }) }),
+    ]);
+    // The worker's older version does not complete the row; the newest is delivered next, with a fresh read.
+    expect(await rig.queue.complete(held!, 'worker-a')).toBe(false);
+    expect(await rig.delivery.deliverDue('worker-b')).toBe(1);
+    expect(given).toEqual([{ objectId: 'erin', current: undefined }]);
+    expect(await rows()).toEqual([]);
+
+    await rig.managed.delete('user', 'erin', { kind: 'any' });
+    expect(given[1]).toEqual({ objectId: 'erin', current: { object: null } });
     expect(await rows()).toEqual([]);
   });
 
