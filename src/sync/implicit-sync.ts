@@ -14,7 +14,7 @@ import type { CreatedObject } from '../sync-queue/managed-change.recorder';
 import type { ChangeOutcome, QueuedChange } from '../sync-queue/queued-change';
 import { LiveSyncChangeHandler, type LiveSyncChange } from '../livesync/live-sync-change.handler';
 import { AuditStore, type AuditEvent } from './ports/audit.store';
-import { qualifiedId } from './object-sets';
+import { syncAuditEvent } from './sync-audit-event';
 import type { SyncOutcome } from './sync-run';
 import { SyncMappings } from './sync-mappings';
 import { SyncScripts } from './sync-scripts';
@@ -107,21 +107,13 @@ export class SourceChangeSync {
     transactionId: string,
     userId: string,
   ): Promise<void> {
-    const events: AuditEvent[] = outcomes.map((outcome) => ({
-      _id: `${transactionId}-${this.counter++}`,
-      timestamp: new Date().toISOString(),
-      eventName: 'sync',
-      transactionId,
-      userId,
-      mapping: mapping.name,
-      linkQualifier: outcome.linkQualifier,
-      situation: outcome.situation,
-      action: outcome.action,
-      sourceObjectId: qualifiedId(mapping.source, outcome.sourceId),
-      targetObjectId: qualifiedId(mapping.target, outcome.targetId),
-      status: outcome.status,
-      message: outcome.message,
-    }));
+    const events: AuditEvent[] = outcomes.map((outcome) =>
+      syncAuditEvent(mapping, outcome, {
+        eventId: `${transactionId}-${this.counter++}`,
+        transactionId,
+        userId,
+      }),
+    );
     try {
       await this.audit.append('sync', events);
     } catch (error) {
@@ -202,21 +194,19 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
       if (!quiet) continue;
       echoes.forEach((echo, index) => {
         const mapping = readers[index] as Mapping;
-        events.push({
-          _id: `${transactionId}-${this.counter++}`,
-          timestamp: new Date().toISOString(),
-          eventName: 'sync',
-          transactionId,
-          userId: 'implicit-sync',
-          mapping: mapping.name,
+        const operation = {
+          ...echo,
           linkQualifier: origin?.linkQualifier ?? 'default',
-          situation: echo.situation,
-          action: echo.action,
-          sourceObjectId: qualifiedId(resource, id),
-          targetObjectId: qualifiedId(mapping.target, echo.targetId),
-          status: 'SUCCESS',
-          message: echo.message,
-        });
+          sourceId: id,
+          status: 'SUCCESS' as const,
+        };
+        events.push(
+          syncAuditEvent(mapping, operation, {
+            eventId: `${transactionId}-${this.counter++}`,
+            transactionId,
+            userId: 'implicit-sync',
+          }),
+        );
       });
     }
     await this.audit.append('sync', events, tx);

@@ -6,9 +6,10 @@ import type { Mapping } from '../core/sync/sync-config.types';
 import { planUpdate } from '../core/sync/target-plan';
 import type { JsonObject, JsonValue } from '../managed/managed-object';
 import type { ManagedResource } from '../managed/managed.service';
-import { ObjectSets, qualifiedId } from '../sync/object-sets';
+import { ObjectSets } from '../sync/object-sets';
 import { AuditStore, type AuditEvent } from '../sync/ports/audit.store';
 import type { SyncOutcome } from '../sync/sync-run';
+import { syncAuditEvent } from '../sync/sync-audit-event';
 import { SyncService } from '../sync/sync.service';
 import { LdapLinkLocator, MANAGED_USERS } from './ldap-link.locator';
 
@@ -80,21 +81,10 @@ export class UserLdapPullService {
     const context = activityContext();
     const transactionId = context?.transactionId ?? randomUUID();
     const batch = randomUUID();
-    const events: AuditEvent[] = outcomes.map((outcome, index) => ({
-      _id: `${batch}-${index}`,
-      timestamp: new Date().toISOString(),
-      eventName: 'sync',
-      transactionId,
-      userId: context?.userId ?? 'system',
-      mapping: mapping.name,
-      linkQualifier: outcome.linkQualifier,
-      situation: outcome.situation,
-      action: outcome.action,
-      sourceObjectId: qualifiedId(mapping.source, outcome.sourceId),
-      targetObjectId: qualifiedId(mapping.target, outcome.targetId),
-      status: outcome.status,
-      message: outcome.message,
-    }));
+    const userId = context?.userId ?? 'system';
+    const events: AuditEvent[] = outcomes.map((outcome, index) =>
+      syncAuditEvent(mapping, outcome, { eventId: `${batch}-${index}`, transactionId, userId }),
+    );
     try {
       await this.audit.append('sync', events);
     } catch (error) {
