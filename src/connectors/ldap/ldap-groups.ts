@@ -126,9 +126,12 @@ export async function entryWithGroups(
   dn: string,
   attributes: readonly string[],
   binaryAttributes: readonly string[],
+  entryFilter?: string,
 ): Promise<{ entry: Entry | null; groups: string[] }> {
   const value = escapeFilterValue(dn);
-  const filter = `(|(entryDN=${value})(${settings.memberAttribute}=${value}))`;
+  // `entryFilter` (the id and object type) must hold too, or the entry counts as absent (its groups are then moot).
+  const entryMatch = entryFilter ? `(&(entryDN=${value})${entryFilter})` : `(entryDN=${value})`;
+  const filter = `(|${entryMatch}(${settings.memberAttribute}=${value}))`;
   const wanted = normalizeDn(dn);
   let entry: Entry | null = null;
   const groups: string[] = [];

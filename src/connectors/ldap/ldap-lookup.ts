@@ -20,24 +20,25 @@ export async function findEntry(
   id: string,
   attributes: readonly string[],
 ): Promise<Entry> {
-  const missing = notFound(`${config.name}/${type.name}/${id} not found`);
+  // Built only when needed: an error captures a stack trace, and most lookups find their entry.
+  const missing = () => notFound(`${config.name}/${type.name}/${id} not found`);
   const binary = binaryAttributes(type);
   if (config.uidAttribute.toLowerCase() === 'dn') {
     let dn: string;
     try {
       dn = canonicalDn(id);
     } catch {
-      throw missing;
+      throw missing();
     }
-    if (!config.baseContexts.some((base) => isUnder(dn, base))) throw missing;
+    if (!config.baseContexts.some((base) => isUnder(dn, base))) throw missing();
     const entry = await readEntry(conn, dn, attributes, binary, types.typeFilter(type));
-    if (!entry) throw missing;
+    if (!entry) throw missing();
     return entry;
   }
   const filter = types.idFilter(type, id);
-  if (!filter) throw missing;
+  if (!filter) throw missing();
   const [entry] = await findAll(conn, config.baseContexts, filter, attributes, binary);
-  if (!entry) throw missing;
+  if (!entry) throw missing();
   return entry;
 }
 

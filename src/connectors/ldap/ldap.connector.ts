@@ -3,6 +3,7 @@
  * Reads stream through paged searches; writes go through the pool with the per-operation time limits of
  * `operationTimeout`. Ids are the `uidAttribute` value (`entryUUID` by default), so a rename keeps the id.
  */
+import type { Entry } from 'ldapts';
 import { DomainError, badRequest, notFound } from '../../core/errors/domain-error';
 import type { JsonObject } from '../../managed/managed-object';
 import { applySystemPatch } from '../system-patch';
@@ -17,7 +18,10 @@ import {
   type TestResult,
 } from '../system-connector.port';
 import { CursorStore } from './ldap-cursor.store';
+import { canonicalDn, isUnder } from './ldap-dn';
+import { DnHints } from './ldap-dn-hints';
 import {
+  LDAP_GROUPS,
   binaryAttributes,
   entryId,
   entryToObject,
@@ -34,7 +38,7 @@ import {
   setGroups,
 } from './ldap-groups';
 import { LdapObjectTypes } from './ldap-object-types';
-import { LdapPool } from './ldap-pool';
+import { type LdapConnection, LdapPool } from './ldap-pool';
 import { findAll, findEntry } from './ldap-lookup';
 import { readEntry, searchPages } from './ldap-search';
 import { readChanges } from './ldap-sync';
@@ -42,6 +46,10 @@ import { planCreate, planUpdate } from './ldap-write';
 import type { ConnectorOperation, ObjectTypeConfig, ProvisionerConfig } from './provisioner.config';
 
 const CURSOR_TTL_MS = 60_000;
+/** An entry's groups: `ifFree` takes them only when they come in the entry's own search. */
+type GroupsWanted = 'needed' | 'ifFree' | 'no';
+/** Ids whose DN is remembered (a few hundred bytes each): enough for the objects a sync is busy with. */
+const DN_HINTS = 1000;
 
 export class LdapConnector extends SystemConnector {
   readonly name: string;
@@ -49,6 +57,7 @@ export class LdapConnector extends SystemConnector {
   private readonly types: LdapObjectTypes;
   private readonly cursors: CursorStore<SystemObject>;
   private readonly groupSettings: GroupSettings;
+  private readonly dnHints = new DnHints(DN_HINTS);
 
   constructor(private readonly config: ProvisionerConfig) {
     super();
@@ -127,18 +136,10 @@ export class LdapConnector extends SystemConnector {
     const type = this.types.get(objectType);
     this.checkAllowed(type, 'GET');
     const properties = returnedProperties(type, fields);
+    const wantsGroups = properties.some((p) => p.nativeName === LDAP_GROUPS);
     return this.pool.use(`read ${objectType}/${id}`, this.timeout('GET'), async (conn) => {
-      const entry = await findEntry(
-        conn,
-        this.config,
-        this.types,
-        type,
-        id,
-        requestedAttributes(properties, this.config.uidAttribute),
-      );
-      const groups = properties.some((p) => p.nativeName === 'ldapGroups')
-        ? await groupsOf(conn, this.groupSettings, entry.dn)
-        : undefined;
+      const attributes = requestedAttributes(properties, this.config.uidAttribute);
+      const { entry, groups } = await this.lookup(conn, type, id, attributes, wantsGroups ? 'needed' : 'no');
       return entryToObject(entry, properties, this.config.uidAttribute, groups);
     });
   }
@@ -159,44 +160,44 @@ export class LdapConnector extends SystemConnector {
         : { entry: await readEntry(conn, plan.dn, attributes, binaryAttributes(type)), groups: undefined };
       if (!entry)
         throw notFound(`${this.name}/${objectType}: ${plan.dn} was deleted right after its creation`);
-      return entryToObject(entry, properties, uid, groups);
+      const created = entryToObject(entry, properties, uid, groups);
+      this.rememberDn(created._id, entry.dn);
+      return created;
     });
   }
 
   async update(objectType: string, id: string, object: JsonObject): Promise<SystemObject> {
     const type = this.types.get(objectType);
     this.checkAllowed(type, 'UPDATE');
+    const maintain = this.config.maintainLdapGroupMembership;
+    // Groups are needed when `ldapGroups` is given or a rename carries the memberships along.
+    const givesGroups = type.properties.some((p) => p.nativeName === LDAP_GROUPS && p.name in object);
+    const groupsWanted: GroupsWanted = givesGroups ? 'needed' : maintain ? 'ifFree' : 'no';
     const newId = await this.pool.use(`update ${objectType}/${id}`, this.timeout('UPDATE'), async (conn) => {
-      const entry = await findEntry(
-        conn,
-        this.config,
-        this.types,
-        type,
-        id,
-        this.types.writableAttributes(type),
-      );
+      const found = await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted);
+      const { entry } = found;
       const plan = planUpdate(type, entry, object);
       let dn = entry.dn;
       const oldGroups =
-        plan.groups || (plan.newDn && this.config.maintainLdapGroupMembership)
-          ? await groupsOf(conn, this.groupSettings, dn)
+        plan.groups || (plan.newDn && maintain)
+          ? (found.groups ?? (await groupsOf(conn, this.groupSettings, dn)))
           : [];
       if (plan.newDn) {
         await conn.client.modifyDN(dn, plan.newDn);
-        if (this.config.maintainLdapGroupMembership)
-          await renameInGroups(conn, this.groupSettings, dn, plan.newDn);
+        if (maintain) await renameInGroups(conn, this.groupSettings, dn, plan.newDn);
         dn = plan.newDn;
       }
       if (plan.changes.length > 0) await conn.client.modify(dn, plan.changes);
       if (plan.groups) {
-        const current =
-          plan.newDn && this.config.maintainLdapGroupMembership
-            ? oldGroups
-            : await groupsOf(conn, this.groupSettings, dn);
+        // Without a rename the memberships are still those read above; after one, maintained ones moved along.
+        const current = !plan.newDn || maintain ? oldGroups : await groupsOf(conn, this.groupSettings, dn);
         await setGroups(conn, this.groupSettings, dn, current, plan.groups);
       }
-      return this.config.uidAttribute.toLowerCase() === 'dn' ? dn : id;
+      const updatedId = this.config.uidAttribute.toLowerCase() === 'dn' ? dn : id;
+      this.rememberDn(updatedId, dn);
+      return updatedId;
     });
+    // The entry as stored (server-normalised values, groups): read back, straight at the DN just written.
     return this.read(objectType, newId);
   }
 
@@ -221,6 +222,7 @@ export class LdapConnector extends SystemConnector {
     await this.pool.use(`delete ${objectType}/${id}`, this.timeout('DELETE'), async (conn) => {
       const entry = await findEntry(conn, this.config, this.types, type, id, ['1.1']);
       await conn.client.del(entry.dn);
+      this.dnHints.forget(id);
       if (this.config.maintainLdapGroupMembership) await removeFromGroups(conn, this.groupSettings, entry.dn);
     });
     return before;
@@ -284,6 +286,45 @@ export class LdapConnector extends SystemConnector {
     await this.pool.close();
   }
 
+  /**
+   * The entry of `id` with `attributes`, and its groups as `groups` says. Through a known DN (the id itself when
+   * ids are DNs, else a hint) entry and groups come in one search; otherwise the id is searched for, and the
+   * groups, when needed, in a second search.
+   */
+  private async lookup(
+    conn: LdapConnection,
+    type: ObjectTypeConfig,
+    id: string,
+    attributes: readonly string[],
+    groups: GroupsWanted,
+  ): Promise<{ entry: Entry; groups: string[] | undefined }> {
+    const withGroups = groups !== 'no';
+    const idIsDn = this.config.uidAttribute.toLowerCase() === 'dn';
+    const hint = idIsDn ? (withGroups ? dnOrNull(id) : null) : (this.dnHints.get(id) ?? null);
+    const entryFilter = idIsDn ? this.types.typeFilter(type) : this.types.idFilter(type, id);
+    if (hint !== null && entryFilter !== null) {
+      const binary = binaryAttributes(type);
+      const found = withGroups
+        ? await entryWithGroups(conn, this.groupSettings, hint, attributes, binary, entryFilter)
+        : { entry: await readEntry(conn, hint, attributes, binary, entryFilter), groups: undefined };
+      if (found.entry) return { entry: found.entry, groups: found.groups };
+      this.dnHints.forget(id);
+    }
+    const entry = await findEntry(conn, this.config, this.types, type, id, attributes);
+    this.rememberDn(id, entry.dn);
+    return {
+      entry,
+      groups: groups === 'needed' ? await groupsOf(conn, this.groupSettings, entry.dn) : undefined,
+    };
+  }
+
+  /** Ids that are DNs need no hint; an entry moved out of the base contexts is out of reach and gets none. */
+  private rememberDn(id: string, dn: string): void {
+    if (this.config.uidAttribute.toLowerCase() === 'dn') return;
+    if (this.config.baseContexts.some((base) => isUnder(dn, base))) this.dnHints.remember(id, dn);
+    else this.dnHints.forget(id);
+  }
+
   private checkAllowed(type: ObjectTypeConfig, operation: ConnectorOperation): void {
     if (this.config.deniedOperations[type.name]?.has(operation)) {
       throw new DomainError(
@@ -295,5 +336,13 @@ export class LdapConnector extends SystemConnector {
 
   private timeout(operation: ConnectorOperation): number | undefined {
     return this.config.operationTimeouts[operation];
+  }
+}
+
+function dnOrNull(text: string): string | null {
+  try {
+    return canonicalDn(text);
+  } catch {
+    return null;
   }
 }
