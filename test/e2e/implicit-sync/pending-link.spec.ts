@@ -5,6 +5,7 @@
  * finds ALL_GONE. Both implicit syncs run within the live-sync call itself, so the test needs no waiting.
  */
 import { factory } from '../../support/slapd.factory';
+import { ldapWrites, queuedChanges } from '../../support/sync-observers';
 import {
   LDAP_TO_MANAGED,
   MANAGED_TO_LDAP,
@@ -25,15 +26,6 @@ afterAll(async () => {
   await env?.destroy();
 });
 
-/** Every write slapd has logged (cn=accesslog, `logops writes`), as "type dn". */
-async function ldapWrites(): Promise<string[]> {
-  const ldif = await env.slapd.search('cn=accesslog', '(reqType=*)', ['reqDN', 'reqType']);
-  return ldif
-    .split('\n\n')
-    .filter((block) => block.includes('reqDN:'))
-    .map((block) => `${/^reqType: (.*)$/m.exec(block)?.[1]} ${/^reqDN: (.*)$/m.exec(block)?.[1]}`);
-}
-
 async function reverseEvents(userId: string): Promise<Record<string, unknown>[]> {
   const filter = `mapping eq "${MANAGED_TO_LDAP}" and sourceObjectId eq "managed/user/${userId}"`;
   const res = await env.t
@@ -41,13 +33,6 @@ async function reverseEvents(userId: string): Promise<Record<string, unknown>[]>
     .expect(200);
   return res.body.result as Record<string, unknown>[];
 }
-
-const queueTotal = async (): Promise<number> =>
-  (
-    await env.t
-      .admin('get', '/openidm/sync/queue?_queryFilter=true&_totalPagedResultsPolicy=EXACT')
-      .expect(200)
-  ).body.totalPagedResults as number;
 
 async function managedByUserName(userName: string): Promise<Record<string, unknown>[]> {
   const filter = encodeURIComponent(`userName eq "${userName}"`);
@@ -57,7 +42,7 @@ async function managedByUserName(userName: string): Promise<Record<string, unkno
 
 it('a user created by live sync is CONFIRMED on the reverse mapping before the call returns, with no write back', async () => {
   await env.slapd.add(factory.ldapEntry({ uid: 'lsnew', description: 'From LDAP' }));
-  const writesBefore = await ldapWrites();
+  const writesBefore = await ldapWrites(env.slapd);
 
   await env.t.admin('post', '/openidm/system/ldap/account?_action=liveSync').expect(200);
 
@@ -67,8 +52,8 @@ it('a user created by live sync is CONFIRMED on the reverse mapping before the c
   expect(events).toEqual([
     expect.objectContaining({ situation: 'CONFIRMED', action: 'UPDATE', status: 'SUCCESS' }),
   ]);
-  expect(await queueTotal()).toBe(0);
-  expect(await ldapWrites()).toEqual(writesBefore);
+  expect(await queuedChanges(env.t)).toBe(0);
+  expect(await ldapWrites(env.slapd)).toEqual(writesBefore);
   const entries = await env.slapd.search(PEOPLE, '(uid=lsnew)', ['uid']);
   expect(entries.split('dn: ').length - 1).toBe(1);
 });
@@ -76,13 +61,13 @@ it('a user created by live sync is CONFIRMED on the reverse mapping before the c
 it('a user deleted by live sync is unlinked first: the reverse mapping finds ALL_GONE and deletes nothing more', async () => {
   const [user] = await managedByUserName('lsnew');
   await env.slapd.modify(`dn: uid=lsnew,${PEOPLE}\nchangetype: delete\n`);
-  const writesBefore = await ldapWrites();
+  const writesBefore = await ldapWrites(env.slapd);
 
   await env.t.admin('post', '/openidm/system/ldap/account?_action=liveSync').expect(200);
 
   expect(await managedByUserName('lsnew')).toEqual([]);
   const events = await reverseEvents(String(user?._id));
   expect(events).toContainEqual(expect.objectContaining({ situation: 'ALL_GONE', status: 'SUCCESS' }));
-  expect(await queueTotal()).toBe(0);
-  expect(await ldapWrites()).toEqual(writesBefore);
+  expect(await queuedChanges(env.t)).toBe(0);
+  expect(await ldapWrites(env.slapd)).toEqual(writesBefore);
 });

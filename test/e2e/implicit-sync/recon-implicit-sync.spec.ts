@@ -7,6 +7,7 @@
  */
 import { eventually } from '../../integration/sync-queue/queue-fixture';
 import { factory } from '../../support/slapd.factory';
+import { ldapWrites, queuedChanges } from '../../support/sync-observers';
 import {
   LDAP_TO_MANAGED,
   MANAGED_TO_LDAP,
@@ -27,20 +28,6 @@ const directory = Array.from({ length: USERS }, (_, i) =>
     ...(i % 3 === 0 ? { telephoneNumber: `+1 555 01${String(i).padStart(2, '0')}` } : {}),
   }),
 ).join('');
-
-/** Every write slapd has logged (cn=accesslog, `logops writes`): DN and type. */
-const loggedWrites = async (env: ReconTestEnv): Promise<string[]> =>
-  (await env.slapd.search('cn=accesslog', '(reqType=*)', ['reqDN', 'reqType']))
-    .split('\n\n')
-    .map((block) => block.trim())
-    .filter((block) => block.includes('reqDN:'));
-
-const queueTotal = async (env: ReconTestEnv): Promise<number> =>
-  (
-    await env.t
-      .admin('get', '/openidm/sync/queue?_queryFilter=true&_totalPagedResultsPolicy=EXACT')
-      .expect(200)
-  ).body.totalPagedResults as number;
 
 const syncEvents = async (env: ReconTestEnv): Promise<Record<string, unknown>[]> =>
   (
@@ -79,7 +66,7 @@ describe('recon LDAP → managed with the sample mappings', () => {
 
   it('creates and links every user, queues nothing and writes nothing back to LDAP', async () => {
     const entriesBefore = await env.slapd.search(PEOPLE, '(uid=*)', ['entryCSN', 'modifyTimestamp']);
-    const writesBefore = await loggedWrites(env);
+    const writesBefore = await ldapWrites(env.slapd);
 
     const run = await env.recon(LDAP_TO_MANAGED);
     expect(run.state).toBe('SUCCESS');
@@ -88,8 +75,8 @@ describe('recon LDAP → managed with the sample mappings', () => {
 
     const users = await env.t.admin('get', '/openidm/managed/user?_queryFilter=true&_fields=userName');
     expect(users.body.resultCount).toBe(USERS + SAMPLE_USERS);
-    expect(await queueTotal(env)).toBe(0);
-    expect(await loggedWrites(env)).toEqual(writesBefore);
+    expect(await queuedChanges(env.t)).toBe(0);
+    expect(await ldapWrites(env.slapd)).toEqual(writesBefore);
     expect(await env.slapd.search(PEOPLE, '(uid=*)', ['entryCSN', 'modifyTimestamp'])).toBe(entriesBefore);
   });
 
@@ -108,12 +95,12 @@ describe('recon LDAP → managed with the sample mappings', () => {
   });
 
   it('a second recon finds every user CONFIRMED and still leaves LDAP and the queue alone', async () => {
-    const writesBefore = await loggedWrites(env);
+    const writesBefore = await ldapWrites(env.slapd);
     const run = await env.recon(LDAP_TO_MANAGED);
     const summary = await env.summary(run._id);
     expect(summary['situationSummary']).toMatchObject({ CONFIRMED: USERS + SAMPLE_USERS });
-    expect(await queueTotal(env)).toBe(0);
-    expect(await loggedWrites(env)).toEqual(writesBefore);
+    expect(await queuedChanges(env.t)).toBe(0);
+    expect(await ldapWrites(env.slapd)).toEqual(writesBefore);
   });
 });
 
@@ -144,7 +131,7 @@ describe('recon LDAP → managed when the reverse mapping would change the entry
   });
 
   it('delivers the difference to exactly the entries that differ, after the recon', async () => {
-    const writesBefore = await loggedWrites(env);
+    const writesBefore = await ldapWrites(env.slapd);
     const run = await env.recon(LDAP_TO_MANAGED);
     expect(run.state).toBe('SUCCESS');
 
@@ -158,11 +145,11 @@ describe('recon LDAP → managed when the reverse mapping would change the entry
         withoutDescription.length,
       30_000,
     );
-    await eventually('the queue to drain', async () => (await queueTotal(env)) === 0, 30_000);
+    await eventually('the queue to drain', async () => (await queuedChanges(env.t)) === 0, 30_000);
 
     const stamped = await env.slapd.search(PEOPLE, `(description=${STAMP})`, ['uid']);
     for (const uid of withoutDescription) expect(stamped).toContain(`uid: ${uid}\n`);
-    const written = (await loggedWrites(env)).filter((write) => !writesBefore.includes(write));
+    const written = (await ldapWrites(env.slapd)).filter((write) => !writesBefore.includes(write));
     // One modify per entry that lacked a description; none for the entries that had one (bjensen, jdoe too).
     expect(written.every((write) => write.includes('reqType: modify'))).toBe(true);
     expect(written).toHaveLength(withoutDescription.length);

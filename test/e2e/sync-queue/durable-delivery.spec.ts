@@ -5,6 +5,7 @@
  */
 import { eventually } from '../../integration/sync-queue/queue-fixture';
 import type { TestConcord } from '../../support/concord-app';
+import { queuedChanges } from '../../support/sync-observers';
 import type { SlapdInstance } from '../../support/slapd';
 import { ldapEntry, newUser, sampleProject, startDirectory, startWithSettings } from './delivery.fixture';
 
@@ -20,10 +21,6 @@ afterAll(async () => {
   await t.destroy();
   await slapd.destroy();
 });
-
-const queueSize = async (): Promise<number> =>
-  (await t.admin('get', '/openidm/sync/queue?_queryFilter=true&_totalPagedResultsPolicy=EXACT').expect(200))
-    .body.totalPagedResults as number;
 
 /** uid → description of the LDAP entries matching `filter`. */
 async function descriptions(filter: string): Promise<Map<string, string>> {
@@ -48,7 +45,7 @@ it('delivers a create, update and delete through the mappings before the REST re
   expect(await ldapEntry(slapd, 'fdoe')).toContain('sn: Doe');
   await t.admin('delete', '/openidm/managed/user/fdoe').expect(200);
   expect(await ldapEntry(slapd, 'fdoe')).toBe('');
-  expect(await queueSize()).toBe(0);
+  expect(await queuedChanges(t)).toBe(0);
 });
 
 it('answers 1,000 edits made while LDAP is down and delivers every one after it restarts', async () => {
@@ -76,10 +73,10 @@ it('answers 1,000 edits made while LDAP is down and delivers every one after it 
   expect(statuses).toHaveLength(1000);
   expect(statuses.filter((status) => status !== 200)).toEqual([]);
   // One row per object: ten edits of a user merge into one change, delivered with the user's latest state.
-  expect(await queueSize()).toBe(100);
+  expect(await queuedChanges(t)).toBe(100);
 
   await slapd.restart();
-  await eventually('the queue to drain', async () => (await queueSize()) === 0, 90_000);
+  await eventually('the queue to drain', async () => (await queuedChanges(t)) === 0, 90_000);
   const delivered = await descriptions('(uid=out*)');
   expect(users.filter((name) => delivered.get(name) !== 'edit 10')).toEqual([]);
   // Every change went to the entry the user is linked to: no duplicate entries were provisioned.
