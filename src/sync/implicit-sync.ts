@@ -73,7 +73,7 @@ export class SourceChangeSync {
     current: CurrentState | undefined,
   ): Promise<void> {
     const transactionId = randomUUID();
-    for (const mapping of this.mappingsFrom(source)) {
+    for (const mapping of this.mappings.syncedFrom(source)) {
       const outcomes = await this.sync.syncSourceChange(
         { mapping: mapping.name, sourceId, oldValue, ...(current ? { current } : {}) },
         this.scriptRunner(),
@@ -82,10 +82,6 @@ export class SourceChangeSync {
       const failed = outcomes.find((outcome) => outcome.status === 'FAILURE');
       if (failed) throw new Error(`${mapping.name}: ${failed.message ?? 'sync failed'}`);
     }
-  }
-
-  private mappingsFrom(source: string): Mapping[] {
-    return this.mappings.all.filter((mapping) => mapping.source === source && mapping.enableSync);
   }
 
   /**
@@ -144,7 +140,7 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
   }
 
   override wants(resource: string): boolean {
-    return this.mappingsFrom(resource).length > 0;
+    return this.mappings.syncedFrom(resource).length > 0;
   }
 
   async process(change: QueuedChange, current?: CurrentState): Promise<ChangeOutcome> {
@@ -169,7 +165,7 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     resource: string,
     created: readonly CreatedObject[],
   ): Promise<readonly boolean[]> {
-    const readers = this.mappingsFrom(resource);
+    const readers = this.mappings.syncedFrom(resource);
     const scripts: SyncScripts = this.scripts ?? this.modules.get(SyncScripts, { strict: false });
     this.scripts = scripts;
     // Read-only, as a dry run's: a proof must not write, and a script that tries fails the proof instead.
@@ -214,10 +210,6 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     if (queued > 0)
       this.logger.debug(`${queued} of ${created.length} created objects queued for implicit sync`);
     return settled;
-  }
-
-  private mappingsFrom(resource: string): Mapping[] {
-    return this.mappings.all.filter((mapping) => mapping.source === resource && mapping.enableSync);
   }
 }
 

@@ -12,6 +12,11 @@ export class SyncMappings {
     return mapping;
   }
 
+  /** Mappings that implicit and live sync run for a change of `set` (§5.1: `enableSync` not false), in file order. */
+  syncedFrom(set: string): Mapping[] {
+    return this.all.filter((m) => m.source === set && m.enableSync);
+  }
+
   /** Mappings whose source or target is `set`, for getLinkedResources. */
   touching(set: string): Mapping[] {
     return this.all.filter((m) => m.source === set || m.target === set);

@@ -60,8 +60,13 @@ function fromLdap(value: string | Buffer, p: PropertyConfig): JsonValue {
   return text;
 }
 
+/** `"uidAttribute": "dn"` makes the DN itself the object's id (renames then change the id). */
+export function idsAreDns(uidAttribute: string): boolean {
+  return uidAttribute.toLowerCase() === 'dn';
+}
+
 export function entryId(entry: Entry, uidAttribute: string): string {
-  if (uidAttribute.toLowerCase() === 'dn') return entry.dn;
+  if (idsAreDns(uidAttribute)) return entry.dn;
   const [first] = valuesOf(entry, uidAttribute);
   return first === undefined ? entry.dn : first.toString();
 }

@@ -5,7 +5,7 @@
 import type { Entry } from 'ldapts';
 import { notFound } from '../../core/errors/domain-error';
 import { canonicalDn, isUnder } from './ldap-dn';
-import { binaryAttributes } from './ldap-entry.mapper';
+import { binaryAttributes, idsAreDns } from './ldap-entry.mapper';
 import type { LdapObjectTypes } from './ldap-object-types';
 import type { LdapConnection } from './ldap-pool';
 import { readEntry, searchPages } from './ldap-search';
@@ -23,7 +23,7 @@ export async function findEntry(
   // Built only when needed: an error captures a stack trace, and most lookups find their entry.
   const missing = () => notFound(`${config.name}/${type.name}/${id} not found`);
   const binary = binaryAttributes(type);
-  if (config.uidAttribute.toLowerCase() === 'dn') {
+  if (idsAreDns(config.uidAttribute)) {
     let dn: string;
     try {
       dn = canonicalDn(id);

@@ -9,7 +9,7 @@ import type { Entry } from 'ldapts';
 import { DomainError } from '../../core/errors/domain-error';
 import type { SyncBatch, SyncDelta, SystemObject } from '../system-connector.port';
 import { isUnder, sameDn } from './ldap-dn';
-import { binaryAttributes } from './ldap-entry.mapper';
+import { binaryAttributes, idsAreDns } from './ldap-entry.mapper';
 import { isResultCodeError } from './ldap-errors';
 import { escapeFilterValue } from './ldap-filter';
 import { withSuperclasses } from './ldap-object-classes';
@@ -97,7 +97,7 @@ async function toDelta(conn: LdapConnection, ctx: SyncContext, record: Entry): P
   const reqType = first(record, 'reqType');
   const reqDn = first(record, 'reqDN') ?? '';
   const uuid = first(record, 'reqEntryUUID');
-  const byDn = config.uidAttribute.toLowerCase() === 'dn';
+  const byDn = idsAreDns(config.uidAttribute);
   const inScope = (dn: string) => config.baseContextsToSynchronize.some((base) => isUnder(dn, base));
 
   if (reqType === 'delete') {

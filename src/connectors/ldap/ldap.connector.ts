@@ -25,6 +25,7 @@ import {
   binaryAttributes,
   entryId,
   entryToObject,
+  idsAreDns,
   requestedAttributes,
   returnedProperties,
 } from './ldap-entry.mapper';
@@ -193,7 +194,7 @@ export class LdapConnector extends SystemConnector {
         const current = !plan.newDn || maintain ? oldGroups : await groupsOf(conn, this.groupSettings, dn);
         await setGroups(conn, this.groupSettings, dn, current, plan.groups);
       }
-      const updatedId = this.config.uidAttribute.toLowerCase() === 'dn' ? dn : id;
+      const updatedId = idsAreDns(this.config.uidAttribute) ? dn : id;
       this.rememberDn(updatedId, dn);
       return updatedId;
     });
@@ -299,7 +300,7 @@ export class LdapConnector extends SystemConnector {
     groups: GroupsWanted,
   ): Promise<{ entry: Entry; groups: string[] | undefined }> {
     const withGroups = groups !== 'no';
-    const idIsDn = this.config.uidAttribute.toLowerCase() === 'dn';
+    const idIsDn = idsAreDns(this.config.uidAttribute);
     const hint = idIsDn ? (withGroups ? dnOrNull(id) : null) : (this.dnHints.get(id) ?? null);
     const entryFilter = idIsDn ? this.types.typeFilter(type) : this.types.idFilter(type, id);
     if (hint !== null && entryFilter !== null) {
@@ -320,7 +321,7 @@ export class LdapConnector extends SystemConnector {
 
   /** Ids that are DNs need no hint; an entry moved out of the base contexts is out of reach and gets none. */
   private rememberDn(id: string, dn: string): void {
-    if (this.config.uidAttribute.toLowerCase() === 'dn') return;
+    if (idsAreDns(this.config.uidAttribute)) return;
     if (this.config.baseContexts.some((base) => isUnder(dn, base))) this.dnHints.remember(id, dn);
     else this.dnHints.forget(id);
   }
