@@ -1,19 +1,27 @@
 import { mkdirSync } from 'node:fs';
+import { Client, type Pool } from 'pg';
 import { DataSource, type QueryRunner } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { PGliteDriver } from 'typeorm-pglite';
 import { DomainError } from '../core/errors/domain-error';
 import { maskUrl, maskUrlsIn } from '../config/secret.mask';
 import { MIGRATIONS } from './migrations';
 import type { RepoSettings } from './repo-settings';
+import { pgExecutor, pgTransaction, StatementNames } from './pg-pool-executor';
 import { SerialLock } from './serial-lock';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
 /** Identifies Concord's migration lock among other advisory locks on a shared PostgreSQL (any fixed 64-bit number). */
 const MIGRATION_LOCK_KEY = 7_261_903_554;
 
-/** TypeORM over PostgreSQL (pg pool) or the embedded PGlite; runs the migrations before first use. */
+/**
+ * TypeORM over PostgreSQL (pg pool) or the embedded PGlite; runs the migrations before first use. On a
+ * PostgreSQL server, statements go straight to TypeORM's pg pool, named so that each is parsed once per
+ * connection (TypeORM's query runner cannot name them, and adds its own work to every statement).
+ */
 export class TypeOrmSqlDatabase extends SqlDatabase {
   private readonly lock = new SerialLock();
+  private readonly names = new StatementNames();
 
   private constructor(
     readonly kind: 'postgres' | 'embedded',
@@ -34,11 +42,13 @@ export class TypeOrmSqlDatabase extends SqlDatabase {
     if (settings.kind === 'postgres' && settings.schema) {
       await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(settings.schema)}`);
     }
-    await db.migrate();
+    await db.migrate(settings);
     return db;
   }
 
   async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const pool = this.pgPool();
+    if (pool) return pgExecutor(pool, this.names).query<Row>(sql, params);
     return this.serialized(async () => {
       const runner = this.dataSource.createQueryRunner();
       try {
@@ -50,6 +60,8 @@ export class TypeOrmSqlDatabase extends SqlDatabase {
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const pool = this.pgPool();
+    if (pool) return pgTransaction(pool, this.names, work);
     return this.serialized(() =>
       this.dataSource.transaction(async (manager) => {
         const runner = manager.queryRunner;
@@ -63,23 +75,33 @@ export class TypeOrmSqlDatabase extends SqlDatabase {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
+  /** The pg pool TypeORM opened on a PostgreSQL server; none for the embedded PGlite (or once closed). */
+  private pgPool(): Pool | undefined {
+    if (this.kind !== 'postgres') return undefined;
+    return (this.dataSource.driver as PostgresDriver).master as Pool | undefined;
+  }
+
   private serialized<T>(work: () => Promise<T>): Promise<T> {
     return this.kind === 'embedded' ? this.lock.run(work) : work();
   }
 
-  /** Several nodes may start at once on one PostgreSQL: the advisory lock lets one migrate while the others wait. */
-  private async migrate(): Promise<void> {
-    if (this.kind === 'embedded') {
+  /**
+   * Several nodes may start at once on one PostgreSQL: the advisory lock lets one migrate while the others wait.
+   * The lock is held by a connection of its own, outside the pool: the migrations take theirs from the pool,
+   * which may have room for only one. Ending that session releases the lock, whatever happened.
+   */
+  private async migrate(settings: RepoSettings): Promise<void> {
+    if (settings.kind === 'embedded') {
       await this.lock.run(() => this.dataSource.runMigrations({ transaction: 'each' }));
       return;
     }
-    const runner = this.dataSource.createQueryRunner();
+    const lockHolder = new Client({ connectionString: settings.url });
+    await lockHolder.connect();
     try {
-      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       await this.dataSource.runMigrations({ transaction: 'each' });
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-      await runner.release();
+      await lockHolder.end().catch(() => undefined);
     }
   }
 }
@@ -102,8 +124,11 @@ function postgresDataSource(settings: Extract<RepoSettings, { kind: 'postgres' }
     migrations: MIGRATIONS,
     migrationsTableName: 'concord_migrations',
     // search_path makes the unqualified table names of the SQL in this folder land in the configured schema.
+    // A fixed-size pool (HikariCP's default): pg would close connections idle for 10 s, and the first
+    // requests after a quiet spell would pay for new connections and for parsing their statements again.
     extra: {
       max: settings.poolSize ?? 10,
+      min: settings.poolSize ?? 10,
       ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
     },
   });
