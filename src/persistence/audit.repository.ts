@@ -46,6 +46,10 @@ export class AuditRepository extends AuditStore {
     else await this.db.transaction(insert);
   }
 
+  appendUnflushed(topic: AuditTopic, events: readonly AuditEvent[]): Promise<void> {
+    return this.append(topic, events, this.db.relaxed);
+  }
+
   async read(topic: AuditTopic, id: string): Promise<AuditEvent | null> {
     const rows = await this.run(() =>
       this.db.query<{ doc: JsonObject }>('SELECT doc FROM audit_events WHERE topic = $1 AND id = $2', [

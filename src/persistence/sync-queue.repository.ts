@@ -170,7 +170,8 @@ export class SyncQueueRepository extends ChangeQueueStore {
   }
 
   async complete(change: QueuedChange, worker: string): Promise<boolean> {
-    const deleted = await this.db.query(
+    // Unflushed: if a crash loses the delete, the change is delivered again, which changes nothing.
+    const deleted = await this.db.relaxed.query(
       'DELETE FROM sync_queue WHERE id = $1 AND version = $2 AND locked_by = $3 RETURNING id',
       [parseId(change.id), change.version, worker],
     );

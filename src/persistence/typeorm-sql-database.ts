@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { Client, type Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { PGliteDriver } from 'typeorm-pglite';
@@ -22,10 +22,12 @@ const MIGRATION_LOCK_KEY = 7_261_903_554;
 export class TypeOrmSqlDatabase extends SqlDatabase {
   private readonly lock = new SerialLock();
   private readonly names = new StatementNames();
+  private relaxedPool: Pool | undefined;
 
   private constructor(
     readonly kind: 'postgres' | 'embedded',
     private readonly dataSource: DataSource,
+    private readonly settings: RepoSettings,
   ) {
     super();
   }
@@ -38,7 +40,7 @@ export class TypeOrmSqlDatabase extends SqlDatabase {
     } catch (error) {
       throw unavailable(settings, error);
     }
-    const db = new TypeOrmSqlDatabase(settings.kind, dataSource);
+    const db = new TypeOrmSqlDatabase(settings.kind, dataSource, settings);
     if (settings.kind === 'postgres' && settings.schema) {
       await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(settings.schema)}`);
     }
@@ -71,7 +73,18 @@ export class TypeOrmSqlDatabase extends SqlDatabase {
     );
   }
 
+  /** PGlite writes as it always does (one process, nothing to gain); PostgreSQL gets two connections of its own. */
+  get relaxed(): SqlExecutor {
+    const settings = this.settings;
+    if (settings.kind !== 'postgres' || !this.pgPool()) return this;
+    this.relaxedPool ??= relaxedPool(settings);
+    return pgExecutor(this.relaxedPool, this.names);
+  }
+
   async close(): Promise<void> {
+    const relaxed = this.relaxedPool;
+    this.relaxedPool = undefined;
+    await relaxed?.end();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
@@ -132,6 +145,15 @@ function postgresDataSource(settings: Extract<RepoSettings, { kind: 'postgres' }
       ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
     },
   });
+}
+
+function relaxedPool(settings: Extract<RepoSettings, { kind: 'postgres' }>): Pool {
+  const options = ['-c synchronous_commit=off'];
+  if (settings.schema) options.push(`-c search_path=${quoteIdent(settings.schema)}`);
+  const pool = new Pool({ connectionString: settings.url, max: 2, min: 2, options: options.join(' ') });
+  // An idle connection that breaks is dropped by the pool; the next statement opens another.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 function embeddedDataSource(settings: Extract<RepoSettings, { kind: 'embedded' }>): DataSource {

@@ -111,7 +111,7 @@ export class SourceChangeSync {
       }),
     );
     try {
-      await this.audit.append('sync', events);
+      await this.audit.appendUnflushed('sync', events);
     } catch (error) {
       // The sync happened; losing its audit line must not make the queue deliver it again.
       this.logger.warn(`audit/sync write failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -11,6 +11,11 @@ export type AuditEvent = Record<string, unknown> & { _id: string; timestamp: str
 export abstract class AuditStore {
   /** Appends events in one statement (recon writes them in batches). */
   abstract append(topic: AuditTopic, events: readonly AuditEvent[], tx?: SqlExecutor): Promise<void>;
+  /**
+   * Appends the events of something already done elsewhere (a delivery's audit/sync lines), committed without
+   * waiting for the disk: a crash in the next moments may lose them, as it could before they were written.
+   */
+  abstract appendUnflushed(topic: AuditTopic, events: readonly AuditEvent[]): Promise<void>;
   abstract read(topic: AuditTopic, id: string): Promise<AuditEvent | null>;
   abstract query(topic: AuditTopic, request: QueryRequest): Promise<StoreQueryPage>;
 }

@@ -67,4 +67,15 @@ describe('statements on a PostgreSQL server', () => {
     const rows = await db.query<{ id: number }>('SELECT id FROM things ORDER BY id');
     expect(rows.map((row) => row.id)).toEqual([1, 2, 3]);
   });
+
+  it('runs relaxed writes without waiting for the disk, seen at once by every other connection', async () => {
+    const setting = async (executor: SqlExecutor) =>
+      (await executor.query<{ synchronous_commit: string }>('SHOW synchronous_commit'))[0]
+        ?.synchronous_commit;
+    expect(await setting(db.relaxed)).toBe('off');
+    expect(await setting(db)).toBe('on');
+    await db.relaxed.query('DELETE FROM things WHERE id = $1', [3]);
+    const rows = await db.query<{ id: number }>('SELECT id FROM things ORDER BY id');
+    expect(rows.map((row) => row.id)).toEqual([1, 2]);
+  });
 });
