@@ -70,6 +70,11 @@ export interface TestResult {
   readonly error?: string;
 }
 
+export interface UpdateOptions {
+  /** False: resolve to `{ _id }` without reading the stored object back. Default true. */
+  readonly readBack?: boolean;
+}
+
 export abstract class SystemConnector {
   /** `system/<name>`. */
   abstract readonly name: string;
@@ -81,8 +86,17 @@ export abstract class SystemConnector {
   /** NOT_FOUND when absent. `fields` restricts the returned properties. */
   abstract read(objectType: string, id: string, fields?: readonly string[]): Promise<SystemObject>;
   abstract create(objectType: string, object: JsonObject): Promise<SystemObject>;
-  /** Full replace: properties absent from `object` are removed; a changed `dn` renames the entry. */
-  abstract update(objectType: string, id: string, object: JsonObject): Promise<SystemObject>;
+  /**
+   * Full replace: properties absent from `object` are removed; a changed `dn` renames the entry. Resolves to
+   * the object as stored (read back), or with `readBack: false` to just its `_id` after the update, for
+   * callers that do not look at the result (one search less).
+   */
+  abstract update(
+    objectType: string,
+    id: string,
+    object: JsonObject,
+    options?: UpdateOptions,
+  ): Promise<SystemObject>;
   abstract patch(
     objectType: string,
     id: string,

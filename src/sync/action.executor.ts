@@ -240,7 +240,11 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   let written = existing;
   if (changed) {
     const rev = typeof oldTarget['_rev'] === 'string' ? oldTarget['_rev'] : undefined;
-    written = await timed(run, 'updateTargetObject', () => run.target.update(targetId, target, rev));
+    // Only postMapping looks at the stored result; without it a directory need not read the entry back.
+    const readBack = hooks.postMapping !== undefined;
+    written = await timed(run, 'updateTargetObject', () =>
+      run.target.update(targetId, target, rev, { readBack }),
+    );
   }
   await runHook(run, 'postMappingScript', hooks.postMapping, () => hookScope(run, plan, written));
   return { targetId, diff: changed ? diff : [], linkCreated, message: null };

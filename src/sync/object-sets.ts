@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SystemConnector } from '../connectors/system-connector.port';
+import type { SystemConnector, UpdateOptions } from '../connectors/system-connector.port';
 import { parseQueryParams } from '../core/crest/query-params.parser';
 import type { QueryRequest } from '../core/crest/query-request';
 import { badRequest, DomainError, notFound } from '../core/errors/domain-error';
@@ -28,8 +28,16 @@ export interface ObjectSet {
   /** Every match streamed; `pageSize` bounds what is held at once. */
   stream(params: LooseQueryParams, pageSize: number): AsyncIterable<JsonObject>;
   create(id: string | undefined, object: JsonObject): Promise<JsonObject>;
-  /** Full replace; `rev` is checked when given (412 on a concurrent change). */
-  update(id: string, object: JsonObject, rev: string | undefined): Promise<JsonObject>;
+  /**
+   * Full replace; `rev` is checked when given (412 on a concurrent change). Resolves to the object as stored;
+   * with `readBack: false` a directory may resolve to just `{ _id }` (UpdateOptions).
+   */
+  update(
+    id: string,
+    object: JsonObject,
+    rev: string | undefined,
+    options?: UpdateOptions,
+  ): Promise<JsonObject>;
   patch(id: string, operations: unknown, rev: string | undefined): Promise<JsonObject>;
   delete(id: string, rev: string | undefined): Promise<JsonObject | null>;
   /** The existing objects among `ids`, by id, in one query (recon reads a chunk's linked targets so). */
@@ -181,8 +189,13 @@ class SystemObjectSet implements ObjectSet {
     return this.connector.create(this.type, withoutMetadata(object));
   }
 
-  update(id: string, object: JsonObject): Promise<JsonObject> {
-    return this.connector.update(this.type, id, withoutMetadata(object));
+  update(
+    id: string,
+    object: JsonObject,
+    _rev: string | undefined,
+    options?: UpdateOptions,
+  ): Promise<JsonObject> {
+    return this.connector.update(this.type, id, withoutMetadata(object), options);
   }
 
   patch(id: string, operations: unknown): Promise<JsonObject> {

@@ -16,6 +16,7 @@ import {
   type SystemQueryOptions,
   type SystemQueryPage,
   type TestResult,
+  type UpdateOptions,
 } from '../system-connector.port';
 import { CursorStore } from './ldap-cursor.store';
 import { canonicalDn, isUnder } from './ldap-dn';
@@ -167,7 +168,12 @@ export class LdapConnector extends SystemConnector {
     });
   }
 
-  async update(objectType: string, id: string, object: JsonObject): Promise<SystemObject> {
+  async update(
+    objectType: string,
+    id: string,
+    object: JsonObject,
+    options: UpdateOptions = {},
+  ): Promise<SystemObject> {
     const type = this.types.get(objectType);
     this.checkAllowed(type, 'UPDATE');
     const maintain = this.config.maintainLdapGroupMembership;
@@ -198,6 +204,7 @@ export class LdapConnector extends SystemConnector {
       this.rememberDn(updatedId, dn);
       return updatedId;
     });
+    if (options.readBack === false) return { _id: newId };
     // The entry as stored (server-normalised values, groups): read back, straight at the DN just written.
     return this.read(objectType, newId);
   }

@@ -110,6 +110,22 @@ describe('writing accounts', () => {
     });
   });
 
+  it('updates without reading back when told so: the id comes back, the entry holds the change', async () => {
+    const id = await idOf('fdoe');
+    const current = await ldap.read('account', id);
+    const answer = await ldap.update(
+      'account',
+      id,
+      { ...current, description: 'not read back' },
+      { readBack: false },
+    );
+    expect(answer).toEqual({ _id: id });
+    expect(await ldap.read('account', id)).toMatchObject({
+      description: 'not read back',
+      mail: current.mail,
+    });
+  });
+
   it('renames on a changed dn, keeping the entryUUID id and fixing the groups that held the old DN', async () => {
     const id = await idOf('fdoe');
     const current = await ldap.read('account', id);
