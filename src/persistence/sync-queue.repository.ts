@@ -216,6 +216,16 @@ export class SyncQueueRepository extends ChangeQueueStore {
     );
   }
 
+  async releaseLeases(holderPrefix: string, except: string): Promise<number> {
+    const rows = await this.db.query(
+      `UPDATE sync_queue SET locked_by = NULL, locked_until = NULL, next_attempt_at = now()
+       WHERE locked_by IS NOT NULL AND left(locked_by, length($1)) = $1 AND left(locked_by, length($2)) <> $2
+       RETURNING id`,
+      [holderPrefix, except],
+    );
+    return rows.length;
+  }
+
   async pullForward(): Promise<number> {
     const rows = await this.db.query(
       `UPDATE sync_queue SET next_attempt_at = now()

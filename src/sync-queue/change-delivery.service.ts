@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { ChangeProcessor, type CurrentState } from './change-processor.port';
@@ -23,8 +22,11 @@ type Attempt = 'scheduled' | 'probe';
 @Injectable()
 export class ChangeDelivery {
   private readonly logger = new Logger('ChangeDelivery');
-  /** This process's lease name: host, pid and a random part (two apps in one process stay apart). */
-  readonly workerName = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /**
+   * This process's lease name: the node id, then pid and a random part (two apps in one process stay apart).
+   * The node id comes first so that a restarted node can tell its earlier run's leases (reclaimEarlierLeases).
+   */
+  readonly workerName: string;
   private failing = false;
   private inlineLeases = 0;
   private lastProbe = 0;
@@ -33,7 +35,17 @@ export class ChangeDelivery {
     private readonly store: ChangeQueueStore,
     private readonly config: SyncDeliveryConfig,
     @Optional() private processor?: ChangeProcessor,
-  ) {}
+  ) {
+    this.workerName = `${leasePrefix(config.nodeId)}${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  /**
+   * A node killed mid-delivery leaves its rows leased for up to `leaseMs`. When it starts again (same node
+   * id) no earlier run of it can still hold them, so they are due at once rather than after the lease.
+   */
+  async reclaimEarlierLeases(): Promise<number> {
+    return this.store.releaseLeases(leasePrefix(this.config.nodeId), this.workerName);
+  }
 
   /** Binds the processor when DI has none (embedding, tests); the app binds the sync engine's through DI. */
   use(processor: ChangeProcessor): void {
@@ -153,4 +165,9 @@ export class ChangeDelivery {
     const count = await this.store.pullForward();
     if (count > 0) this.logger.log(`Deliveries succeed again; ${count} waiting changes are due now`);
   }
+}
+
+/** Node ids may contain ':' (host:port), so a character they do not end with closes them. */
+function leasePrefix(nodeId: string): string {
+  return `${nodeId}|`;
 }

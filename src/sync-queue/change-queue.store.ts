@@ -55,6 +55,11 @@ export abstract class ChangeQueueStore {
   ): Promise<void>;
   /** Releases the lease without counting an attempt (a failed probe). */
   abstract release(change: QueuedChange, worker: string, error: string): Promise<void>;
+  /**
+   * Releases, due now, the rows leased by holders whose name starts with `holderPrefix` but not with
+   * `except` (an earlier run of this node, killed mid-delivery); returns how many.
+   */
+  abstract releaseLeases(holderPrefix: string, except: string): Promise<number>;
   /** Makes every pending row that is waiting out a back-off due now; returns how many. */
   abstract pullForward(): Promise<number>;
   abstract read(id: string): Promise<QueueEntry | null>;

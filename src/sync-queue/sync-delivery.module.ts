@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { LoadedProject } from '../config/loaded-project';
 import { LiveSyncModule } from '../livesync/livesync.module';
 import { SyncQueueRepository } from '../persistence/sync-queue.repository';
+import { nodeIdOf } from '../scheduler/scheduler.settings';
 import { ChangeDelivery } from './change-delivery.service';
 import { ChangeQueueStore } from './change-queue.store';
 import { ManagedChangeRecorder } from './managed-change.recorder';
@@ -21,7 +22,7 @@ import { SyncQueueWorker } from './sync-queue.worker';
 @Module({})
 export class SyncDeliveryModule {
   static forProject(
-    project: Pick<LoadedProject, 'files' | 'checkedFiles' | 'projectDir'>,
+    project: Pick<LoadedProject, 'files' | 'checkedFiles' | 'projectDir' | 'boot'>,
     env: NodeJS.ProcessEnv = process.env,
   ): DynamicModule {
     return {
@@ -29,7 +30,7 @@ export class SyncDeliveryModule {
       imports: [LiveSyncModule.forProject(project)],
       controllers: [SyncQueueController],
       providers: [
-        { provide: SyncDeliveryConfig, useValue: SyncDeliveryConfig.fromEnv(env) },
+        { provide: SyncDeliveryConfig, useValue: SyncDeliveryConfig.fromEnv(env, nodeIdOf(project.boot)) },
         { provide: ChangeQueueStore, useClass: SyncQueueRepository },
         { provide: ManagedChangeRecorder, useClass: QueuedManagedChangeRecorder },
         ChangeDelivery,

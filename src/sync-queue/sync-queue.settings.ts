@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { DomainError } from '../core/errors/domain-error';
 
 /** Durable delivery and live-sync polling settings, read once at start-up from the environment. */
@@ -81,9 +82,11 @@ export class SyncDeliveryConfig {
   constructor(
     readonly queue: SyncQueueSettings,
     readonly liveSync: LiveSyncSettings,
+    /** This node's cluster id (nodeIdOf): queue leases carry it, so a restart can take back its own. */
+    readonly nodeId: string = hostname(),
   ) {}
 
-  static fromEnv(env: NodeJS.ProcessEnv): SyncDeliveryConfig {
-    return new SyncDeliveryConfig(resolveSyncQueueSettings(env), resolveLiveSyncSettings(env));
+  static fromEnv(env: NodeJS.ProcessEnv, nodeId?: string): SyncDeliveryConfig {
+    return new SyncDeliveryConfig(resolveSyncQueueSettings(env), resolveLiveSyncSettings(env), nodeId);
   }
 }

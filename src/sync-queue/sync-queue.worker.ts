@@ -20,8 +20,17 @@ export class SyncQueueWorker implements OnApplicationBootstrap, OnApplicationShu
     private readonly config: SyncDeliveryConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.config.queue.worker) this.schedule(0);
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.queue.worker) return;
+    try {
+      const reclaimed = await this.delivery.reclaimEarlierLeases();
+      if (reclaimed > 0)
+        this.logger.warn(`${reclaimed} change(s) leased by this node before it restarted are due again`);
+    } catch (error) {
+      // The leases run out on their own; the worker starts regardless.
+      this.logger.warn({ err: error }, 'Could not take back the leases of an earlier run of this node');
+    }
+    this.schedule(0);
   }
 
   async onApplicationShutdown(): Promise<void> {

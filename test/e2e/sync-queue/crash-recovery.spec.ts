@@ -71,3 +71,50 @@ it('delivers after a restart the change committed just before a SIGKILL', async 
   await eventually('the change to reach LDAP', async () => (await ldapEntry(slapd, 'crashy')) !== '');
   expect(await ldapEntry(slapd, 'crashy')).toContain('uid: crashy');
 });
+
+it("takes back at restart the leases of the node's killed run, not those of other nodes", async () => {
+  const nodeSchema = newSchemaName();
+  const projectDir = deliveryProject();
+  copyFileSync(join(SAMPLE_CONFIG, 'sync.json'), join(projectDir, 'config', 'sync.json'));
+  writeFileSync(
+    join(projectDir, 'config', 'repo.json'),
+    JSON.stringify({ postgres: { url: POSTGRES_URL, schema: nodeSchema } }),
+  );
+  const nodeEnv = { ...ldapEnv(slapd), CONCORD_NODE_ID: 'node-a' };
+  const first = await startConcordProcess(projectDir, {
+    ...nodeEnv,
+    CONCORD_SYNC_INLINE: 'false',
+    CONCORD_SYNC_WORKER: 'false',
+  });
+  const exited = new Promise((resolve) => first.child.once('exit', resolve));
+  for (const uid of ['mine', 'theirs']) {
+    const reply = await send(
+      { port: first.port, headers: ADMIN },
+      { method: 'PUT', path: `/openidm/managed/user/${uid}`, body: newUser(uid) },
+    );
+    expect(reply.status).toBe(201);
+  }
+  first.child.kill('SIGKILL');
+  await exited;
+
+  // As if the killed run had been delivering 'mine', and a live node B were delivering 'theirs': both leased
+  // for ten minutes.
+  const client = new Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(
+      `UPDATE "${nodeSchema}".sync_queue SET locked_until = now() + interval '10 minutes',
+         locked_by = CASE object_id WHEN 'mine' THEN 'node-a|4242:0badc0de:1' ELSE 'node-b|4343:0badc0de' END`,
+    );
+  } finally {
+    await client.end();
+  }
+
+  const second = await startConcord({ repo: 'postgres', projectDir, schema: nodeSchema, env: nodeEnv });
+  try {
+    await eventually('the change to reach LDAP', async () => (await ldapEntry(slapd, 'mine')) !== '', 15_000);
+    expect(await ldapEntry(slapd, 'theirs')).toBe('');
+  } finally {
+    await second.destroy();
+  }
+});
