@@ -66,8 +66,8 @@ export class ScriptRunner {
   /** Number of compilations so far: one per distinct script, however many entries run it. */
   compilations = 0;
   private readonly sandbox = new ScriptSandbox();
-  private readonly inline = new WeakMap<ScriptSpec, vm.Script>();
-  private readonly files = new Map<string, vm.Script>();
+  private readonly inline = new WeakMap<ScriptSpec, Compiled>();
+  private readonly files = new Map<string, Compiled>();
   private readonly timeoutMs: number;
   private readonly maxFacadeCalls: number;
 
@@ -89,9 +89,9 @@ export class ScriptRunner {
     variables: Readonly<JsonObject>,
     options: RunOptions = {},
   ): Promise<ScriptOutcome> {
-    const compiled = this.compiled(script);
+    const { compiled, reads } = this.compiled(script);
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const input = variablesJson(script, variables);
+    const input = variablesJson(script, variables, reads);
     const journal: JournalEntry[] = [];
     for (;;) {
       const run = {
@@ -157,10 +157,10 @@ export class ScriptRunner {
     }
   }
 
-  private compiled(script: ScriptSpec): vm.Script {
+  private compiled(script: ScriptSpec): Compiled {
     const cached = this.inline.get(script);
     if (cached !== undefined) return cached;
-    let compiled: vm.Script;
+    let compiled: Compiled;
     if (script.source !== undefined) {
       compiled = this.compileSource(script.source, script.where, script);
     } else {
@@ -173,12 +173,12 @@ export class ScriptRunner {
     return compiled;
   }
 
-  private compileSource(source: string, fileName: string, script: ScriptSpec): vm.Script {
+  private compileSource(source: string, fileName: string, script: ScriptSpec): Compiled {
     refuseUnsupportedSyntax(source, script.where);
     try {
       const compiled = ScriptSandbox.compile(source, fileName);
       this.compilations++;
-      return compiled;
+      return { compiled, reads: namesRead(source) };
     } catch (error) {
       const thrown = describeThrown(error, fileName);
       throw new DomainError('CONFIG_INVALID', `Script syntax error in ${script.where}: ${thrown.message}`, {
@@ -203,15 +203,38 @@ function fileNameOf(script: ScriptSpec): string {
   return script.source !== undefined ? script.where : (script.file ?? script.where);
 }
 
+interface Compiled {
+  readonly compiled: vm.Script;
+  /** The variables the script can read: those it names, or all of them (`undefined`). */
+  readonly reads: ReadonlySet<string> | undefined;
+}
+
+/**
+ * Which variables a script can read. Without `eval` or code from strings (refused by the sandbox), a script
+ * reaches a variable by naming it, or through the global object (`globalThis`, or `this` in a plain call).
+ * Every identifier-like word of the source counts, in strings and comments too: more than it reads, never
+ * less. Passing a transform `source` alone rather than `source`, `target` and the rest spares copying
+ * objects it never looks at into the sandbox (a recon runs such scripts on every entry).
+ */
+function namesRead(source: string): ReadonlySet<string> | undefined {
+  const words = new Set(source.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  return words.has('globalThis') || words.has('this') ? undefined : words;
+}
+
 /** Variables as JSON: the script object's extra keys, then its `globals`, then this run's variables. */
-function variablesJson(script: ScriptSpec, variables: Readonly<JsonObject>): string {
+function variablesJson(
+  script: ScriptSpec,
+  variables: Readonly<JsonObject>,
+  reads: ReadonlySet<string> | undefined,
+): string {
   const all: JsonObject = {};
   for (const [name, value] of [
     ...Object.entries(script.extra),
     ...Object.entries(script.globals),
     ...Object.entries(variables),
   ]) {
-    if (!RESERVED_NAMES.has(name)) all[name] = value === undefined ? null : value;
+    if (RESERVED_NAMES.has(name) || (reads !== undefined && !reads.has(name))) continue;
+    all[name] = value === undefined ? null : value;
   }
   return JSON.stringify(all);
 }

@@ -46,6 +46,16 @@ describe('ScriptRunner: values and variables', () => {
     ]);
   });
 
+  it('sees every variable it reaches through the global object, not only those it names', async () => {
+    const { scripts } = runner();
+    const variables = { source: { sn: 'Jensen' }, target: { cn: 'Babs' } };
+    expect((await scripts.run(inline("globalThis['sou' + 'rce'].sn"), variables)).value).toBe('Jensen');
+    expect(
+      (await scripts.run(inline("(function () { return this['tar' + 'get'].cn; })()"), variables)).value,
+    ).toBe('Babs');
+    expect((await scripts.run(inline('typeof target'), variables)).value).toBe('object');
+  });
+
   it('hands back mutated variables on request (onCreate sets target.dn)', async () => {
     const { scripts } = runner();
     const script = inline("target.dn = 'uid=' + source.userName + ',ou=People,dc=example,dc=com';");
