@@ -139,9 +139,37 @@ function cannotWrite(pointer: readonly string[], step: number, where: string): D
   );
 }
 
-/** A deep copy of JSON data (property values are JSON; undefined members are dropped). */
+/**
+ * A deep copy of JSON data, as a JSON round trip would make it (undefined members dropped, undefined array
+ * items and non-finite numbers as null), walked directly: several times faster than stringify and parse,
+ * and recon copies mapped values for every entry.
+ */
 export function jsonClone<T>(value: T): T {
-  return value === undefined || value === null || typeof value !== 'object'
-    ? value
-    : (JSON.parse(JSON.stringify(value)) as T);
+  return value === undefined || value === null || typeof value !== 'object' ? value : (copyJson(value) as T);
+}
+
+function copyJson(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value !== 'object') return value;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(value));
+  if (Array.isArray(value)) {
+    return value.map((item: unknown) =>
+      item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : copyJson(item),
+    );
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    // JSON.parse makes "__proto__" an own member; assigning it would set the copy's prototype instead.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, {
+        value: copyJson(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else copy[key] = copyJson(item);
+  }
+  return copy;
 }

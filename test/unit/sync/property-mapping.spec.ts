@@ -1,5 +1,5 @@
 import { parsePointer } from '../../../src/core/json-pointer/json-pointer';
-import { mapForCreate, mapForUpdate } from '../../../src/core/sync/property-mapping';
+import { jsonClone, mapForCreate, mapForUpdate } from '../../../src/core/sync/property-mapping';
 import type { PropertyMapping } from '../../../src/core/sync/sync-config.types';
 import { planCreate, planUpdate } from '../../../src/core/sync/target-plan';
 import { filter, noScripts, script, scriptCondition, scriptsOf } from './sync-fixtures';
@@ -248,5 +248,21 @@ describe('planUpdate / planCreate: write only on a deep difference', () => {
         { field: '/mail', after: null },
       ],
     });
+  });
+});
+
+describe('jsonClone', () => {
+  it.each([
+    ['nested objects and arrays', { a: [1, 'x', { b: [true, null] }], c: { d: 'e' } }],
+    ['undefined members and array items', { a: undefined, b: [undefined, 1], c: 2 }],
+    ['non-finite numbers', { a: NaN, b: [Infinity, -Infinity] }],
+    ['a Date member', { at: new Date(Date.UTC(2020, 0, 2)) }],
+    ['an own "__proto__" member', JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as unknown],
+  ])('copies %s as a JSON round trip would', (_case, value) => {
+    const copy = jsonClone(value);
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(value));
+    expect(copy).toEqual(JSON.parse(JSON.stringify(value)));
+    expect(copy).not.toBe(value);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
   });
 });
