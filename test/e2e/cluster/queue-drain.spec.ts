@@ -169,9 +169,12 @@ it('drains 1,000 changes queued during an LDAP outage through both nodes, none l
   const delivered = events.filter((e) => e.event === 'delivered');
   expect(delivered).toHaveLength(CHANGES);
   expect(new Set(delivered.map((e) => e.queue_id)).size).toBe(CHANGES);
-  // A worker's lease name is `<host>:<pid>:<random>`: the pid tells which node process it is.
-  const nodeOf = (worker: string | null): string | undefined =>
-    nodes.find((node) => String(worker).split(':').includes(String(node.process.child.pid)))?.nodeId;
+  // A worker's lease name is `<node id>|<pid>:<random>`; the pid must be that node's process.
+  const nodeOf = (worker: string | null): string | undefined => {
+    const [nodeId, rest] = String(worker).split('|');
+    const node = nodes.find((candidate) => candidate.nodeId === nodeId);
+    return node && rest?.startsWith(`${node.process.child.pid}:`) ? node.nodeId : undefined;
+  };
   const deliveringNodes = new Set(delivered.map((e) => nodeOf(e.worker)));
   expect(deliveringNodes).toEqual(new Set(['node-1', 'node-2']));
 }, 150_000);
