@@ -19,7 +19,8 @@ export const repoConfigSchema = z
           .string({ error: 'expected a schema name (letters, digits, "_")' })
           .regex(SQL_IDENTIFIER, { error: 'expected a schema name (letters, digits, "_")' })
           .optional(),
-        poolSize: intLike(1, 1000).optional(),
+        // Two at least: a live-sync run holds one connection (its cross-node lock) while its work uses others.
+        poolSize: intLike(2, 1000).optional(),
       })
       .optional(),
     embedded: z.strictObject({ dataDir: nonEmptyString('a directory path').optional() }).optional(),

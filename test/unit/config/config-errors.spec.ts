@@ -66,6 +66,15 @@ describe('ConfigError messages', () => {
     ]);
   });
 
+  it('refuses a PostgreSQL pool of one connection, which live sync would exhaust', () => {
+    const dir = tempProject({
+      'config/repo.json': '{"postgres": {"url": "postgresql://h/db", "poolSize": 1}}',
+    });
+    expect(problemsOf(dir)).toEqual([
+      'config/repo.json: /postgres/poolSize: expected an integer from 2 to 1000, got number 1',
+    ]);
+  });
+
   it('names an unknown &{property} without default with the file and JSON path', () => {
     expect(problemsOf(join(FIXTURES, 'unknown-property'))).toEqual([
       'config/repo.json: /postgres/url: expected property "concord.db.password" to be defined (environment variable ' +
@@ -136,7 +145,7 @@ describe('ConfigError messages', () => {
     [
       'a pool size out of range',
       '{"postgres": {"url": "postgres://h/db", "poolSize": 0}}',
-      '/postgres/poolSize: expected an integer from 1 to 1000, got number 0',
+      '/postgres/poolSize: expected an integer from 2 to 1000, got number 0',
     ],
     [
       'a bad schema name',
