@@ -20,8 +20,10 @@ const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 export class StatementNames {
   private readonly named = new Map<string, string>();
   private readonly counts = new Map<string, number>();
+  private readonly unnamed = new Set<string>();
 
   nameOf(sql: string): string | undefined {
+    if (this.unnamed.has(sql)) return undefined;
     const name = this.named.get(sql);
     if (name !== undefined || this.named.size >= MAX_NAMED_STATEMENTS || !PREPARABLE.test(sql)) return name;
     const runs = (this.counts.get(sql) ?? 0) + 1;
@@ -35,19 +37,38 @@ export class StatementNames {
     this.named.set(sql, fresh);
     return fresh;
   }
+
+  /** Sends `sql` unnamed from now on (its prepared form went stale: see pgExecutor). */
+  stopNaming(sql: string): void {
+    this.unnamed.add(sql);
+  }
 }
+
+/**
+ * PostgreSQL refuses to run a prepared statement whose result columns changed under it (a table altered by
+ * another node's newer migrations, say): "cached plan must not change result type".
+ */
+const STALE_PREPARED_STATEMENT = '0A000';
 
 type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
 
 /** Runs statements straight on pg (a pool, or one client inside a transaction), named where worth it. */
-export function pgExecutor(target: Queryable, names: StatementNames): SqlExecutor {
+export function pgExecutor(target: Queryable, names: StatementNames, inTransaction = false): SqlExecutor {
   return {
     async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
       const config: QueryConfig = { text: sql, values: params as unknown[] };
       const name = names.nameOf(sql);
-      if (name !== undefined) config.name = name;
-      const result = await target.query(config);
-      return result.rows as Row[];
+      if (name === undefined) return (await target.query(config)).rows as Row[];
+      try {
+        return (await target.query({ ...config, name })).rows as Row[];
+      } catch (error) {
+        // Outside a transaction the failed statement changed nothing; run it as sent from now on. Inside
+        // one, the transaction is aborted: the error stands, and the caller's retry will not be named.
+        if ((error as { code?: unknown }).code !== STALE_PREPARED_STATEMENT) throw error;
+        names.stopNaming(sql);
+        if (inTransaction) throw error;
+        return (await target.query(config)).rows as Row[];
+      }
     },
   };
 }
@@ -66,7 +87,7 @@ export async function pgTransaction<T>(
       throw error;
     });
     try {
-      const value = await work(pgExecutor(client, names));
+      const value = await work(pgExecutor(client, names, true));
       await client.query('COMMIT');
       return value;
     } catch (error) {

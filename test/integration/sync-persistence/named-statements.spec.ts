@@ -78,4 +78,14 @@ describe('statements on a PostgreSQL server', () => {
     const rows = await db.query<{ id: number }>('SELECT id FROM things ORDER BY id');
     expect(rows.map((row) => row.id)).toEqual([1, 2]);
   });
+
+  it('answers a prepared statement whose table changed under it (another node migrated) with the new columns', async () => {
+    await db.query('CREATE TABLE gadgets (id int PRIMARY KEY)');
+    await db.query('INSERT INTO gadgets (id) VALUES (1)');
+    const readAll = 'SELECT * FROM gadgets ORDER BY id';
+    for (let i = 0; i < 4; i++) expect(await db.query(readAll)).toEqual([{ id: 1 }]);
+    await db.query("ALTER TABLE gadgets ADD COLUMN colour text NOT NULL DEFAULT 'red'");
+    expect(await db.query(readAll)).toEqual([{ id: 1, colour: 'red' }]);
+    expect(await db.query(readAll)).toEqual([{ id: 1, colour: 'red' }]);
+  });
 });
