@@ -37,6 +37,12 @@ export class AuditRepository extends AuditStore {
         _id: malformed._id,
       });
     }
+    // Audit events beside a write in its transaction ride on the transaction's next statement.
+    if (tx?.defer !== undefined && events.length <= INSERT_CHUNK) {
+      const { sql, params } = insertStatement(topic, events);
+      tx.defer(sql, params);
+      return;
+    }
     const insert = async (executor: SqlExecutor): Promise<void> => {
       for (let start = 0; start < events.length; start += INSERT_CHUNK) {
         await this.insertChunk(executor, topic, events.slice(start, start + INSERT_CHUNK));
@@ -76,15 +82,8 @@ export class AuditRepository extends AuditStore {
     topic: AuditTopic,
     events: readonly AuditEvent[],
   ): Promise<void> {
-    const { common, rows } = factorBatch(events);
-    await this.run(() =>
-      executor.query(
-        `INSERT INTO audit_events (topic, id, "timestamp", recon_id, doc)
-         SELECT $1, e->>'_id', e->>'timestamp', e->>'reconId', e - '_id'
-         FROM (SELECT $2::jsonb || item AS e FROM jsonb_array_elements($3::jsonb) AS batch(item)) AS events`,
-        [topic, common, rows],
-      ),
-    );
+    const { sql, params } = insertStatement(topic, events);
+    await this.run(() => executor.query(sql, params));
   }
 
   private async run<T>(work: () => Promise<T>): Promise<T> {
@@ -111,4 +110,18 @@ function columnsFit(event: AuditEvent): boolean {
     typeof event.timestamp === 'string' &&
     (reconId === undefined || reconId === null || typeof reconId === 'string')
   );
+}
+
+/** One statement for a chunk: the events as one JSON array, their shared members once (factored-batch.ts). */
+function insertStatement(
+  topic: AuditTopic,
+  events: readonly AuditEvent[],
+): { readonly sql: string; readonly params: readonly unknown[] } {
+  const { common, rows } = factorBatch(events);
+  return {
+    sql: `INSERT INTO audit_events (topic, id, "timestamp", recon_id, doc)
+         SELECT $1, e->>'_id', e->>'timestamp', e->>'reconId', e - '_id'
+         FROM (SELECT $2::jsonb || item AS e FROM jsonb_array_elements($3::jsonb) AS batch(item)) AS events`,
+    params: [topic, common, rows],
+  };
 }

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, QueryConfig } from 'pg';
+import { CoalescingExecutor } from './deferred-writes';
 import type { SqlExecutor } from './sql-database';
 
 /** Statements PostgreSQL may keep parsed per connection: enough for every fixed statement Concord has. */
@@ -87,7 +88,9 @@ export async function pgTransaction<T>(
       throw error;
     });
     try {
-      const value = await work(pgExecutor(client, names, true));
+      const tx = new CoalescingExecutor(pgExecutor(client, names, true));
+      const value = await work(tx);
+      await tx.flush();
       await client.query('COMMIT');
       return value;
     } catch (error) {

@@ -2,6 +2,11 @@
 export interface SqlExecutor {
   /** Runs `sql` with `$1..$n` placeholders bound to `params`; returns the rows (RETURNING rows for writes). */
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Only in some transactions (CoalescingExecutor): sends a write whose result nobody reads, and which the
+   * rest of the transaction never reads back, with the transaction's next write or before its commit.
+   */
+  defer?(sql: string, params?: readonly unknown[]): void;
 }
 
 /**

@@ -88,4 +88,38 @@ describe('statements on a PostgreSQL server', () => {
     expect(await db.query(readAll)).toEqual([{ id: 1, colour: 'red' }]);
     expect(await db.query(readAll)).toEqual([{ id: 1, colour: 'red' }]);
   });
+
+  it('sends a deferred write with the next write of the transaction, or before the commit', async () => {
+    await db.query('CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL)');
+    const seen: string[][] = [];
+    await db.transaction(async (tx) => {
+      expect(typeof tx.defer).toBe('function');
+      tx.defer?.('INSERT INTO notes (id, body) VALUES ($1, $2)', [1, 'carried']);
+      tx.defer?.('INSERT INTO notes (id, body) VALUES ($1, $2)', [2, 'carried too']);
+      // The carrier's own $1 and $2 still mean its own parameters.
+      const carrier = await tx.query<{ id: number }>(
+        'INSERT INTO notes (id, body) VALUES ($1, $2) RETURNING id',
+        [3, 'carrier'],
+      );
+      expect(carrier).toEqual([{ id: 3 }]);
+      tx.defer?.('INSERT INTO notes (id, body) VALUES ($1, $2)', [4, 'before the commit']);
+      // A read is no carrier: what is deferred goes first, so the read sees it.
+      const counted = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM notes');
+      seen.push([String(counted[0]?.n)]);
+      tx.defer?.('INSERT INTO notes (id, body) VALUES ($1, $2)', [5, 'at the commit']);
+    });
+    expect(seen).toEqual([['4']]);
+    const rows = await db.query<{ id: number; body: string }>('SELECT id, body FROM notes ORDER BY id');
+    expect(rows.map((row) => row.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('loses a deferred write with its transaction when the transaction fails', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        tx.defer?.('INSERT INTO notes (id, body) VALUES ($1, $2)', [10, 'lost']);
+        await tx.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [1, 'duplicate']);
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(await db.query('SELECT id FROM notes WHERE id = $1', [10])).toEqual([]);
+  });
 });
