@@ -4,9 +4,14 @@ import {
   correlationQueryParams,
   type CorrelationCandidates,
 } from '../core/sync/correlation';
-import { determineAction, scriptlessDecision } from '../core/sync/policy';
-import type { JsonObject } from '../core/sync/script';
-import { claimedTargetIds } from '../core/sync/situation';
+import {
+  determineAction,
+  scriptlessDecision,
+  type ActionContext,
+  type ActionDecision,
+} from '../core/sync/policy';
+import type { EvaluateScript, JsonObject } from '../core/sync/script';
+import { claimedTargetIds, type Situation } from '../core/sync/situation';
 import { assessSourceSituation, missingSourceFact, type SourceFacts } from '../core/sync/source-situation';
 import { isSourceValid } from '../core/sync/validity';
 import { timed, type PlannedOperation, type SyncRun } from './sync-run';
@@ -80,20 +85,10 @@ export async function planSourceOperation(
   const decision =
     scriptless ??
     (await timed(run, 'activePolicyScript', () =>
-      determineAction(
+      decideSourceAction(
+        run,
         assessment.situation,
-        run.mapping.policies,
-        {
-          source,
-          target,
-          linkQualifier,
-          sourceAction: true,
-          mapping: run.mapping.name,
-          reconId: run.reconId,
-          sourceId,
-          targetId,
-          ambiguousTargetIds,
-        },
+        { source, target, linkQualifier, sourceId, targetId, ambiguousTargetIds },
         evaluate,
       ),
     ));
@@ -138,4 +133,26 @@ export async function correlate(
     const result = await run.target.query(params);
     return correlationCandidates(result, step.script);
   });
+}
+
+/**
+ * The policy decision for a source-phase situation, of a present or a deleted source (`source` null): the
+ * action context as OpenIDM's policy scripts see it in the source phase and in implicit and live sync.
+ */
+export function decideSourceAction(
+  run: SyncRun,
+  situation: Situation,
+  scope: Pick<
+    ActionContext,
+    'source' | 'target' | 'linkQualifier' | 'sourceId' | 'targetId' | 'ambiguousTargetIds'
+  >,
+  evaluate: EvaluateScript,
+): Promise<ActionDecision> {
+  const context: ActionContext = {
+    ...scope,
+    sourceAction: true,
+    mapping: run.mapping.name,
+    reconId: run.reconId,
+  };
+  return determineAction(situation, run.mapping.policies, context, evaluate);
 }

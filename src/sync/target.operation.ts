@@ -8,7 +8,7 @@ import { determineAction } from '../core/sync/policy';
 import type { JsonObject } from '../core/sync/script';
 import { assessTargetSituation, missingTargetFact, type TargetFacts } from '../core/sync/target-situation';
 import { isSourceValid, isTargetValid } from '../core/sync/validity';
-import { correlate } from './source.operation';
+import { correlate, decideSourceAction } from './source.operation';
 import { timed, type PlannedOperation, type SyncRun } from './sync-run';
 
 /**
@@ -146,20 +146,10 @@ export async function planDeletedSourceOperation(
   const assessment = assessDeletedSourceSituation(facts);
   const targetId = assessment.targetId ?? null;
   const ambiguousTargetIds = assessment.ambiguousTargetIds ?? (candidateIds.length > 1 ? candidateIds : []);
-  const decision = await determineAction(
+  const decision = await decideSourceAction(
+    run,
     assessment.situation,
-    run.mapping.policies,
-    {
-      source: oldValue,
-      target,
-      linkQualifier,
-      sourceAction: true,
-      mapping: run.mapping.name,
-      reconId: run.reconId,
-      sourceId,
-      targetId,
-      ambiguousTargetIds,
-    },
+    { source: oldValue, target, linkQualifier, sourceId, targetId, ambiguousTargetIds },
     evaluate,
   );
   return {
