@@ -9,7 +9,10 @@ export type AuditEvent = Record<string, unknown> & { _id: string; timestamp: str
 
 /** Port: `audit/recon`, `audit/sync`, `audit/activity`, queryable with `_queryFilter`. */
 export abstract class AuditStore {
-  /** Appends events in one statement (recon writes them in batches). */
+  /**
+   * Appends events in one statement (recon writes them in batches). Within a transaction that can defer
+   * writes (SqlExecutor.defer) the statement may travel with the transaction's next write or its commit.
+   */
   abstract append(topic: AuditTopic, events: readonly AuditEvent[], tx?: SqlExecutor): Promise<void>;
   /**
    * Appends the events of something already done elsewhere (a delivery's audit/sync lines), committed without
