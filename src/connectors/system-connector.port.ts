@@ -73,6 +73,12 @@ export interface TestResult {
 export interface UpdateOptions {
   /** False: resolve to `{ _id }` without reading the stored object back. Default true. */
   readonly readBack?: boolean;
+  /**
+   * The object as this connector's `read` returned it moments ago, from which the caller planned this update:
+   * a connector may compare against what that read found instead of reading the object again (it recognises
+   * its own result by identity, so any other object simply means "read it again").
+   */
+  readonly current?: object;
 }
 
 export abstract class SystemConnector {

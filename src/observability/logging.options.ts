@@ -52,6 +52,14 @@ export function pinoHttpOptions(options: LoggingOptions = {}): Options {
       return res.statusCode >= 400 ? 'warn' : 'info';
     },
     autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
+    // pino-http would otherwise make a child logger bound to `req` for every request, serializing and
+    // redacting the request even when its line is below the level (measured: 4% of Concord's CPU at
+    // 200 PUT/s with LOG_LEVEL=warn). The request goes into the response line instead, serialized only
+    // when that line is written; loggers within the request carry just its id (`reqId`).
+    quietReqLogger: true,
+    quietResLogger: true,
+    customSuccessObject: (req, _res, line: object) => ({ req, ...line }),
+    customErrorObject: (req, _res, _error, line: object) => ({ req, ...line }),
   };
 }
 

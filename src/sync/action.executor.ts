@@ -241,9 +241,10 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   if (changed) {
     const rev = typeof oldTarget['_rev'] === 'string' ? oldTarget['_rev'] : undefined;
     // Only postMapping looks at the stored result; without it a directory need not read the entry back.
+    // `existing` was read for this very update: a directory may diff against that read instead of a new one.
     const readBack = hooks.postMapping !== undefined;
     written = await timed(run, 'updateTargetObject', () =>
-      run.target.update(targetId, target, rev, { readBack }),
+      run.target.update(targetId, target, rev, { readBack, current: existing }),
     );
   }
   await runHook(run, 'postMappingScript', hooks.postMapping, () => hookScope(run, plan, written));

@@ -42,6 +42,7 @@ import {
 import { LdapObjectTypes } from './ldap-object-types';
 import { type LdapConnection, LdapPool } from './ldap-pool';
 import { findAll, findEntry } from './ldap-lookup';
+import { RecentReads } from './ldap-recent-reads';
 import { readEntry, searchPages } from './ldap-search';
 import { readChanges } from './ldap-sync';
 import { planCreate, planUpdate } from './ldap-write';
@@ -52,6 +53,8 @@ const CURSOR_TTL_MS = 60_000;
 type GroupsWanted = 'needed' | 'ifFree' | 'no';
 /** Ids whose DN is remembered (a few hundred bytes each): enough for the objects a sync is busy with. */
 const DN_HINTS = 1000;
+/** How long an object `read` returned may stand in for the entry when it is updated (UpdateOptions.current). */
+const READ_REUSE_MS = 2_000;
 
 export class LdapConnector extends SystemConnector {
   readonly name: string;
@@ -60,6 +63,7 @@ export class LdapConnector extends SystemConnector {
   private readonly cursors: CursorStore<SystemObject>;
   private readonly groupSettings: GroupSettings;
   private readonly dnHints = new DnHints(DN_HINTS);
+  private readonly recentReads = new RecentReads(READ_REUSE_MS);
 
   constructor(private readonly config: ProvisionerConfig) {
     super();
@@ -142,7 +146,11 @@ export class LdapConnector extends SystemConnector {
     return this.pool.use(`read ${objectType}/${id}`, this.timeout('GET'), async (conn) => {
       const attributes = requestedAttributes(properties, this.config.uidAttribute);
       const { entry, groups } = await this.lookup(conn, type, id, attributes, wantsGroups ? 'needed' : 'no');
-      return entryToObject(entry, properties, this.config.uidAttribute, groups);
+      const object = entryToObject(entry, properties, this.config.uidAttribute, groups);
+      // A whole object was read: its entry holds every attribute an update compares (writableAttributes).
+      if (fields === undefined || fields.length === 0)
+        this.recentReads.remember(object, objectType, id, { entry, groups });
+      return object;
     });
   }
 
@@ -181,7 +189,9 @@ export class LdapConnector extends SystemConnector {
     const givesGroups = type.properties.some((p) => p.nativeName === LDAP_GROUPS && p.name in object);
     const groupsWanted: GroupsWanted = givesGroups ? 'needed' : maintain ? 'ifFree' : 'no';
     const newId = await this.pool.use(`update ${objectType}/${id}`, this.timeout('UPDATE'), async (conn) => {
-      const found = await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted);
+      const found =
+        this.recentReads.take(options.current, objectType, id, groupsWanted === 'needed') ??
+        (await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted));
       const { entry } = found;
       const plan = planUpdate(type, entry, object);
       let dn = entry.dn;

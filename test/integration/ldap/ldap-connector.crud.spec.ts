@@ -126,6 +126,26 @@ describe('writing accounts', () => {
     });
   });
 
+  it('plans an update from the read it is given: what the caller did not change since is not rewritten', async () => {
+    const id = await idOf('fdoe');
+    const current = await ldap.read('account', id);
+    // Someone else edits another attribute between the caller's read and its update.
+    await slapd.modify(
+      `dn: ${current.dn as string}\nchangetype: modify\nreplace: telephoneNumber\ntelephoneNumber: 555-0100\n`,
+    );
+    await ldap.update('account', id, { ...current, description: 'planned from a read' }, { current });
+    expect(await ldap.read('account', id)).toMatchObject({
+      description: 'planned from a read',
+      telephoneNumber: '555-0100',
+    });
+    // Without that read, a full replace compares against the entry as it is now and restores the caller's value.
+    await slapd.modify(
+      `dn: ${current.dn as string}\nchangetype: modify\nreplace: telephoneNumber\ntelephoneNumber: 555-0199\n`,
+    );
+    await ldap.update('account', id, { ...current, description: 'planned from a read' });
+    expect(await ldap.read('account', id)).toMatchObject({ telephoneNumber: current.telephoneNumber });
+  });
+
   it('renames on a changed dn, keeping the entryUUID id and fixing the groups that held the old DN', async () => {
     const id = await idOf('fdoe');
     const current = await ldap.read('account', id);

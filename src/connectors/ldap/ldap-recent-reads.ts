@@ -1,0 +1,52 @@
+import type { Entry } from 'ldapts';
+
+export interface RecentRead {
+  readonly entry: Entry;
+  /** The entry's groups, when that read took them. */
+  readonly groups: string[] | undefined;
+}
+
+interface Remembered extends RecentRead {
+  readonly objectType: string;
+  readonly id: string;
+  readonly at: number;
+}
+
+/**
+ * The entries behind objects that this connector's `read` returned moments ago, so that an update planned from
+ * such an object (UpdateOptions.current) diffs against that entry rather than searching for it once more: one
+ * LDAP search less per synced update. Keyed by the returned object itself, in a WeakMap, so nothing outlives
+ * the caller's copy; each is used once (the update changes the entry), and one older than `maxAgeMs` is not used
+ * at all, so an object a caller kept for a while never plans a write against a stale picture of the directory.
+ */
+export class RecentReads {
+  private readonly reads = new WeakMap<object, Remembered>();
+
+  constructor(
+    private readonly maxAgeMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  remember(object: object, objectType: string, id: string, read: RecentRead): void {
+    this.reads.set(object, { ...read, objectType, id, at: this.now() });
+  }
+
+  /** The read behind `object` when it is of `objectType`/`id`, fresh, and has the groups if `needsGroups`. */
+  take(
+    object: object | undefined,
+    objectType: string,
+    id: string,
+    needsGroups: boolean,
+  ): RecentRead | undefined {
+    if (object === undefined) return undefined;
+    const read = this.reads.get(object);
+    if (read === undefined) return undefined;
+    this.reads.delete(object);
+    const usable =
+      read.objectType === objectType &&
+      read.id === id &&
+      this.now() - read.at <= this.maxAgeMs &&
+      (!needsGroups || read.groups !== undefined);
+    return usable ? { entry: read.entry, groups: read.groups } : undefined;
+  }
+}
