@@ -30,6 +30,7 @@ import {
   type ConcordProcess,
 } from './support/concord-process';
 import { formatLoad, runLoad, send, type HttpTarget } from './support/load';
+import { commandCpuSeconds, cpuSeconds } from './support/recon-bench.support';
 import { formatLatencies, LdapPool, load, paced, PEOPLE } from './support/sync-bench.support';
 
 const USERS = Number(process.env.BENCH_SYNC_USERS ?? 1_000);
@@ -87,7 +88,11 @@ async function createUsers(target: HttpTarget): Promise<void> {
 }
 
 /** (a): the raw floor first, then Concord, at the same pace; both end with the same LDAP read. */
-async function putToLdapLatency(target: HttpTarget, ldap: LdapPool): Promise<void> {
+async function putToLdapLatency(
+  target: HttpTarget,
+  ldap: LdapPool,
+  concordPid: number | undefined,
+): Promise<void> {
   console.log(`(a) ${RATE}/s for ${SECONDS} s, ${CLIENTS} clients; load average ${load()}`);
   const raw = await paced(RATE, SECONDS, CLIENTS, async (i, client) => {
     const value = `raw ${i}`;
@@ -105,8 +110,15 @@ async function putToLdapLatency(target: HttpTarget, ldap: LdapPool): Promise<voi
     const warmup = await paced(RATE, WARMUP_SECONDS, CLIENTS, putThenRead('warm'));
     console.log(formatLatencies('    warm-up (not counted below)', warmup));
   }
+  const cpuBefore = { concord: cpuSeconds(concordPid), postgres: commandCpuSeconds('postgres') };
   const concord = await paced(RATE, SECONDS, CLIENTS, putThenRead('put'));
   console.log(formatLatencies('    PUT managed/user → readable in LDAP', concord));
+  // CPU per PUT moves far less than latencies between runs on this shared machine: compare changes by it.
+  const perPut = (seconds: number) => ((seconds * 1000) / concord.count).toFixed(2);
+  console.log(
+    `    CPU per PUT: Concord ${perPut(cpuSeconds(concordPid) - cpuBefore.concord)} ms, ` +
+      `PostgreSQL ${perPut(commandCpuSeconds('postgres') - cpuBefore.postgres)} ms`,
+  );
   console.log(
     `    p50 ${(concord.p50 / raw.p50).toFixed(2)}×, p99 ${(concord.p99 / raw.p99).toFixed(2)}× the raw modify ` +
       `(aim p99 ≤ 3×); load average ${load()}`,
@@ -211,7 +223,7 @@ async function main(): Promise<void> {
     const target = { port: node.port, headers: ADMIN_HEADERS };
     await createUsers(target);
     const ldap = await LdapPool.open(slapd.url, CLIENTS, ROOT_DN, ROOT_PASSWORD);
-    if (STEPS.includes('a')) await putToLdapLatency(target, ldap);
+    if (STEPS.includes('a')) await putToLdapLatency(target, ldap, node.child.pid);
     if (STEPS.includes('c')) await outageDrain(target, slapd, db, schema);
     await ldap.close();
     if (STEPS.includes('b')) {
