@@ -52,8 +52,8 @@ export class AuditRepository extends AuditStore {
     else await this.db.transaction(insert);
   }
 
-  appendUnflushed(topic: AuditTopic, events: readonly AuditEvent[]): Promise<void> {
-    return this.append(topic, events, this.db.relaxed);
+  appendUnflushed(topic: AuditTopic, events: readonly AuditEvent[], alongside?: SqlExecutor): Promise<void> {
+    return this.append(topic, events, alongside ?? this.db.relaxed);
   }
 
   async read(topic: AuditTopic, id: string): Promise<AuditEvent | null> {

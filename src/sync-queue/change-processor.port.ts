@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../persistence/sql-database';
+import type { ClosingWrites } from './change-queue.store';
 import type { CreatedObject } from './managed-change.recorder';
 import type { JsonObject } from '../managed/managed-object';
 import type { ChangeOutcome, QueuedChange } from './queued-change';
@@ -23,8 +24,14 @@ export abstract class ChangeProcessor {
    * `current`, when given, is the object as the write that recorded the change left it, delivered right after
    * that write's commit: the processor may take it for its re-read. A write made since has merged into the row
    * and bumped its version, so the row is delivered again afterwards, with a fresh read (level-triggered).
+   * `closing`: where the processor's own bookkeeping (its audit lines) may wait for the delivery's closing
+   * statement rather than cost a round trip of its own.
    */
-  abstract process(change: QueuedChange, current?: CurrentState): Promise<ChangeOutcome>;
+  abstract process(
+    change: QueuedChange,
+    current?: CurrentState,
+    closing?: ClosingWrites,
+  ): Promise<ChangeOutcome>;
 
   /**
    * Whether changes of `resource` (`managed/user`) have anywhere to go. When no mapping reads that set, recording

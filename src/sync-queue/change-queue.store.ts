@@ -26,6 +26,14 @@ export interface EnqueuedRef {
   readonly leased?: QueuedChange;
 }
 
+/**
+ * Writes a delivery makes that nobody reads back (its audit lines): they wait for the delivery's closing
+ * statement (`complete`) and go with it, or are sent on their own by `flush` when the delivery ends otherwise.
+ */
+export interface ClosingWrites extends SqlExecutor {
+  flush(): Promise<void>;
+}
+
 /** How a failed delivery is recorded: back to pending after `delayMs`, or dead. */
 export type FailureDisposition = { readonly dead: true } | { readonly dead: false; readonly delayMs: number };
 
@@ -44,8 +52,13 @@ export abstract class ChangeQueueStore {
   abstract claimOne(id: string, worker: string, leaseMs: number): Promise<QueuedChange | null>;
   /** Leases the pending row that failed longest ago, ignoring its back-off (a probe of the target). */
   abstract claimProbe(worker: string, leaseMs: number): Promise<QueuedChange | null>;
-  /** Removes the row if it still holds this version; else releases the lease and leaves it due now. */
-  abstract complete(change: QueuedChange, worker: string): Promise<boolean>;
+  /** Where one delivery's writes wait for its closing statement (ClosingWrites). */
+  abstract closingWrites(): ClosingWrites;
+  /**
+   * Removes the row if it still holds this version; else releases the lease and leaves it due now. What
+   * `closing` holds is written in the same statement.
+   */
+  abstract complete(change: QueuedChange, worker: string, closing?: ClosingWrites): Promise<boolean>;
   /** Records a failed delivery and releases the lease. */
   abstract fail(
     change: QueuedChange,

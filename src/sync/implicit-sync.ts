@@ -8,7 +8,7 @@ import type { SqlExecutor } from '../persistence/sql-database';
 import type { ScriptRunner } from '../scripting/script-runner';
 import { ChangeDelivery } from '../sync-queue/change-delivery.service';
 import { ChangeProcessor, type CurrentState } from '../sync-queue/change-processor.port';
-import type { EnqueuedRef } from '../sync-queue/change-queue.store';
+import type { ClosingWrites, EnqueuedRef } from '../sync-queue/change-queue.store';
 import { collectingDeferred } from '../sync-queue/delivery-context';
 import type { CreatedObject } from '../sync-queue/managed-change.recorder';
 import type { ChangeOutcome, QueuedChange } from '../sync-queue/queued-change';
@@ -54,11 +54,12 @@ export class SourceChangeSync {
     oldValue: JsonObject | null,
     userId: string,
     current?: CurrentState,
+    closing?: ClosingWrites,
   ): Promise<void> {
     const written: EnqueuedRef[] = [];
     try {
       await collectingDeferred(written, () =>
-        this.applyMappings(source, sourceId, oldValue, userId, current),
+        this.applyMappings(source, sourceId, oldValue, userId, current, closing),
       );
     } finally {
       for (const ref of written) await this.delivery.deliverNow(ref);
@@ -71,6 +72,7 @@ export class SourceChangeSync {
     oldValue: JsonObject | null,
     userId: string,
     current: CurrentState | undefined,
+    closing: ClosingWrites | undefined,
   ): Promise<void> {
     const transactionId = randomUUID();
     for (const mapping of this.mappings.syncedFrom(source)) {
@@ -78,7 +80,7 @@ export class SourceChangeSync {
         { mapping: mapping.name, sourceId, oldValue, ...(current ? { current } : {}) },
         this.scriptRunner(),
       );
-      await this.record(mapping, outcomes, transactionId, userId);
+      await this.record(mapping, outcomes, transactionId, userId, closing);
       const failed = outcomes.find((outcome) => outcome.status === 'FAILURE');
       if (failed) throw new Error(`${mapping.name}: ${failed.message ?? 'sync failed'}`);
     }
@@ -102,6 +104,7 @@ export class SourceChangeSync {
     outcomes: readonly SyncOutcome[],
     transactionId: string,
     userId: string,
+    closing: ClosingWrites | undefined,
   ): Promise<void> {
     const events: AuditEvent[] = outcomes.map((outcome) =>
       syncAuditEvent(mapping, outcome, {
@@ -111,7 +114,7 @@ export class SourceChangeSync {
       }),
     );
     try {
-      await this.audit.appendUnflushed('sync', events);
+      await this.audit.appendUnflushed('sync', events, closing);
     } catch (error) {
       // The sync happened; losing its audit line must not make the queue deliver it again.
       this.logger.warn(`audit/sync write failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -143,11 +146,22 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     return this.mappings.syncedFrom(resource).length > 0;
   }
 
-  async process(change: QueuedChange, current?: CurrentState): Promise<ChangeOutcome> {
+  async process(
+    change: QueuedChange,
+    current?: CurrentState,
+    closing?: ClosingWrites,
+  ): Promise<ChangeOutcome> {
     const changes: SourceChangeSync = this.changes ?? this.modules.get(SourceChangeSync, { strict: false });
     this.changes = changes;
     try {
-      await changes.apply(change.resource, change.objectId, change.lastState, 'implicit-sync', current);
+      await changes.apply(
+        change.resource,
+        change.objectId,
+        change.lastState,
+        'implicit-sync',
+        current,
+        closing,
+      );
       return { status: 'SUCCESS' };
     } catch (error) {
       return { status: 'FAILED', message: error instanceof Error ? error.message : String(error) };

@@ -17,8 +17,13 @@ export abstract class AuditStore {
   /**
    * Appends the events of something already done elsewhere (a delivery's audit/sync lines), committed without
    * waiting for the disk: a crash in the next moments may lose them, as it could before they were written.
+   * With `alongside` (a delivery's ClosingWrites) they wait there for that delivery's closing statement.
    */
-  abstract appendUnflushed(topic: AuditTopic, events: readonly AuditEvent[]): Promise<void>;
+  abstract appendUnflushed(
+    topic: AuditTopic,
+    events: readonly AuditEvent[],
+    alongside?: SqlExecutor,
+  ): Promise<void>;
   abstract read(topic: AuditTopic, id: string): Promise<AuditEvent | null>;
   abstract query(topic: AuditTopic, request: QueryRequest): Promise<StoreQueryPage>;
 }

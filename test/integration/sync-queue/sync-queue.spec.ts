@@ -1,7 +1,8 @@
 import { DomainError } from '../../../src/core/errors/domain-error';
 import { SyncQueueRepository } from '../../../src/persistence/sync-queue.repository';
 import type { SqlExecutor } from '../../../src/persistence/sql-database';
-import type { NewChange } from '../../../src/sync-queue/change-queue.store';
+import { AuditRepository } from '../../../src/persistence/audit.repository';
+import type { ClosingWrites, NewChange } from '../../../src/sync-queue/change-queue.store';
 import { ChangeProcessor, type CurrentState } from '../../../src/sync-queue/change-processor.port';
 import type { ChangeOutcome, QueuedChange } from '../../../src/sync-queue/queued-change';
 import {
@@ -161,6 +162,51 @@ describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
     expect(again).toMatchObject({ objectId: dave._id, version: 2 });
     expect(await rig.queue.complete(again!, 'worker-b')).toBe(true);
     expect(await rows()).toEqual([]);
+  });
+
+  it("writes a delivery's audit lines with the statement that ends it, whether it succeeds, meets a newer change or fails", async () => {
+    const audit = new AuditRepository(handle.db);
+    let attempt = 0;
+    /** Writes one audit/sync line per attempt where the delivery offers, as the sync engine does. */
+    class AuditingProcessor extends ChangeProcessor {
+      constructor(private readonly outcome: () => ChangeOutcome) {
+        super();
+      }
+      async process(change: QueuedChange, _current?: CurrentState, closing?: ClosingWrites) {
+        attempt += 1;
+        const event = {
+          _id: `closing-${kind}-${attempt}`,
+          timestamp: new Date().toISOString(),
+          eventName: 'sync',
+        };
+        await audit.appendUnflushed('sync', [{ ...event, sourceObjectId: change.objectId }], closing);
+        return this.outcome();
+      }
+    }
+    const lines = async () =>
+      (await audit.query('sync', crestQuery({ _queryFilter: `_id sw "closing-${kind}-"` }))).objects.map(
+        (row) => row.id,
+      );
+    const erin = await rig.managed.create('user', undefined, user('erin'));
+
+    rig.delivery.use(new AuditingProcessor(() => ({ status: 'FAILED', message: 'LDAP is down' })));
+    expect(await rig.delivery.deliverDue('worker-a')).toBe(1);
+    expect(await lines()).toEqual([`closing-${kind}-1`]);
+    expect((await rows())[0]?.doc).toMatchObject({ state: 'pending', attempts: 1 });
+
+    rig.delivery.use(new AuditingProcessor(() => ({ status: 'SUCCESS' })));
+    await rig.queue.pullForward();
+    const [leased] = await rig.queue.claimDue('worker-a', 10, 30_000);
+    await rig.managed.update('user', erin._id, user('erin', { sn: 'Newer' }), { kind: 'any' });
+    const closing = rig.queue.closingWrites();
+    await new AuditingProcessor(() => ({ status: 'SUCCESS' })).process(leased!, undefined, closing);
+    // The newer change keeps the row; the older delivery's line is written all the same.
+    expect(await rig.queue.complete(leased!, 'worker-a', closing)).toBe(false);
+    expect(await lines()).toEqual([`closing-${kind}-1`, `closing-${kind}-2`]);
+
+    expect(await rig.delivery.deliverDue('worker-b')).toBe(1);
+    expect(await rows()).toEqual([]);
+    expect(await lines()).toEqual([`closing-${kind}-1`, `closing-${kind}-2`, `closing-${kind}-3`]);
   });
 
   it('delivers a write at once with the state it wrote, and leaves a row another worker holds to that worker', async () => {
