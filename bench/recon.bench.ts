@@ -13,12 +13,12 @@
  * Each recon runs in a Concord started for it, so its peak RSS (VmHWM) is that recon's; the CPU seconds that
  * Concord spent on it are printed too (they vary less than wall times on a shared machine).
  * Aims (2 cores): (a) ≤ 2× its floor; (b) ≤ 1.5× the ldapsearch time; RSS at 300k ≤ 1.3× RSS at 100k.
- * BENCH_NODE_FLAGS is passed to the Concord process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`);
+ * BENCH_NODE_FLAGS is added to the flags of bin/concord.js for the Concord process (`--cpu-prof --cpu-prof-dir=…`);
  * BENCH_STEPS picks measurements beyond (a) and (b) (default `cer`); BENCH_VERBOSE=1 prints each run's
  * slowest `durationSummary` metrics (wall time per step, so concurrent steps overlap).
  */
 import { startSlapd, type SlapdInstance } from '../test/support/slapd';
-import { startConcord } from './support/concord-process';
+import { CONCORD_NODE_FLAGS, startConcord } from './support/concord-process';
 import {
   ACCOUNT_ATTRIBUTES,
   LDAPADD_BRANCH,
@@ -118,7 +118,9 @@ async function measured(
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}; Concord flags: ${process.env.BENCH_NODE_FLAGS ?? '(none)'}`);
+  console.log(
+    `node ${process.version}; Concord flags: ${[...CONCORD_NODE_FLAGS, process.env.BENCH_NODE_FLAGS ?? ''].join(' ').trim()}`,
+  );
   console.log(`bench:recon — ${USERS} LDAP users, ${CREATES} managed → LDAP creates; load ${load()}`);
   const slapd = await directory(USERS);
   const db = 'concord_bench_recon';

@@ -25,7 +25,7 @@ step "Starting Concord on $SAMPLE (port $PORT)"
 if [ -f data/concord.pid ] && kill -0 "$(cat data/concord.pid)" 2>/dev/null; then
   kill "$(cat data/concord.pid)"; sleep 1
 fi
-nohup node --max-semi-space-size=64 bin/concord.js -p "$SAMPLE" >data/concord.log 2>&1 &
+nohup ./bin/concord.js -p "$SAMPLE" >data/concord.log 2>&1 &
 echo $! >data/concord.pid
 for _ in $(seq 1 60); do
   curl -fs "http://localhost:$PORT/openidm/info/ping" >/dev/null 2>&1 && break

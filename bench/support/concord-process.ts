@@ -43,6 +43,16 @@ export function tempProject(configDir = path.join(REPO_ROOT, 'config')): string 
   return dir;
 }
 
+/**
+ * The Node flags of `bin/concord.js`'s first line (`#!/usr/bin/env -S node <flags>`), which `npm start` and the quick
+ * start run with: benchmarks measure Concord as it is run, and BENCH_NODE_FLAGS adds to them (`--cpu-prof`, …).
+ */
+export const CONCORD_NODE_FLAGS: readonly string[] = (() => {
+  const shebang = readFileSync(path.join(REPO_ROOT, 'bin', 'concord.js'), 'utf8').split('\n', 1)[0] ?? '';
+  const words = shebang.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter(Boolean);
+})();
+
 /** Starts `concord -p DIR` as a separate process (the benchmark client must not share its event loop). */
 export async function startConcord(
   projectDir: string,
@@ -52,6 +62,7 @@ export async function startConcord(
   const child = spawn(
     process.execPath,
     [
+      ...CONCORD_NODE_FLAGS,
       ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       path.join(REPO_ROOT, 'bin', 'concord.js'),
       '-p',
