@@ -1,10 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=64 --v8-pool-size=1
+#!/usr/bin/env -S node --max-semi-space-size=64
 // Node flags for Concord, in the line above only (npm start, the quick start and the benchmarks take them from here):
 // --max-semi-space-size=64: a larger young generation halves GC time when streaming directory entries (bench:ldap).
-// --v8-pool-size=1: one V8 helper thread rather than four. On the 2-core machines Concord is measured on, the
-//   helpers' concurrent marking took both cores from PostgreSQL and slapd for ~70 ms at every major GC, which made
-//   the slowest 1% of implicit syncs (bench:sync (a) p99 26–56 ms → 17–23 ms; recon throughput unchanged). On a
-//   host with more cores, more helpers pay off: run `node --max-semi-space-size=64 bin/concord.js` with your own.
+// Not here, measured (docs/benchmarks.md): --v8-pool-size=1 halves implicit sync's p99 on 2 cores (V8's helper
+// threads no longer take both cores at every major GC) but lets a 300k-entry recon's peak RSS grow 1.25–1.35× its
+// 100k figure instead of 1.17×; run `node --max-semi-space-size=64 --v8-pool-size=1 bin/concord.js` to choose it.
 // The `concord` command: runs the compiled CLI (npm run build writes dist/).
 const path = require('node:path');
 const fs = require('node:fs');
