@@ -16,6 +16,7 @@ import type { LoadedProject } from './config/loaded-project';
 import type { ManagedTypeSchema } from './core/managed/managed-schema';
 import { ApiDocs, ApiDocsController } from './http/api-docs.controller';
 import { CrestExceptionFilter } from './http/crest-exception.filter';
+import { ActivityContextMiddleware } from './audit/activity-context.middleware';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { ManagedController } from './http/managed.controller';
 import { IdGenerator, RandomUuidGenerator } from './managed/id-generator';
@@ -118,6 +119,9 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonBodyMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+    // In this order: the activity context must be entered after the body is read (see ActivityContextMiddleware).
+    consumer
+      .apply(JsonBodyMiddleware, ActivityContextMiddleware)
+      .forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
   }
 }

@@ -1,12 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditRepository } from '../persistence/audit.repository';
 import { LinkRepository } from '../persistence/link.repository';
 import { ReconRunRepository } from '../persistence/recon-run.repository';
 import { AuditStore } from '../sync/ports/audit.store';
 import { LinkStore } from '../sync/ports/link.store';
 import { ReconRunStore } from '../sync/ports/recon-run.store';
-import { ActivityContextInterceptor } from './activity-context.interceptor';
 import { ActivityRecorder } from './activity.recorder';
 import { AuditActivityRecorder } from './audit-activity.recorder';
 import { AuditController } from './audit.controller';
@@ -19,7 +17,7 @@ import { RepoLinkService } from './repo-link.service';
  * `repo/link`. Global, like SystemModule, so the engine, implicit sync and the scheduler inject the three
  * ports without importing this module. Needs SqlDatabase, IdGenerator and ManagedTypes from the app's project
  * module. Also the `audit/activity` side of managed writes: ManagedService records through ActivityRecorder,
- * and every request runs in an activity context (who, which transaction).
+ * and every request runs in an activity context (who, which transaction; ActivityContextMiddleware).
  */
 @Global()
 @Module({
@@ -31,7 +29,6 @@ import { RepoLinkService } from './repo-link.service';
     { provide: ReconRunStore, useClass: ReconRunRepository },
     { provide: AuditStore, useClass: AuditRepository },
     { provide: ActivityRecorder, useClass: AuditActivityRecorder },
-    { provide: APP_INTERCEPTOR, useClass: ActivityContextInterceptor },
     AuditService,
     RepoLinkService,
   ],
