@@ -17,7 +17,11 @@ const TRANSACTION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 function requestActivity(request: Request, transactionId: string): ActivityContext {
   let pending: Request | undefined = request;
   let user: string | undefined;
-  const context = { transactionId } as ActivityContext;
+  // req.id: given by the request-log middleware, which runs first.
+  const requestId = (request as Request & { id?: unknown }).id;
+  const context = (
+    typeof requestId === 'string' ? { transactionId, requestId } : { transactionId }
+  ) as ActivityContext;
   Object.defineProperty(context, 'userId', {
     enumerable: true,
     get: (): string => {

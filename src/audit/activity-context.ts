@@ -4,6 +4,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface ActivityContext {
   readonly userId: string;
   readonly transactionId: string;
+  /** The HTTP request's id (`X-Request-Id`), which log lines written while it is handled carry. */
+  readonly requestId?: string;
 }
 
 const current = new AsyncLocalStorage<ActivityContext>();

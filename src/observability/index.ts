@@ -1,5 +1,5 @@
 export { LoggingModule } from './logging.module';
-export { pinoHttpOptions, REDACTED_PATHS, type LoggingOptions } from './logging.options';
+export { loggerOptions, REDACTED_PATHS, type LoggingOptions } from './logging.options';
 export { MetricsModule } from './metrics.module';
 export { MetricsRegistry } from './metrics.registry';
 export { HealthModule, type HealthModuleOptions } from './health.module';

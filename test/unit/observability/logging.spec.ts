@@ -5,7 +5,8 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { Public } from '../../../src/auth/public.decorator';
 import { LoggingModule } from '../../../src/observability/logging.module';
-import { pinoHttpOptions } from '../../../src/observability/logging.options';
+import { withActivityContext } from '../../../src/audit/activity-context';
+import { loggerOptions } from '../../../src/observability/logging.options';
 import { ADMIN, basic, createAuthTestApp } from '../auth/auth-test-app';
 
 /** Logs what it receives, as a careless handler might. */
@@ -151,6 +152,18 @@ describe('LoggingModule', () => {
   });
 });
 
+describe('lines written while a request is handled', () => {
+  it("carry the request's id, taken from the activity context when the line is written", () => {
+    const mixin = loggerOptions().mixin as () => object;
+    expect(mixin()).toEqual({});
+    const inRequest = withActivityContext(
+      { userId: 'openidm-admin', transactionId: 't-1', requestId: 'request-7' },
+      () => mixin(),
+    );
+    expect(inRequest).toEqual({ reqId: 'request-7' });
+  });
+});
+
 describe('log level', () => {
   const saved = process.env.LOG_LEVEL;
   afterEach(() => {
@@ -167,7 +180,7 @@ describe('log level', () => {
   ])('LOG_LEVEL=%s -> %s', (env, level) => {
     if (env === undefined) delete process.env.LOG_LEVEL;
     else process.env.LOG_LEVEL = env;
-    expect(pinoHttpOptions().level).toBe(level);
+    expect(loggerOptions().level).toBe(level);
   });
 
   it('writes nothing when LOG_LEVEL=silent', async () => {
