@@ -38,8 +38,8 @@ function requestActivity(request: Request, transactionId: string): ActivityConte
 /**
  * Gives each HTTP request its activity context: the authenticated user and a transaction id. Middleware rather
  * than an interceptor: Nest binds every intercepted handler to a new AsyncResource, whose deprecated-getter
- * wrapper cost each request a few kilobytes that outlived several young-generation collections (measured: half
- * of what a `GET /openidm/info/ping` left to the old generation). Runs after the body is read, so that the
+ * wrapper cost each request kilobytes that outlived young-generation collections (measured: a third of what a
+ * `GET /openidm/info/ping` left to the old generation). Runs after the body is read, so that the
  * handler is called within the context (a stream's callbacks run in the context the socket was made in).
  */
 @Injectable()
