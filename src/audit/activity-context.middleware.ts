@@ -11,28 +11,25 @@ const TRANSACTION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 /**
  * A request's activity context. The guard authenticates after middleware has run, so the user is looked up when
  * first asked for (by then the guard has run) and the request let go of then: a recon a request starts keeps its
- * context for as long as it runs, and must not keep the request with it. `userId` is an own enumerable property
- * (a getter), so that copies of the context (`{ ...context }`) carry it.
+ * context for as long as it runs, and must not keep the request with it. A getter of an object literal is an own
+ * enumerable property, so copies of the context (`{ ...context }`) carry `userId` too.
  */
 function requestActivity(request: Request, transactionId: string): ActivityContext {
   let pending: Request | undefined = request;
   let user: string | undefined;
   // req.id: given by the request-log middleware, which runs first.
   const requestId = (request as Request & { id?: unknown }).id;
-  const context = (
-    typeof requestId === 'string' ? { transactionId, requestId } : { transactionId }
-  ) as ActivityContext;
-  Object.defineProperty(context, 'userId', {
-    enumerable: true,
-    get: (): string => {
+  return {
+    transactionId,
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+    get userId(): string {
       if (user === undefined) {
         user = (pending && principalOf(pending)?.userName) ?? 'anonymous';
         pending = undefined;
       }
       return user;
     },
-  });
-  return context;
+  };
 }
 
 /**

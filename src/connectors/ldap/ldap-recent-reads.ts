@@ -47,6 +47,6 @@ export class RecentReads {
       read.id === id &&
       this.now() - read.at <= this.maxAgeMs &&
       (!needsGroups || read.groups !== undefined);
-    return usable ? { entry: read.entry, groups: read.groups } : undefined;
+    return usable ? read : undefined;
   }
 }
