@@ -8,6 +8,7 @@ import type { LoadedProject } from './config/loaded-project';
 import { compileManagedConfig } from './core/managed/managed-schema';
 import { ApiDocs } from './http/api-docs.controller';
 import { answerClientErrorsInCrest } from './http/client-error.handler';
+import { ExpressPrototypesAdapter } from './http/express-prototypes.adapter';
 import { ManagedObjectStore } from './managed/managed-object.store';
 import { searchableProperties, uniqueProperties } from './core/managed/managed-schema';
 import type { RepoSettings } from './persistence/repo-settings';
@@ -40,7 +41,7 @@ export async function createConcordApp(
   const db = await TypeOrmSqlDatabase.open(options.repo ?? project.repo);
   try {
     const context: AppContext = { project, managedTypes, db, crypto, logDestination: options.logDestination };
-    const app = await NestFactory.create(AppModule.forContext(context), {
+    const app = await NestFactory.create(AppModule.forContext(context), new ExpressPrototypesAdapter(), {
       bodyParser: false,
       bufferLogs: true,
     });
