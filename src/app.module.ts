@@ -107,7 +107,7 @@ export class AppModule implements NestModule {
         AuthModule.forRoot({ providers: [{ provide: CredentialCache, useValue: logins }] }),
         HealthModule.forRoot(),
         SystemModule.forProject(context.project),
-        AuditModule,
+        AuditModule.forProject(context.project),
         SyncModule.forProject(context.project),
         SyncDeliveryModule.forProject(context.project),
         SchedulerModule.forProject(context.project),

@@ -5,6 +5,7 @@ import type { SqlExecutor } from '../persistence/sql-database';
 import { AuditStore, type AuditEvent } from '../sync/ports/audit.store';
 import { activityContext, type ActivityContext } from './activity-context';
 import { activityEvent } from './activity-event';
+import { ActivityWatch } from './activity-watch';
 import { ActivityRecorder, type ManagedActivity } from './activity.recorder';
 
 /** Writes without a request (queue worker, live-sync poller, schedules) are done by the system itself. */
@@ -19,6 +20,7 @@ export class AuditActivityRecorder extends ActivityRecorder {
   constructor(
     private readonly audit: AuditStore,
     private readonly types: ManagedTypes,
+    private readonly watch: ActivityWatch,
   ) {
     super();
   }
@@ -36,11 +38,16 @@ export class AuditActivityRecorder extends ActivityRecorder {
     const timestamp = new Date().toISOString();
     const batch = randomUUID();
     const events: AuditEvent[] = activities.map((activity, index) =>
-      activityEvent(this.types.get(activity.type), activity, {
-        ...context,
-        eventId: `${batch}-${index}`,
-        timestamp,
-      }),
+      activityEvent(
+        this.types.get(activity.type),
+        activity,
+        {
+          ...context,
+          eventId: `${batch}-${index}`,
+          timestamp,
+        },
+        this.watch,
+      ),
     );
     await this.audit.append('activity', events, tx);
   }

@@ -1,4 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { configFile } from '../config/config-file.registry';
+import type { LoadedProject } from '../config/loaded-project';
 import { AuditRepository } from '../persistence/audit.repository';
 import { LinkRepository } from '../persistence/link.repository';
 import { ReconRunRepository } from '../persistence/recon-run.repository';
@@ -6,6 +8,8 @@ import { AuditStore } from '../sync/ports/audit.store';
 import { LinkStore } from '../sync/ports/link.store';
 import { ReconRunStore } from '../sync/ports/recon-run.store';
 import { ActivityRecorder } from './activity.recorder';
+import { ActivityWatch } from './activity-watch';
+import { auditConfigFile } from './audit-config.file';
 import { AuditActivityRecorder } from './audit-activity.recorder';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
@@ -17,21 +21,28 @@ import { RepoLinkService } from './repo-link.service';
  * `repo/link`. Global, like SystemModule, so the engine, implicit sync and the scheduler inject the three
  * ports without importing this module. Needs SqlDatabase, IdGenerator and ManagedTypes from the app's project
  * module. Also the `audit/activity` side of managed writes: ManagedService records through ActivityRecorder,
- * and every request runs in an activity context (who, which transaction; ActivityContextMiddleware).
+ * and every request runs in an activity context (who, which transaction; ActivityContextMiddleware). What the
+ * activity events say changed follows the project's audit.json (ActivityWatch).
  */
 @Global()
-@Module({
-  controllers: [AuditController, RepoLinkController],
-  providers: [
-    LinkRepository,
-    // One instance behind both tokens: the engine sees the port, repo/link queries use the repository.
-    { provide: LinkStore, useExisting: LinkRepository },
-    { provide: ReconRunStore, useClass: ReconRunRepository },
-    { provide: AuditStore, useClass: AuditRepository },
-    { provide: ActivityRecorder, useClass: AuditActivityRecorder },
-    AuditService,
-    RepoLinkService,
-  ],
-  exports: [LinkStore, ReconRunStore, AuditStore, ActivityRecorder],
-})
-export class AuditModule {}
+@Module({})
+export class AuditModule {
+  static forProject(project: Pick<LoadedProject, 'files' | 'checkedFiles'>): DynamicModule {
+    return {
+      module: AuditModule,
+      controllers: [AuditController, RepoLinkController],
+      providers: [
+        LinkRepository,
+        // One instance behind both tokens: the engine sees the port, repo/link queries use the repository.
+        { provide: LinkStore, useExisting: LinkRepository },
+        { provide: ReconRunStore, useClass: ReconRunRepository },
+        { provide: AuditStore, useClass: AuditRepository },
+        { provide: ActivityWatch, useValue: ActivityWatch.of(configFile(project, auditConfigFile)) },
+        { provide: ActivityRecorder, useClass: AuditActivityRecorder },
+        AuditService,
+        RepoLinkService,
+      ],
+      exports: [LinkStore, ReconRunStore, AuditStore, ActivityRecorder],
+    };
+  }
+}

@@ -6,6 +6,7 @@ import { repoConfigSchema } from './repo-config.schema';
 import { PROVISIONER_FILE_NAME, provisionerFileSchema } from '../connectors/ldap/provisioner.schema';
 import { syncConfigFile } from '../core/sync/sync-config.compiler';
 import { scheduleConfigFile } from '../core/schedule/schedule-config.schema';
+import { auditConfigFile } from '../audit/audit-config.file';
 
 /**
  * The config files Concord understands. Every `*.json` file in the config folder that an entry matches is
@@ -62,6 +63,7 @@ export const CONFIG_FILES: readonly ConfigFileEntry[] = [
   provisionerConfigFile,
   syncConfigFile,
   scheduleConfigFile,
+  auditConfigFile,
 ];
 
 export function entryMatches(entry: ConfigFileEntry, fileName: string): boolean {

@@ -2,7 +2,9 @@
  * `audit/activity` (§9): every managed create, update, patch and delete over REST writes one event, queryable with
  * `_queryFilter`, naming who did it, and never carrying a password or an encrypted value.
  */
-import { startConcord, type TestConcord } from '../../support/concord-app';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startConcord, tempProjectDir, type TestConcord } from '../../support/concord-app';
 import { expectCrestError } from '../crest-expect';
 
 type Event = Record<string, unknown> & {
@@ -125,5 +127,56 @@ describe('audit/activity over REST', () => {
     expect(res.status).toBe(200);
     expect((res.body as { result: Event[] }).result.map((e) => e.objectId)).toEqual([`managed/user/${id}`]);
     expectCrestError(await t.admin('get', '/openidm/audit/activity?_queryId=query-all'), 400);
+  });
+});
+
+describe("audit/activity with the project's audit.json (watchedFields, passwordFields)", () => {
+  let watched: TestConcord;
+
+  beforeAll(async () => {
+    const projectDir = tempProjectDir();
+    writeFileSync(
+      join(projectDir, 'config', 'audit.json'),
+      JSON.stringify({
+        auditServiceConfig: { handlerForQueries: 'repo' },
+        eventTopics: { activity: { watchedFields: ['mail'], passwordFields: ['password'] } },
+      }),
+    );
+    watched = await startConcord({ repo: 'postgres', projectDir });
+  });
+  afterAll(async () => {
+    await watched?.destroy();
+  });
+
+  it('names only the watched and password fields that changed, as OpenIDM does', async () => {
+    const created = await watched.admin('post', '/openidm/managed/user?_action=create').send({
+      userName: 'ada',
+      givenName: 'Ada',
+      sn: 'Lovelace',
+      mail: 'ada@example.com',
+      password: PASSWORD,
+    });
+    expect(created.status).toBe(201);
+    const id = String(created.body._id);
+    const edits = [
+      [{ operation: 'replace', field: '/sn', value: 'King' }],
+      [{ operation: 'replace', field: '/mail', value: 'countess@example.com' }],
+      [{ operation: 'replace', field: '/password', value: NEW_PASSWORD }],
+    ];
+    for (const edit of edits) {
+      expect((await watched.admin('patch', `/openidm/managed/user/${id}`).send(edit)).status).toBe(200);
+    }
+
+    const res = await watched
+      .admin('get', '/openidm/audit/activity')
+      .query({ _queryFilter: `objectId eq "managed/user/${id}"`, _sortKeys: 'timestamp' });
+
+    const events = (res.body as { result: Event[] }).result;
+    expect(events.map((e) => [e.operation, e.changedFields, e.passwordChanged])).toEqual([
+      ['CREATE', ['/mail', '/password'], true],
+      ['PATCH', [], false],
+      ['PATCH', ['/mail'], false],
+      ['PATCH', ['/password'], true],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
-import { activityEvent, changedFields } from '../../../src/audit/activity-event';
+import { activityEvent } from '../../../src/audit/activity-event';
+import { ActivityWatch, changedTopLevel } from '../../../src/audit/activity-watch';
 import { compileManagedSchema } from '../../../src/core/managed/managed-schema';
 
 const schema = compileManagedSchema({
@@ -23,7 +24,7 @@ const stamp = {
 };
 
 describe('activityEvent', () => {
-  it('leaves out private and encrypted properties, but names them when they changed', () => {
+  it('leaves out private and encrypted properties, but (without audit.json) names them when they changed', () => {
     const before = {
       id: 'u1',
       rev: 1,
@@ -35,7 +36,12 @@ describe('activityEvent', () => {
       doc: { userName: 'ada', mail: 'b@x', password: sealed(3), ssn: sealed(2), pin: '1234' },
     };
 
-    const event = activityEvent(schema, { operation: 'PATCH', type: 'user', before, after }, stamp);
+    const event = activityEvent(
+      schema,
+      { operation: 'PATCH', type: 'user', before, after },
+      stamp,
+      ActivityWatch.of(undefined),
+    );
 
     expect(event).toEqual({
       _id: 'e-0',
@@ -60,7 +66,12 @@ describe('activityEvent', () => {
     ['CREATE', null, { id: 'u2', rev: 1, doc: { userName: 'bo' } }, 'managed/user/u2', '1'],
     ['DELETE', { id: 'u3', rev: 4, doc: { userName: 'cy' } }, null, 'managed/user/u3', '4'],
   ] as const)('%s names the object and its revision', (operation, before, after, objectId, revision) => {
-    const event = activityEvent(schema, { operation, type: 'user', before, after }, stamp);
+    const event = activityEvent(
+      schema,
+      { operation, type: 'user', before, after },
+      stamp,
+      ActivityWatch.of(undefined),
+    );
     expect(event).toMatchObject({
       operation,
       objectId,
@@ -71,7 +82,7 @@ describe('activityEvent', () => {
   });
 });
 
-describe('changedFields', () => {
+describe('changedTopLevel', () => {
   it.each([
     [{ a: 1 }, { a: 1 }, []],
     [{ a: 1 }, { a: 2 }, ['a']],
@@ -80,6 +91,68 @@ describe('changedFields', () => {
     [{ n: { x: 1, y: 2 } }, { n: { y: 2, x: 1 } }, []],
     [{ z: 1, a: 1 }, { z: 2, a: 2 }, ['a', 'z']],
   ])('%j → %j gives %j', (before, after, expected) => {
-    expect(changedFields(before, after)).toEqual(expected);
+    expect(changedTopLevel(before, after)).toEqual(expected);
+  });
+});
+
+describe('ActivityWatch: what changedFields and passwordChanged say (audit.json eventTopics.activity)', () => {
+  const secrets = new Set(['password']);
+  const before = { mail: 'a@x', sn: 'Lovelace', address: { city: 'London', zip: 'N1' }, password: sealed(1) };
+  const after = { mail: 'b@x', sn: 'Lovelace', address: { city: 'Paris', zip: 'N1' }, password: sealed(2) };
+  const mailOnly = { ...before, mail: 'b@x' };
+
+  it.each([
+    [
+      'no audit.json: every changed property, secrets as passwords',
+      undefined,
+      after,
+      ['/address', '/mail', '/password'],
+      true,
+    ],
+    ['no audit.json, password unchanged', undefined, mailOnly, ['/mail'], false],
+    ['audit.json without watchedFields: nothing watched (OpenIDM)', {}, after, [], false],
+    [
+      'passwordFields only',
+      { eventTopics: { activity: { passwordFields: ['password'] } } },
+      after,
+      ['/password'],
+      true,
+    ],
+    [
+      'watched names and nested pointers',
+      { eventTopics: { activity: { watchedFields: ['mail', '/address/city', '/address/zip', 'sn'] } } },
+      after,
+      ['/address/city', '/mail'],
+      false,
+    ],
+    [
+      '"*" watches every property',
+      { eventTopics: { activity: { watchedFields: ['*'] } } },
+      mailOnly,
+      ['/mail'],
+      false,
+    ],
+    [
+      '"*" with password fields',
+      { eventTopics: { activity: { watchedFields: ['*'], passwordFields: ['/password'] } } },
+      after,
+      ['/address', '/mail', '/password'],
+      true,
+    ],
+  ] as const)('%s', (_, config, changed, changedFields, passwordChanged) => {
+    const watch = ActivityWatch.of(config);
+    expect(watch.changes(before, changed, secrets)).toEqual({ changedFields, passwordChanged });
+  });
+
+  it("names a deleted or created object's watched fields as changed", () => {
+    const watch = ActivityWatch.of({ eventTopics: { activity: { watchedFields: ['mail'] } } });
+    expect(watch.changes({}, { mail: 'c@x' }, secrets)).toEqual({
+      changedFields: ['/mail'],
+      passwordChanged: false,
+    });
+    expect(watch.changes({ mail: 'c@x' }, {}, secrets)).toEqual({
+      changedFields: ['/mail'],
+      passwordChanged: false,
+    });
   });
 });

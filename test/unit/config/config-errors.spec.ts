@@ -52,6 +52,20 @@ describe('ConfigError messages', () => {
     ]);
   });
 
+  it('rejects audit.json watched fields that are not field names or JSON pointers', () => {
+    const dir = tempProject({
+      'config/audit.json': JSON.stringify({
+        eventTopics: { activity: { watchedFields: ['mail', 'bad~2'], passwordFields: 'password' } },
+      }),
+    });
+    const lines = problemsOf(dir);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^config\/audit\.json: \/eventTopics\/activity\/watchedFields\/1: .*'bad~2'/);
+    expect(lines[1]).toMatch(
+      /^config\/audit\.json: \/eventTopics\/activity\/passwordFields: expected an array/,
+    );
+  });
+
   it('rejects a duplicate internal user', () => {
     const dir = tempProject({
       'config/authentication.json': JSON.stringify({

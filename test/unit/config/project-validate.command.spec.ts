@@ -14,7 +14,8 @@ describe('validateProjectCommand', () => {
     expect(result.output).toContain('ok      config/managed.json (managed)');
     expect(result.output).toContain('ok      config/authentication.json (authentication)');
     expect(result.output).toContain('ok      config/repo.json (repo)');
-    expect(result.output).toContain('unused  config/audit.json');
+    expect(result.output).toContain('ok      config/audit.json (audit)');
+    expect(result.output).toContain('unused  config/ui.json');
     expect(result.output).toContain('HTTP: 0.0.0.0:18080');
     expect(result.output).toContain(
       `Repository: embedded PGlite in ${join(FIXTURES, 'valid-project', 'var/db')}`,

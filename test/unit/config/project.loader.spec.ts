@@ -1,3 +1,4 @@
+import { auditConfigFile } from '../../../src/audit/audit-config.file';
 import { join } from 'node:path';
 import { ConfigError } from '../../../src/config/config.error';
 import {
@@ -49,11 +50,15 @@ describe('loadProject: a valid project', () => {
   });
 
   it('keeps unregistered files as raw JSON and says they are not used', () => {
-    expect(project.otherFiles['audit.json']).toEqual({
+    expect(project.otherFiles['ui.json']).toEqual({ configs: [{ name: 'ui', enabled: true }] });
+    expect(project.notices).toContain('config/ui.json: not used by Concord');
+    expect(Object.keys(project.files).sort()).toEqual(['audit', 'authentication', 'managed', 'repo']);
+  });
+
+  it("reads audit.json, keeping OpenIDM's event handler settings as they are", () => {
+    expect(configFile(project, auditConfigFile)).toEqual({
       auditServiceConfig: { handlerForQueries: 'repo', availableAuditEventHandlers: [] },
     });
-    expect(project.notices).toContain('config/audit.json: not used by Concord');
-    expect(Object.keys(project.files).sort()).toEqual(['authentication', 'managed', 'repo']);
   });
 
   it('offers the validated files through their registry entry', () => {
