@@ -16,6 +16,13 @@ type Event = Record<string, unknown> & {
 
 const PASSWORD = 'Secr3t-Passw0rd!';
 const NEW_PASSWORD = 'An0ther-Secr3t!';
+const ADA = {
+  userName: 'ada',
+  givenName: 'Ada',
+  sn: 'Lovelace',
+  mail: 'ada@example.com',
+  password: PASSWORD,
+};
 let t: TestConcord;
 
 beforeAll(async () => {
@@ -41,13 +48,7 @@ describe('audit/activity over REST', () => {
     const created = await t
       .admin('post', '/openidm/managed/user?_action=create')
       .set('X-ForgeRock-TransactionId', transactionId)
-      .send({
-        userName: 'ada',
-        givenName: 'Ada',
-        sn: 'Lovelace',
-        mail: 'ada@example.com',
-        password: PASSWORD,
-      });
+      .send(ADA);
     expect(created.status).toBe(201);
     id = String(created.body._id);
     const put = await t
@@ -149,13 +150,7 @@ describe("audit/activity with the project's audit.json (watchedFields, passwordF
   });
 
   it('names only the watched and password fields that changed, as OpenIDM does', async () => {
-    const created = await watched.admin('post', '/openidm/managed/user?_action=create').send({
-      userName: 'ada',
-      givenName: 'Ada',
-      sn: 'Lovelace',
-      mail: 'ada@example.com',
-      password: PASSWORD,
-    });
+    const created = await watched.admin('post', '/openidm/managed/user?_action=create').send(ADA);
     expect(created.status).toBe(201);
     const id = String(created.body._id);
     const edits = [
