@@ -2,7 +2,7 @@ import type { ManagedTypeSchema } from '../core/managed/managed-schema';
 import type { JsonObject } from '../managed/managed-object';
 import type { AuditEvent } from '../sync/ports/audit.store';
 import type { ActivityContext } from './activity-context';
-import type { ManagedActivity } from './activity.recorder';
+import type { LiveSyncActivity, ManagedActivity } from './activity.recorder';
 import type { ActivityWatch } from './activity-watch';
 
 /** What an activity event needs besides the write: who, which request, when, and its `_id`. */
@@ -42,6 +42,31 @@ export function activityEvent(
     changedFields,
     passwordChanged,
     message: '',
+    status: 'SUCCESS',
+  };
+}
+
+/**
+ * The `audit/activity` event of one live-sync change, as OpenIDM's provisioner writes it once the change is handled:
+ * an ACTION on its `sync` endpoint with the message `sync-create`, `sync-update` or `sync-delete`, the system object
+ * as `before` and `after` (null for a delete, whose object is gone).
+ */
+export function liveSyncActivityEvent(activity: LiveSyncActivity, stamp: ActivityStamp): AuditEvent {
+  return {
+    _id: stamp.eventId,
+    timestamp: stamp.timestamp,
+    eventName: 'activity',
+    transactionId: stamp.transactionId,
+    userId: stamp.userId,
+    runAs: stamp.userId,
+    operation: 'ACTION',
+    objectId: 'sync',
+    revision: null,
+    before: activity.object,
+    after: activity.object,
+    changedFields: [],
+    passwordChanged: false,
+    message: `sync-${activity.type.toLowerCase()}`,
     status: 'SUCCESS',
   };
 }

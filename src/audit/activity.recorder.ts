@@ -1,4 +1,4 @@
-import type { StoredObject } from '../managed/managed-object';
+import type { JsonObject, StoredObject } from '../managed/managed-object';
 import type { SqlExecutor } from '../persistence/sql-database';
 
 /** OpenIDM's activity operations for managed objects (§9). */
@@ -15,12 +15,21 @@ export interface ManagedActivity {
   readonly after: StoredObject | null;
 }
 
+/** One change live sync took from a system and handled: a `sync-create`, `sync-update` or `sync-delete` (§9). */
+export interface LiveSyncActivity {
+  readonly type: 'CREATE' | 'UPDATE' | 'DELETE';
+  /** The system object as live sync read it; null for a delete. */
+  readonly object: JsonObject | null;
+}
+
 /**
- * Port (ManagedService → audit): writes the `audit/activity` event of a managed write. Called inside the write's
+ * Port (ManagedService, LiveSyncService → audit): writes the `audit/activity` event of a managed write. Called inside the write's
  * transaction when there is one (`tx`), so the event costs a statement, not a commit, and commits with the write.
  */
 export abstract class ActivityRecorder {
   abstract record(activity: ManagedActivity, tx?: SqlExecutor): Promise<void>;
   /** The events of a batch in one statement (recon's batched creates). */
   abstract recordMany(activities: readonly ManagedActivity[], tx?: SqlExecutor): Promise<void>;
+  /** The event OpenIDM's provisioner writes for each live-sync change it handled (LiveSyncService). */
+  abstract recordLiveSync(activity: LiveSyncActivity): Promise<void>;
 }

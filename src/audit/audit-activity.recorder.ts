@@ -4,9 +4,9 @@ import { ManagedTypes } from '../managed/managed-types';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { AuditStore, type AuditEvent } from '../sync/ports/audit.store';
 import { activityContext, type ActivityContext } from './activity-context';
-import { activityEvent } from './activity-event';
+import { activityEvent, liveSyncActivityEvent, type ActivityStamp } from './activity-event';
 import { ActivityWatch } from './activity-watch';
-import { ActivityRecorder, type ManagedActivity } from './activity.recorder';
+import { ActivityRecorder, type LiveSyncActivity, type ManagedActivity } from './activity.recorder';
 
 /** Writes without a request (queue worker, live-sync poller, schedules) are done by the system itself. */
 const SYSTEM_USER = 'system';
@@ -31,24 +31,23 @@ export class AuditActivityRecorder extends ActivityRecorder {
 
   async recordMany(activities: readonly ManagedActivity[], tx?: SqlExecutor): Promise<void> {
     if (activities.length === 0) return;
-    const context: ActivityContext = activityContext() ?? {
-      userId: SYSTEM_USER,
-      transactionId: randomUUID(),
-    };
-    const timestamp = new Date().toISOString();
-    const batch = randomUUID();
-    const events: AuditEvent[] = activities.map((activity, index) =>
-      activityEvent(
-        this.types.get(activity.type),
-        activity,
-        {
-          ...context,
-          eventId: `${batch}-${index}`,
-          timestamp,
-        },
-        this.watch,
-      ),
+    const stamp = stamps();
+    const events: AuditEvent[] = activities.map((activity) =>
+      activityEvent(this.types.get(activity.type), activity, stamp(), this.watch),
     );
     await this.audit.append('activity', events, tx);
   }
+
+  async recordLiveSync(activity: LiveSyncActivity): Promise<void> {
+    await this.audit.append('activity', [liveSyncActivityEvent(activity, stamps()())]);
+  }
+}
+
+/** Stamps for the events of one call: who (the caller's context, or the system), when, and ids `<uuid>-<n>`. */
+function stamps(): () => ActivityStamp {
+  const context: ActivityContext = activityContext() ?? { userId: SYSTEM_USER, transactionId: randomUUID() };
+  const timestamp = new Date().toISOString();
+  const batch = randomUUID();
+  let index = 0;
+  return () => ({ ...context, eventId: `${batch}-${index++}`, timestamp });
 }

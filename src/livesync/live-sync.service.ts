@@ -1,5 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { SyncDelta, SystemConnector } from '../connectors/system-connector.port';
+import { ActivityRecorder } from '../audit/activity.recorder';
 import { DomainError } from '../core/errors/domain-error';
 import type { JsonObject } from '../managed/managed-object';
 import { ConnectorRegistry } from '../system/connector-registry';
@@ -35,6 +36,7 @@ export class LiveSyncService {
     private readonly lock: SourceLock,
     private readonly failureActions: SyncFailureActions,
     @Optional() private handler?: LiveSyncChangeHandler,
+    @Optional() private readonly activity?: ActivityRecorder,
   ) {}
 
   /** Binds the handler when DI has none (embedding, tests); the app binds the sync engine's through DI. */
@@ -110,10 +112,17 @@ export class LiveSyncService {
       else if (delta.type === 'UPDATE') await handler.notifyUpdate(change);
       else await handler.notifyDelete(change);
       this.failures.delete(source.path);
-      return null;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     }
+    // As OpenIDM's provisioner: an activity event once the change is handled. The change stays handled if the
+    // audit write fails (it is not retried for that); the failure is logged.
+    await this.activity
+      ?.recordLiveSync({ type: delta.type, object: delta.type === 'DELETE' ? null : delta.object })
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error }, `Activity audit of live sync ${delta.id} failed`),
+      );
+    return null;
   }
 
   /** Counts the failure; true when the policy gives up on the change (after its post-retry action). */

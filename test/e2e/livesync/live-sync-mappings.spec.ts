@@ -1,7 +1,8 @@
 /**
  * Live sync through the sample's mappings, on real slapd (accesslog) and PostgreSQL: an entry created, renamed
  * and deleted in LDAP is created, renamed and deleted in managed/user; a managed edit reaches LDAP and does not
- * come back as a live-sync update (Concord's own writes are filtered out by their bind DN).
+ * come back as a managed update (the sample filters no modifier, so live sync reads Concord's own write back, finds
+ * nothing to change and writes nothing; filtering by bind DN is tested in test/integration).
  */
 import { LDAP_TO_MANAGED, startReconTest, type ReconTestEnv } from '../recon/recon-sample.fixture';
 
@@ -88,4 +89,25 @@ it('carries a managed edit to LDAP, and live sync does not bring it back as an u
   await liveSync();
   const [after] = await managedUsers('bjensen');
   expect(after?._rev).toBe(updated.body._rev);
+});
+
+it('writes an activity event per change it handled, as OpenIDM does: sync-create, sync-update, sync-delete', async () => {
+  const res = await env.t
+    .admin('get', '/openidm/audit/activity')
+    .query({ _queryFilter: 'operation eq "ACTION" and message sw "sync-"', _sortKeys: 'timestamp' })
+    .expect(200);
+  const events = (res.body as { result: Record<string, unknown>[] }).result;
+
+  // The last is Concord's own write of bjensen coming back (the sample filters no modifier): handled, and it
+  // changed nothing in managed/user (the test before).
+  expect(events.map((e) => [e.message, e.objectId, e.status])).toEqual([
+    ['sync-create', 'sync', 'SUCCESS'],
+    ['sync-update', 'sync', 'SUCCESS'],
+    ['sync-delete', 'sync', 'SUCCESS'],
+    ['sync-update', 'sync', 'SUCCESS'],
+  ]);
+  expect(events[0]).toMatchObject({ after: { uid: 'lsnew', mail: 'lsnew@example.com' } });
+  expect(events[1]).toMatchObject({ after: { uid: 'lsrenamed' } });
+  expect(events[2]).toMatchObject({ before: null, after: null });
+  expect(events[3]).toMatchObject({ after: { uid: 'bjensen', description: 'edited in Concord' } });
 });

@@ -1,4 +1,4 @@
-import { activityEvent } from '../../../src/audit/activity-event';
+import { activityEvent, liveSyncActivityEvent } from '../../../src/audit/activity-event';
 import { ActivityWatch, changedTopLevel } from '../../../src/audit/activity-watch';
 import { compileManagedSchema } from '../../../src/core/managed/managed-schema';
 
@@ -153,6 +153,34 @@ describe('ActivityWatch: what changedFields and passwordChanged say (audit.json 
     expect(watch.changes({ mail: 'c@x' }, {}, secrets)).toEqual({
       changedFields: ['/mail'],
       passwordChanged: false,
+    });
+  });
+});
+
+describe("liveSyncActivityEvent: what OpenIDM's provisioner logs for each live-sync change", () => {
+  const entry = { _id: 'e1', uid: 'lsnew', mail: 'lsnew@example.com' };
+
+  it.each([
+    ['CREATE', entry, 'sync-create'],
+    ['UPDATE', entry, 'sync-update'],
+    ['DELETE', null, 'sync-delete'],
+  ] as const)('%s → an ACTION on sync with the message %s', (type, object, message) => {
+    expect(liveSyncActivityEvent({ type, object }, stamp)).toEqual({
+      _id: 'e-0',
+      timestamp: stamp.timestamp,
+      eventName: 'activity',
+      transactionId: 't-1',
+      userId: 'openidm-admin',
+      runAs: 'openidm-admin',
+      operation: 'ACTION',
+      objectId: 'sync',
+      revision: null,
+      before: object,
+      after: object,
+      changedFields: [],
+      passwordChanged: false,
+      message,
+      status: 'SUCCESS',
     });
   });
 });
