@@ -28,12 +28,7 @@ export function activityEvent(
   const secrets = new Set([...schema.privateProperties, ...schema.encryptedProperties.keys()]);
   const { changedFields, passwordChanged } = watch.changes(before?.doc ?? {}, after?.doc ?? {}, secrets);
   return {
-    _id: stamp.eventId,
-    timestamp: stamp.timestamp,
-    eventName: 'activity',
-    transactionId: stamp.transactionId,
-    userId: stamp.userId,
-    runAs: stamp.userId,
+    ...stamped(stamp),
     operation: activity.operation,
     objectId: `managed/${activity.type}/${object?.id ?? ''}`,
     revision: object === null ? null : String(object.rev),
@@ -53,12 +48,7 @@ export function activityEvent(
  */
 export function liveSyncActivityEvent(activity: LiveSyncActivity, stamp: ActivityStamp): AuditEvent {
   return {
-    _id: stamp.eventId,
-    timestamp: stamp.timestamp,
-    eventName: 'activity',
-    transactionId: stamp.transactionId,
-    userId: stamp.userId,
-    runAs: stamp.userId,
+    ...stamped(stamp),
     operation: 'ACTION',
     objectId: 'sync',
     revision: null,
@@ -68,6 +58,18 @@ export function liveSyncActivityEvent(activity: LiveSyncActivity, stamp: Activit
     passwordChanged: false,
     message: `sync-${activity.type.toLowerCase()}`,
     status: 'SUCCESS',
+  };
+}
+
+/** What every activity event carries of its stamp: its id, when, who (also as `runAs`) and which transaction. */
+function stamped(stamp: ActivityStamp): AuditEvent {
+  return {
+    _id: stamp.eventId,
+    timestamp: stamp.timestamp,
+    eventName: 'activity',
+    transactionId: stamp.transactionId,
+    userId: stamp.userId,
+    runAs: stamp.userId,
   };
 }
 
