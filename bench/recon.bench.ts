@@ -36,6 +36,7 @@ import {
   copyFloor,
   copyManagedUsers,
   count,
+  commandCpuSeconds,
   cpuSeconds,
   describeSummary,
   dropDatabase,
@@ -93,12 +94,17 @@ async function measured(
 ): Promise<{ figures: ReconFigures; rss: number }> {
   const server = await startConcord(benchProject(slapd), { DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' });
   try {
-    const cpuBefore = cpuSeconds(server.child.pid);
+    const before = {
+      concord: cpuSeconds(server.child.pid),
+      postgres: commandCpuSeconds('postgres'),
+      slapd: commandCpuSeconds('slapd'),
+    };
     const figures = await run(server);
-    const cpu = cpuSeconds(server.child.pid) - cpuBefore;
+    const cpu = cpuSeconds(server.child.pid) - before.concord;
+    const others = `PostgreSQL ${(commandCpuSeconds('postgres') - before.postgres).toFixed(2)} s, slapd ${(commandCpuSeconds('slapd') - before.slapd).toFixed(2)} s`;
     const rss = server.peakRssMiB();
     console.log(
-      `${label}: ${perSecond(objects, figures.secs)}; peak RSS ${rss.toFixed(0)} MiB; Concord CPU ${cpu.toFixed(2)} s`,
+      `${label}: ${perSecond(objects, figures.secs)}; peak RSS ${rss.toFixed(0)} MiB; CPU: Concord ${cpu.toFixed(2)} s, ${others}`,
     );
     console.log(`    ${describeSummary(figures)}`);
     if (process.env.BENCH_VERBOSE === '1') {

@@ -7,6 +7,7 @@ import { activityContext, type ActivityContext } from './activity-context';
 import { activityEvent, liveSyncActivityEvent, type ActivityStamp } from './activity-event';
 import { ActivityWatch } from './activity-watch';
 import { ActivityRecorder, type LiveSyncActivity, type ManagedActivity } from './activity.recorder';
+import { copyWith } from '../core/copy-with';
 
 /** Writes without a request (queue worker, live-sync poller, schedules) are done by the system itself. */
 const SYSTEM_USER = 'system';
@@ -49,5 +50,5 @@ function stamps(): () => ActivityStamp {
   const timestamp = new Date().toISOString();
   const batch = randomUUID();
   let index = 0;
-  return () => ({ ...context, eventId: `${batch}-${index++}`, timestamp });
+  return () => copyWith(context, { eventId: `${batch}-${index++}`, timestamp });
 }

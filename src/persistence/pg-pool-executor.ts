@@ -1,6 +1,7 @@
 import type { Pool, PoolClient, QueryConfig } from 'pg';
 import { CoalescingExecutor } from './deferred-writes';
 import type { SqlExecutor } from './sql-database';
+import { copyWith } from '../core/copy-with';
 
 /** Statements PostgreSQL may keep parsed per connection: enough for every fixed statement Concord has. */
 const MAX_NAMED_STATEMENTS = 300;
@@ -61,7 +62,7 @@ export function pgExecutor(target: Queryable, names: StatementNames, inTransacti
       const name = names.nameOf(sql);
       if (name === undefined) return (await target.query(config)).rows as Row[];
       try {
-        return (await target.query({ ...config, name })).rows as Row[];
+        return (await target.query(copyWith(config, { name }))).rows as Row[];
       } catch (error) {
         // Outside a transaction the failed statement changed nothing; run it as sent from now on. Inside
         // one, the transaction is aborted: the error stands, and the caller's retry will not be named.

@@ -14,6 +14,7 @@ export type Execution =
   | { readonly kind: 'timed-out' };
 
 const TIMEOUT_CODE = 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+const NO_LIMIT: vm.RunningScriptOptions = { displayErrors: false };
 /** Compiled scripts that are plain expressions, which run without a time limit (see `compile`). */
 const BOUNDED = new WeakSet<vm.Script>();
 
@@ -49,8 +50,8 @@ export class ScriptSandbox {
     this.handler = handler;
     try {
       // A plain expression needs no watchdog thread, which costs more than the expression (bounded-expression.ts).
-      const limit = BOUNDED.has(script) ? {} : { timeout: timeoutMs };
-      const value: unknown = script.runInContext(context, { ...limit, displayErrors: false });
+      const limit = BOUNDED.has(script) ? NO_LIMIT : { timeout: timeoutMs, displayErrors: false };
+      const value: unknown = script.runInContext(context, limit);
       return { kind: 'completed', value, global: context };
     } catch (error) {
       // Checked without `instanceof`: the error comes from Node's realm, which may not be the caller's (Jest).

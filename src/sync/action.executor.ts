@@ -6,6 +6,7 @@ import { conflict } from '../core/errors/domain-error';
 import type { LinkRecord } from '../core/sync/link';
 import { hookScope, runHook, targetHook } from './sync-hooks';
 import { timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
+import { copyWith } from '../core/copy-with';
 
 export interface Effect {
   targetId: string | null;
@@ -39,7 +40,8 @@ export async function executeAction(
   }
   const effect = await perform(run, plan);
   // A CREATE that wrote has run postMapping and postAction already (createdOutcome).
-  if (effect.done !== undefined) return claimed.length === 0 ? effect.done : { ...effect.done, claimed };
+  if (effect.done !== undefined)
+    return claimed.length === 0 ? effect.done : copyWith(effect.done, { claimed });
   if (plan.decision.postAction !== undefined) await runPostAction(run, plan);
   return outcome(plan, effect, undefined, claimed);
 }
@@ -166,7 +168,7 @@ export async function writeCreate(
   const requestedId = typeof target['_id'] === 'string' ? target['_id'] : undefined;
   const created = await timed(run, 'createTargetObject', () => run.target.create(requestedId, target));
   const targetId = String(created['_id']);
-  const withTarget: PlannedOperation = { ...plan, target: created, targetId };
+  const withTarget: PlannedOperation = copyWith(plan, { target: created, targetId });
   const linkCreated = await link(run, withTarget, targetId);
   return createdOutcome(run, plan, withTarget, { targetId, diff, linkCreated, message: null });
 }

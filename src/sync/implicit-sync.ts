@@ -19,6 +19,7 @@ import type { SyncOutcome } from './sync-run';
 import { SyncMappings } from './sync-mappings';
 import { SyncScripts } from './sync-scripts';
 import { SyncService } from './sync.service';
+import { copyWith } from '../core/copy-with';
 
 /** How long implicit and live sync use one script runner (see SourceChangeSync.scriptRunner). */
 const RUNNER_RENEWAL_MS = 5_000;
@@ -192,7 +193,7 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
         origin === undefined ? undefined : this.mappings.all.find((m) => m.name === origin.mapping);
       const echoes: QuietEcho[] = [];
       if (origin !== undefined && writer !== undefined) {
-        const write: EngineWrite = { ...origin, object, objectId: id, writer };
+        const write: EngineWrite = copyWith(origin, { object, objectId: id, writer });
         for (const mapping of readers) {
           const echo = await quietEcho(mapping, write, evaluate).catch(() => null);
           if (echo === null) break;
@@ -204,12 +205,11 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
       if (!quiet) continue;
       echoes.forEach((echo, index) => {
         const mapping = readers[index] as Mapping;
-        const operation = {
-          ...echo,
+        const operation = copyWith(echo, {
           linkQualifier: origin?.linkQualifier ?? 'default',
           sourceId: id,
           status: 'SUCCESS' as const,
-        };
+        });
         events.push(
           syncAuditEvent(mapping, operation, {
             eventId: `${transactionId}-${this.counter++}`,

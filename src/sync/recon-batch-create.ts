@@ -8,6 +8,7 @@ import type { LinkWrites } from './link-access';
 import type { BulkCreates } from './object-sets';
 import type { ClaimedPlan } from './sync.operation';
 import { failedOutcome, timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
+import { copyWith } from '../core/copy-with';
 
 interface ReadyCreate extends ClaimedPlan {
   readonly mapped: MappedCreate;
@@ -56,7 +57,7 @@ export async function createInBatch(
         const mapped = await mapCreate(run, plan);
         const requestedId = typeof mapped.target['_id'] === 'string' ? mapped.target['_id'] : undefined;
         const prepared = bulk.prepare(requestedId, mapped.target);
-        ready.push({ plan, claimed, mapped, prepared: { ...prepared, origin: originOf(run, plan) } });
+        ready.push({ plan, claimed, mapped, prepared: copyWith(prepared, { origin: originOf(run, plan) }) });
       } catch (error) {
         outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
       }
@@ -76,7 +77,7 @@ export async function createInBatch(
   if (written === null) {
     await forEachConcurrently(ready, run.mapping.taskThreads, async ({ plan, claimed, mapped }) => {
       try {
-        outcomes.push({ ...(await writeCreate(run, plan, mapped)), claimed });
+        outcomes.push(copyWith(await writeCreate(run, plan, mapped), { claimed }));
       } catch (error) {
         outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
       }
@@ -91,11 +92,11 @@ export async function createInBatch(
     const { plan, claimed, mapped } = ready[index] as ReadyCreate;
     const object = created[index] as JsonObject;
     const targetId = String(object['_id']);
-    const withTarget: PlannedOperation = { ...plan, target: object, targetId };
+    const withTarget: PlannedOperation = copyWith(plan, { target: object, targetId });
     const linkCreated = plan.link === null && linksMade;
     try {
       const effect = { targetId, diff: mapped.diff, linkCreated, message: null };
-      outcomes.push({ ...(await createdOutcome(run, plan, withTarget, effect)), claimed });
+      outcomes.push(copyWith(await createdOutcome(run, plan, withTarget, effect), { claimed }));
     } catch (error) {
       outcomes.push({ ...failedOutcome('source', plan.linkQualifier, withTarget, error, plan), claimed });
     }

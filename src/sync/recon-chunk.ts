@@ -6,6 +6,7 @@ import type { JsonObject } from '../core/sync/script';
 import type { SourceItem } from './recon-source';
 import { syncPresentSource, type ClaimedPlan } from './sync.operation';
 import { failedOutcome, timed, type SyncOutcome, type SyncRun } from './sync-run';
+import { copyWith } from '../core/copy-with';
 
 /** Source entries decided and written together: one read-many, one CREATE batch per chunk. */
 export const RECON_CHUNK = 500;
@@ -153,7 +154,7 @@ export async function writeChunk(
     const due = turnDue();
     await forEachConcurrently(updates, run.mapping.taskThreads, async ({ plan, claimed }) => {
       // A target gone since the target query is read once more by the UPDATE, which then reports it.
-      const loaded = { ...plan, target: targets.get(plan.targetId as string) ?? null };
+      const loaded = copyWith(plan, { target: targets.get(plan.targetId as string) ?? null });
       try {
         ctx.finish(await executeAction(run, loaded, claimed));
       } catch (error) {

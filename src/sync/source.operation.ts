@@ -15,6 +15,7 @@ import { claimedTargetIds, type Situation } from '../core/sync/situation';
 import { assessSourceSituation, missingSourceFact, type SourceFacts } from '../core/sync/source-situation';
 import { isSourceValid } from '../core/sync/validity';
 import { timed, type PlannedOperation, type SyncRun } from './sync-run';
+import { copyWith } from '../core/copy-with';
 
 export interface SourcePlan {
   readonly plan: PlannedOperation;
@@ -56,21 +57,21 @@ export async function planSourceOperation(
       case 'linkedTargetExists': {
         const linked = facts.linkedTargetId as string;
         if (run.targetIds !== undefined) {
-          facts = { ...facts, linkedTargetExists: run.targetIds.has(linked) };
+          facts = copyWith(facts, { linkedTargetExists: run.targetIds.has(linked) });
         } else {
           target = await timed(run, 'targetObjectQuery', () => run.target.read(linked));
-          facts = { ...facts, linkedTargetExists: target !== null };
+          facts = copyWith(facts, { linkedTargetExists: target !== null });
         }
         break;
       }
       case 'correlation':
         candidates = await correlate(run, source, linkQualifier);
-        facts = { ...facts, correlation: candidates === null ? null : candidates.ids };
+        facts = copyWith(facts, { correlation: candidates === null ? null : candidates.ids });
         break;
       case 'correlatedTargetLinked': {
         const only = (candidates?.ids ?? [])[0] as string;
         const other = await timed(run, 'targetLinkQuery', () => run.links.forTarget(linkQualifier, only));
-        facts = { ...facts, correlatedTargetLinked: other !== null };
+        facts = copyWith(facts, { correlatedTargetLinked: other !== null });
         break;
       }
     }
@@ -148,11 +149,10 @@ export function decideSourceAction(
   >,
   evaluate: EvaluateScript,
 ): Promise<ActionDecision> {
-  const context: ActionContext = {
-    ...scope,
+  const context: ActionContext = copyWith(scope, {
     sourceAction: true,
     mapping: run.mapping.name,
     reconId: run.reconId,
-  };
+  });
   return determineAction(situation, run.mapping.policies, context, evaluate);
 }

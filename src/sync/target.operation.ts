@@ -10,6 +10,7 @@ import { assessTargetSituation, missingTargetFact, type TargetFacts } from '../c
 import { isSourceValid, isTargetValid } from '../core/sync/validity';
 import { correlate, decideSourceAction } from './source.operation';
 import { timed, type PlannedOperation, type SyncRun } from './sync-run';
+import { copyWith } from '../core/copy-with';
 
 /**
  * Recon target phase for one unclaimed target and one link qualifier (§2.4): validTarget before the link,
@@ -42,19 +43,18 @@ export async function planTargetOperation(
     switch (fact) {
       case 'linkedSourceId':
         link = await timed(run, 'targetLinkQuery', () => run.links.forTarget(linkQualifier, targetId));
-        facts = { ...facts, linkedSourceId: link === null ? null : run.links.sourceOf(link) };
+        facts = copyWith(facts, { linkedSourceId: link === null ? null : run.links.sourceOf(link) });
         break;
       case 'linkedSourceExists': {
         const sourceId = facts.linkedSourceId as string;
         source = await timed(run, 'sourceObjectQuery', () => run.source.read(sourceId));
-        facts = { ...facts, linkedSourceExists: source !== null };
+        facts = copyWith(facts, { linkedSourceExists: source !== null });
         break;
       }
       case 'sourceValid':
-        facts = {
-          ...facts,
+        facts = copyWith(facts, {
           sourceValid: await isSourceValid(run.mapping, source as JsonObject, linkQualifier, evaluate),
-        };
+        });
         break;
     }
   }
@@ -118,13 +118,12 @@ export async function planDeletedSourceOperation(
     switch (fact) {
       case 'linkedTargetExists':
         target = await run.target.read(facts.linkedTargetId as string);
-        facts = { ...facts, linkedTargetExists: target !== null };
+        facts = copyWith(facts, { linkedTargetExists: target !== null });
         break;
       case 'targetValid':
-        facts = {
-          ...facts,
+        facts = copyWith(facts, {
           targetValid: await isTargetValid(run.mapping, target as JsonObject, linkQualifier, evaluate),
-        };
+        });
         break;
       case 'correlation': {
         const step = correlationFor(run.mapping, linkQualifier, false);
@@ -132,14 +131,13 @@ export async function planDeletedSourceOperation(
         candidateIds = found?.ids ?? [];
         if (found !== null && found.ids.length === 1)
           target = found.objects.get(found.ids[0] as string) ?? null;
-        facts = { ...facts, correlation: found === null ? null : found.ids };
+        facts = copyWith(facts, { correlation: found === null ? null : found.ids });
         break;
       }
       case 'oldValueValid':
-        facts = {
-          ...facts,
+        facts = copyWith(facts, {
           oldValueValid: await isSourceValid(run.mapping, oldValue as JsonObject, linkQualifier, evaluate),
-        };
+        });
         break;
     }
   }

@@ -10,6 +10,7 @@ import { Client } from 'ldapts';
 import { DomainError } from '../../core/errors/domain-error';
 import { isConnectionFailure, toDomainError, unavailable } from './ldap-errors';
 import type { LdapConnectionConfig } from './provisioner.config';
+import { copyWith } from '../../core/copy-with';
 
 export interface LdapConnection {
   readonly client: Client;
@@ -159,7 +160,7 @@ export class LdapPool {
     const conn = await this.dial(
       this.config.principal ? { dn: this.config.principal, password: secret ? secret.reveal() : '' } : null,
     );
-    return { ...conn, idleSince: Date.now() };
+    return copyWith(conn, { idleSince: Date.now() });
   }
 
   /** Tries each URL in order; a refused bind is final (the next server would refuse it too). */

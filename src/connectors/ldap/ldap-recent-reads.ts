@@ -1,4 +1,5 @@
 import type { Entry } from 'ldapts';
+import { copyWith } from '../../core/copy-with';
 
 export interface RecentRead {
   readonly entry: Entry;
@@ -28,7 +29,7 @@ export class RecentReads {
   ) {}
 
   remember(object: object, objectType: string, id: string, read: RecentRead): void {
-    this.reads.set(object, { ...read, objectType, id, at: this.now() });
+    this.reads.set(object, copyWith(read, { objectType, id, at: this.now() }));
   }
 
   /** The read behind `object` when it is of `objectType`/`id`, fresh, and has the groups if `needsGroups`. */

@@ -7,6 +7,7 @@ import type { Control, Entry, SearchResult } from 'ldapts';
 import type { LdapConnection } from './ldap-pool';
 import { withTimeout } from './ldap-pool';
 import { unavailable } from './ldap-errors';
+import { copyWith } from '../../core/copy-with';
 
 export interface SearchSpec {
   readonly bases: readonly string[];
@@ -39,7 +40,7 @@ export async function* searchPages(conn: LdapConnection, spec: SearchSpec): Asyn
     }
     const pages = conn.client.searchPaginated(
       base,
-      { ...options, paged: { pageSize: spec.pageSize } },
+      copyWith(options, { paged: { pageSize: spec.pageSize } }),
       controls,
     );
     // One page ahead: the next page is requested (with the cookie that just arrived) before this one is handed

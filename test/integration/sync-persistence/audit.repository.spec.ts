@@ -165,6 +165,24 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
     expect(page.objects).toEqual([]);
   });
 
+  it('keeps tabs, newlines, backslashes, quotes and non-ASCII exactly, in ids and in values', async () => {
+    const nasty = 'tab\there\nnew line\r\\N back\\slash "quoted" Émile 数据 😀';
+    const events = [
+      reconEvent(20_000, 'recon-4', { message: nasty, sourceObjectId: `system/ldap/account/${nasty}` }),
+      reconEvent(20_001, 'recon-4', { _id: `id with ${nasty}`, messageDetail: { nasty, list: [nasty] } }),
+    ];
+    await repo.append('recon', events);
+    for (const event of events) expect(await repo.read('recon', event._id)).toEqual(event);
+    const page = await repo.query('recon', crestQuery({ _queryFilter: 'reconId eq "recon-4"' }));
+    expect(page.objects.map((o) => o.id).sort()).toEqual(events.map((event) => event._id).sort());
+  });
+
+  it('refuses NUL in an event with BAD_REQUEST, writing none of the batch', async () => {
+    const batch = [reconEvent(21_000, 'recon-5'), reconEvent(21_001, 'recon-5', { message: 'a\u0000b' })];
+    expect(await errorCode(repo.append('recon', batch))).toBe('BAD_REQUEST');
+    expect(await repo.read('recon', batch[0]?._id as string)).toBeNull();
+  });
+
   it('appends in the caller transaction', async () => {
     await expect(
       database.db.transaction(async (tx) => {
