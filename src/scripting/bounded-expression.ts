@@ -15,34 +15,65 @@
  * conversions of `+` and comparisons on JSON data). Escapes in names and comments are refused with the rest.
  */
 export function isBoundedExpression(source: string): boolean {
+  return scanBounded(source) !== null;
+}
+
+/**
+ * The single expression a bounded source is, without its trailing semicolons (`a || b;` → `a || b`), so that
+ * it can be the operand of a `return`; null when the source is not bounded, is empty, or has a `;` anywhere
+ * but at its end (`a; b` is two statements). The text keeps every character's place otherwise, so lines and
+ * columns in error messages stay those of the source.
+ */
+export function boundedExpressionBody(source: string): string | null {
+  const scan = scanBounded(source);
+  if (scan === null || scan.expressionEnd === 0 || scan.semicolonBeforeEnd) return null;
+  return source.slice(0, scan.expressionEnd);
+}
+
+interface BoundedScan {
+  /** Where the last token other than whitespace and `;` ends. */
+  readonly expressionEnd: number;
+  /** Whether a `;` comes before that token. */
+  readonly semicolonBeforeEnd: boolean;
+}
+
+function scanBounded(source: string): BoundedScan | null {
   let previous: 'start' | 'operator' | 'operand' | 'member' = 'start';
   let at = 0;
+  let expressionEnd = 0;
+  let semicolonSeen = false;
+  let semicolonBeforeEnd = false;
   while (at < source.length) {
     TOKEN.lastIndex = at;
     const match = TOKEN.exec(source);
-    if (match === null) return false;
+    if (match === null) return null;
     at = TOKEN.lastIndex;
     const [, space, literal, name, member, operator, open, close] = match;
     if (space !== undefined) continue;
+    if (operator === ';') semicolonSeen = true;
+    else {
+      expressionEnd = at;
+      semicolonBeforeEnd = semicolonSeen;
+    }
     if (previous === 'member') {
-      if (name === undefined || RESERVED.has(name)) return false;
+      if (name === undefined || RESERVED.has(name)) return null;
       previous = 'operand';
       continue;
     }
     if (literal !== undefined) previous = 'operand';
     else if (name !== undefined) {
-      if (RESERVED.has(name) && !LITERAL_NAMES.has(name)) return false;
+      if (RESERVED.has(name) && !LITERAL_NAMES.has(name)) return null;
       previous = 'operand';
     } else if (member !== undefined) {
-      if (previous !== 'operand') return false;
+      if (previous !== 'operand') return null;
       previous = 'member';
     } else if (operator !== undefined) previous = 'operator';
     else if (open !== undefined) {
-      if (previous === 'operand') return false;
+      if (previous === 'operand') return null;
       previous = 'operator';
     } else if (close !== undefined) previous = 'operand';
   }
-  return previous !== 'member';
+  return previous === 'member' ? null : { expressionEnd, semicolonBeforeEnd };
 }
 
 /**

@@ -121,7 +121,10 @@ export class ScriptRunner {
         run.pending ??= call;
         return { error: `openidm.${call.method} is being performed` };
       };
-      const execution = this.sandbox.execute(compiled, input, handler, timeoutMs);
+      const execution =
+        (options.capture === undefined || options.capture.length === 0
+          ? this.sandbox.evaluateExpression(compiled, input)
+          : null) ?? this.sandbox.execute(compiled, input, handler, timeoutMs);
       if (execution.kind === 'timed-out') {
         throw new DomainError('CONFLICT', `Script timed out after ${timeoutMs} ms (${script.where})`, {
           script: script.where,
@@ -221,22 +224,28 @@ function namesRead(source: string): ReadonlySet<string> | undefined {
   return words.has('globalThis') || words.has('this') ? undefined : words;
 }
 
-/** Variables as JSON: the script object's extra keys, then its `globals`, then this run's variables. */
+/**
+ * Variables as JSON: the script object's extra keys, then its `globals`, then this run's variables. A name given
+ * twice is written twice and the last one wins, as JSON.parse reads duplicate keys; built as text, without an
+ * intermediate object, as it runs once per script run.
+ */
 function variablesJson(
   script: ScriptSpec,
   variables: Readonly<JsonObject>,
   reads: ReadonlySet<string> | undefined,
 ): string {
-  const all: JsonObject = {};
-  for (const [name, value] of [
-    ...Object.entries(script.extra),
-    ...Object.entries(script.globals),
-    ...Object.entries(variables),
-  ]) {
-    if (RESERVED_NAMES.has(name) || (reads !== undefined && !reads.has(name))) continue;
-    all[name] = value === undefined ? null : value;
+  let json = '';
+  for (const source of [script.extra, script.globals, variables]) {
+    for (const name of Object.keys(source)) {
+      if (RESERVED_NAMES.has(name) || (reads !== undefined && !reads.has(name))) continue;
+      const value = source[name];
+      const text = value === undefined ? 'null' : JSON.stringify(value);
+      // A value JSON has no form for (a function) is left out, as JSON.stringify leaves out such a member.
+      if (text === undefined) continue;
+      json += `${json === '' ? '' : ','}${JSON.stringify(name)}:${text}`;
+    }
   }
-  return JSON.stringify(all);
+  return `{${json}}`;
 }
 
 function scriptError(script: ScriptSpec, message: string, line?: number): DomainError {

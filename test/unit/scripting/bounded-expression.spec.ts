@@ -1,4 +1,4 @@
-import { isBoundedExpression } from '../../../src/scripting/bounded-expression';
+import { boundedExpressionBody, isBoundedExpression } from '../../../src/scripting/bounded-expression';
 
 describe('isBoundedExpression: scripts that may run without a time limit', () => {
   it.each([
@@ -41,5 +41,31 @@ describe('isBoundedExpression: scripts that may run without a time limit', () =>
     ['a number then a member access', 'a ? .5 : 1'],
   ])('refuses %s', (_what, source) => {
     expect(isBoundedExpression(source)).toBe(false);
+  });
+});
+
+describe('boundedExpressionBody: the one expression a plain script is', () => {
+  it.each([
+    [
+      "source.displayName || (source.givenName + ' ' + source.sn);",
+      "source.displayName || (source.givenName + ' ' + source.sn)",
+    ],
+    ['!!object.description', '!!object.description'],
+    ["linkQualifier == 'default';\n", "linkQualifier == 'default'"],
+    ['  a ;  ;\n', '  a'],
+    ["'a;b' + c", "'a;b' + c"],
+    ['(a\n  || b)', '(a\n  || b)'],
+  ])('gives %j as %j', (source, body) => {
+    expect(boundedExpressionBody(source)).toBe(body);
+  });
+
+  it.each([
+    ['two statements', 'a; b'],
+    ['an empty statement before the expression', '; a'],
+    ['nothing', ''],
+    ['only semicolons', ' ; ;'],
+    ['a script that is not plain', 'openidm.decrypt(source);'],
+  ])('has none for %s', (_case, source) => {
+    expect(boundedExpressionBody(source)).toBeNull();
   });
 });

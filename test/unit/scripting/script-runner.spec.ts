@@ -100,6 +100,35 @@ describe('ScriptRunner: values and variables', () => {
     expect(await plain('leftover', {})).toMatch(/leftover is not defined/);
   });
 
+  it('runs a plain expression with the same answers as the same text run as a script', async () => {
+    const { scripts } = runner();
+    const variables = {
+      source: { sn: 'Jensen', n: 2, list: ['a'] },
+      object: null,
+      NaN: 5,
+      linkQualifier: 'default',
+    };
+    const answer = (source: string) =>
+      scripts.run(inline(source), variables).then(
+        (outcome) => outcome.value,
+        (error: unknown) =>
+          error instanceof Error ? error.message.replace(/, line \d+/, '') : String(error),
+      );
+    // Each pair: a plain expression (run as a function) and a script the sandbox runs the general way.
+    for (const [plain, script] of [
+      ['source.sn + "!"', 'var r = source.sn + "!"; r'],
+      ['source.n * 3 - 1', 'var r = source.n * 3 - 1; r'],
+      ['object === null', 'var r = object === null; r'],
+      ['source.list', 'var r = source.list; r'],
+      ['NaN', 'var r = NaN; r'],
+      ['source.missing ?? linkQualifier;', 'var r = source.missing ?? linkQualifier; r'],
+    ] as const) {
+      expect(await answer(plain)).toEqual(await answer(script));
+    }
+    expect(await answer('unknownName')).toMatch(/unknownName is not defined/);
+    expect(await answer('object.sn')).toMatch(/Cannot read properties of null/);
+  });
+
   it('keeps built-ins frozen so one run cannot change them for the next', async () => {
     const { scripts } = runner();
     await scripts.run(
