@@ -5,17 +5,26 @@ import type { ReconEntryRecord, ReconRunStore } from './ports/recon-run.store';
 const BATCH = 500;
 /** Batches handed to the writer and not yet written beyond which `backlog()` makes the run wait. */
 const MAX_QUEUED = 4;
+/**
+ * Batches written at the same time, each on a connection of its own. With one, PostgreSQL's inserts were the
+ * slowest step of a recon that writes nothing else (bench:recon (b): the run waited on the audit trail a third
+ * of its time while Concord's main thread sat idle); two keep a second PostgreSQL backend busy.
+ */
+const LANES = 2;
 const INTERVAL_MS = 1_000;
 
 /**
  * Writes a run's audit events and per-entry results in batches (one multi-row INSERT per batch and
- * table) instead of one INSERT per entry. Writes happen one batch at a time, in order. A failed write is
- * kept and rethrown by `close()` so the run ends FAILED rather than silently losing its audit trail.
+ * table) instead of one INSERT per entry. Batches are written in LANES lanes, each lane one batch at a time,
+ * so entries keep their order within a batch, not always across batches (the run decides several entries at
+ * once anyway). A failed write is kept and rethrown by `close()` so the run ends FAILED rather than silently
+ * losing its audit trail.
  */
 export class ReconJournal {
   private events: AuditEvent[] = [];
   private entries: ReconEntryRecord[] = [];
-  private writing: Promise<void> = Promise.resolve();
+  private readonly lanes: Promise<void>[] = Array.from({ length: LANES }, () => Promise.resolve());
+  private nextLane = 0;
   private failure: Error | undefined;
   private queued = 0;
   private readonly timer: NodeJS.Timeout;
@@ -40,9 +49,11 @@ export class ReconJournal {
     const entries = this.entries;
     this.events = [];
     this.entries = [];
-    if (events.length === 0 && entries.length === 0) return this.writing;
+    if (events.length === 0 && entries.length === 0) return this.written();
     this.queued += 1;
-    this.writing = this.writing.then(async () => {
+    const lane = this.nextLane;
+    this.nextLane = (lane + 1) % LANES;
+    this.lanes[lane] = (this.lanes[lane] as Promise<void>).then(async () => {
       try {
         if (this.failure !== undefined) return;
         await Promise.all([this.audit.append('recon', events), this.runs.appendEntries(entries)]);
@@ -52,12 +63,17 @@ export class ReconJournal {
         this.queued -= 1;
       }
     });
-    return this.writing;
+    return this.written();
+  }
+
+  /** Everything handed to the lanes so far, written (a failure is kept, never thrown here). */
+  private written(): Promise<void> {
+    return Promise.all(this.lanes).then(() => undefined);
   }
 
   /** Resolves once no more than MAX_QUEUED batches wait for the database (memory stays bounded). */
   async backlog(): Promise<void> {
-    while (this.queued > MAX_QUEUED) await this.writing;
+    while (this.queued > MAX_QUEUED) await Promise.race(this.lanes);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,99 @@
+import type { AuditEvent, AuditStore } from '../../../src/sync/ports/audit.store';
+import type { ReconEntryRecord, ReconRunStore } from '../../../src/sync/ports/recon-run.store';
+import { ReconJournal } from '../../../src/sync/recon-journal';
+
+/**
+ * Stores standing in for PostgreSQL: each append is held until the test releases it, so that the test sees
+ * how many batches the journal writes at once and what it does while they are under way.
+ */
+class HeldStores {
+  readonly written: AuditEvent[] = [];
+  readonly entries: ReconEntryRecord[] = [];
+  readonly held: (() => void)[] = [];
+  inFlight = 0;
+  mostInFlight = 0;
+  failNext = false;
+
+  readonly audit = {
+    append: (_topic: string, events: readonly AuditEvent[]) =>
+      this.hold(() => {
+        this.written.push(...events);
+      }),
+  } as unknown as AuditStore;
+
+  readonly runs = {
+    appendEntries: (entries: readonly ReconEntryRecord[]) =>
+      this.hold(() => {
+        this.entries.push(...entries);
+      }),
+  } as unknown as ReconRunStore;
+
+  releaseAll(): void {
+    for (const release of this.held.splice(0)) release();
+  }
+
+  private hold(write: () => void): Promise<void> {
+    this.inFlight += 1;
+    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    const failing = this.failNext;
+    this.failNext = false;
+    return new Promise((resolve, reject) => {
+      this.held.push(() => {
+        this.inFlight -= 1;
+        if (failing) return reject(new Error('database gone'));
+        write();
+        resolve();
+      });
+    });
+  }
+}
+
+const event = (n: number): AuditEvent => ({
+  _id: `e-${n}`,
+  timestamp: '2026-11-30T00:00:00.000Z',
+  eventName: 'recon',
+});
+const entry = (n: number) => ({ reconId: 'r', sourceObjectId: `s-${n}` }) as unknown as ReconEntryRecord;
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('ReconJournal', () => {
+  it('writes every event and entry once, two batches at a time, and holds the run back past four waiting', async () => {
+    const stores = new HeldStores();
+    const journal = new ReconJournal(stores.audit, stores.runs);
+    for (let n = 0; n < 3_200; n++) journal.add(event(n), entry(n));
+    await settle();
+    // Six full batches handed over, two being written (an audit and an entries INSERT each).
+    expect(stores.inFlight).toBe(4);
+    let heldBack = true;
+    const backlog = journal.backlog().then(() => (heldBack = false));
+    await settle();
+    expect(heldBack).toBe(true);
+    while (stores.held.length > 0) {
+      stores.releaseAll();
+      await settle();
+    }
+    await backlog;
+    const closed = journal.close();
+    await settle();
+    stores.releaseAll();
+    await closed;
+    expect(stores.mostInFlight).toBe(4);
+    expect(stores.written.map((e) => e._id).sort()).toEqual(
+      Array.from({ length: 3_200 }, (_, n) => `e-${n}`).sort(),
+    );
+    expect(stores.entries).toHaveLength(3_200);
+  });
+
+  it('ends with the failure of any batch, so the run ends FAILED instead of losing its audit trail', async () => {
+    const stores = new HeldStores();
+    const journal = new ReconJournal(stores.audit, stores.runs);
+    stores.failNext = true;
+    for (let n = 0; n < 600; n++) journal.add(event(n), entry(n));
+    const closed = expect(journal.close()).rejects.toThrow('database gone');
+    for (let round = 0; round < 5; round++) {
+      await settle();
+      stores.releaseAll();
+    }
+    await closed;
+  });
+});
