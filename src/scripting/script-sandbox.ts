@@ -45,10 +45,15 @@ export class ScriptSandbox {
     if (bounded) BOUNDED.add(script);
     const body = boundedExpressionBody(source);
     if (body !== null) {
-      // The source compiled above as a block, so the body is one whole expression: it cannot close the
-      // parenthesis it is put in. The prefix stays on the first line so that line numbers are the source's.
+      // The source compiled above as a block: the body cannot close the parenthesis it is put in. It can still
+      // be several statements split by line breaks (`a⏎b`), which do not compile as one expression: such a
+      // source keeps the general form. The prefix stays on the first line so that line numbers are the source's.
       const wrapped = `(function (json) { with (__concord.scope(json)) { return (${body}\n); } })`;
-      EXPRESSION_FUNCTIONS.set(script, new vm.Script(wrapped, { filename: fileName }));
+      try {
+        EXPRESSION_FUNCTIONS.set(script, new vm.Script(wrapped, { filename: fileName }));
+      } catch {
+        // not a single expression
+      }
     }
     return script;
   }

@@ -125,6 +125,9 @@ describe('ScriptRunner: values and variables', () => {
     ] as const) {
       expect(await answer(plain)).toEqual(await answer(script));
     }
+    // Statements split by a line break alone are not one expression: they keep the general form.
+    expect(await answer('source.sn\nsource.n')).toBe(2);
+    expect(await answer('source.n\n++source.n')).toBe(3);
     expect(await answer('unknownName')).toMatch(/unknownName is not defined/);
     expect(await answer('object.sn')).toMatch(/Cannot read properties of null/);
   });
