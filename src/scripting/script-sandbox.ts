@@ -62,7 +62,7 @@ export class ScriptSandbox {
    * Runs a single plain expression (see `compile`) as a function: its variables are the properties of the object
    * it is evaluated `with`, so the run defines and deletes no globals, which on a `node:vm` global costs several
    * times the expression. Null when `script` has no such form: `execute` it. The variables' final values are
-   * not readable afterwards (an expression cannot change them anyway).
+   * not readable afterwards: a run that wants them back (`capture`) takes `execute`.
    */
   evaluateExpression(script: vm.Script, variablesJson: string): Execution | null {
     const factory = EXPRESSION_FUNCTIONS.get(script);
