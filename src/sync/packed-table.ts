@@ -14,12 +14,14 @@ export class PackedTable {
   private starts: Uint32Array = new Uint32Array(1024);
   private rows = 0;
   private readonly indexes: Index[];
+  private readonly indexByColumn: (Index | undefined)[] = [];
 
   constructor(
     private readonly columns: number,
     indexedColumns: readonly number[],
   ) {
     this.indexes = indexedColumns.map((column) => new Index(column));
+    for (const index of this.indexes) this.indexByColumn[index.column] = index;
   }
 
   /** Rows ever inserted (removed keys do not reduce it); row numbers are 0…rowCount-1. */
@@ -84,7 +86,7 @@ export class PackedTable {
   }
 
   private index(column: number): Index {
-    const index = this.indexes.find((candidate) => candidate.column === column);
+    const index = this.indexByColumn[column];
     if (index === undefined) throw new Error(`Column ${column} is not indexed`);
     return index;
   }
@@ -145,10 +147,18 @@ export class PackedTable {
   /** The slot holding `key` + `suffix`, or -1. */
   private slotOf(index: Index, key: string, suffix = ''): number {
     const mask = index.slots.length - 1;
-    for (let slot = hash(key, suffix) & mask; ; slot = (slot + 1) & mask) {
+    const keyHash = hash(key, suffix);
+    // A row's stored hash rules out almost every other key on the probe before its text is walked to and compared.
+    for (let slot = keyHash & mask; ; slot = (slot + 1) & mask) {
       const entry = index.slots[slot] as number;
       if (entry === EMPTY) return -1;
-      if (entry !== TOMBSTONE && this.equals(this.cellAt(entry - 1, index.column), key, suffix)) return slot;
+      if (
+        entry !== TOMBSTONE &&
+        index.hashes[entry - 1] === keyHash &&
+        this.equals(this.cellAt(entry - 1, index.column), key, suffix)
+      ) {
+        return slot;
+      }
     }
   }
 
@@ -173,7 +183,7 @@ export class PackedTable {
         index.live += 1;
         return;
       }
-      if (this.equals(this.cellAt(entry - 1, index.column), key)) {
+      if (index.hashes[entry - 1] === keyHash && this.equals(this.cellAt(entry - 1, index.column), key)) {
         index.slots[slot] = row + 1;
         return;
       }
