@@ -4,9 +4,9 @@ import { badRequest, conflict } from '../core/errors/domain-error';
 import type { JsonObject } from '../managed/managed-object';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import { AuditStore, type AuditEvent, type AuditTopic } from '../sync/ports/audit.store';
+import { AUDIT_EVENT_COLUMNS, auditEventRows } from './audit-event-rows.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
-import { factorBatch } from './factored-batch';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -117,11 +117,9 @@ function insertStatement(
   topic: AuditTopic,
   events: readonly AuditEvent[],
 ): { readonly sql: string; readonly params: readonly unknown[] } {
-  const { common, rows } = factorBatch(events);
+  const rows = auditEventRows(events, 2);
   return {
-    sql: `INSERT INTO audit_events (topic, id, "timestamp", recon_id, doc)
-         SELECT $1, e->>'_id', e->>'timestamp', e->>'reconId', e - '_id'
-         FROM (SELECT $2::jsonb || item AS e FROM jsonb_array_elements($3::jsonb) AS batch(item)) AS events`,
-    params: [topic, common, rows],
+    sql: `INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) SELECT $1, * FROM (${rows.sql}) AS rows`,
+    params: [topic, ...rows.params],
   };
 }

@@ -4,13 +4,13 @@ import { conflict, notFound } from '../core/errors/domain-error';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import {
   ReconRunStore,
-  type ReconEntryRecord,
+  type ReconEntryEvent,
   type ReconRunRecord,
   type ReconSummary,
 } from '../sync/ports/recon-run.store';
+import { AUDIT_EVENT_COLUMNS, auditEventRows } from './audit-event-rows.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
-import { factorBatch } from './factored-batch';
 import { pgError, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -31,7 +31,7 @@ const RUN_COLUMNS = `id, mapping, node_id, cancel_requested, summary,
 
 /**
  * Recon runs in `recon_runs`, one row per run with the §4.3 summary as a document, and their per-entry
- * results in `recon_entries` (migration 0003). `state` is copied from the summary so that active runs are
+ * results in the rows of their `audit/recon` events (migration 0007). `state` is copied from the summary so that active runs are
  * found by an index. Heartbeats use the database clock: every node compares against the same clock.
  */
 @Injectable()
@@ -107,26 +107,28 @@ export class ReconRunRepository extends ReconRunStore {
   }
 
   /**
-   * One INSERT per chunk; the entries travel as one JSON array, their shared members once (factored-batch.ts),
-   * and keep their order in `seq`.
+   * One INSERT per chunk into `audit_events`: an entry is its audit event's row (migration 0007). The chunk's
+   * runs are checked in the same statement, which writes all of the chunk or, with a run unknown, nothing.
    */
-  async appendEntries(entries: readonly ReconEntryRecord[]): Promise<void> {
+  async appendEntries(entries: readonly ReconEntryEvent[]): Promise<void> {
     if (entries.length === 0) return;
     const insert = async (executor: SqlExecutor): Promise<void> => {
       for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
         const chunk = entries.slice(start, start + INSERT_CHUNK);
-        const runIds = [...new Set(chunk.map((entry) => entry.reconId))].join(', ');
-        const { common, rows } = factorBatch(chunk);
-        await this.run(runIds, () =>
-          executor.query(
-            `INSERT INTO recon_entries (recon_id, doc)
-             SELECT e->>'reconId', e
-             FROM (SELECT $1::jsonb || item AS e, n
-                   FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS batch(item, n)) AS entries
-             ORDER BY n`,
-            [common, rows],
+        const runIds = [...new Set(chunk.map((entry) => String(entry['reconId'])))];
+        const rows = auditEventRows(chunk, 1);
+        const [written] = await this.run(runIds.join(', '), () =>
+          executor.query<{ n: number }>(
+            `WITH written AS (
+               INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS})
+               SELECT 'recon', * FROM (${rows.sql}) AS rows
+               WHERE (SELECT count(*) FROM recon_runs WHERE id = ANY($3::text[])) = $4
+               RETURNING 1)
+             SELECT count(*)::int AS n FROM written`,
+            [...rows.params, runIds, runIds.length],
           ),
         );
+        if (written?.n !== chunk.length) throw runNotFound(runIds.join(', '));
       }
     };
     if (entries.length <= INSERT_CHUNK) await insert(this.db);
@@ -134,12 +136,28 @@ export class ReconRunRepository extends ReconRunStore {
   }
 
   /**
-   * Entries of one run in insertion order unless `_sortKeys` say otherwise. Each entry's `_id` is its
-   * position (19 zero-padded digits), stable across pages.
+   * Entries of one run in the run's order unless `_sortKeys` say otherwise, each built from its audit event
+   * (`_id` the event's, whose counter is zero-padded so that text order is the run's order). Runs recorded
+   * before migration 0007 have theirs in `recon_entries` (`_id` their position, 19 zero-padded digits).
    */
   async queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage> {
     const source: DocumentSource = {
-      sql: `SELECT lpad(seq::text, 19, '0') AS id, 0::bigint AS rev, doc FROM recon_entries WHERE recon_id = $1`,
+      sql: `SELECT id, 0::bigint AS rev, jsonb_build_object(
+              'reconId', recon_id,
+              'phase', doc->'reconciling',
+              'linkQualifier', doc->'linkQualifier',
+              'situation', coalesce(doc->>'situation', ''),
+              'action', coalesce(doc->>'action', ''),
+              'status', doc->'status',
+              'sourceObjectId', doc->'sourceObjectId',
+              'targetObjectId', doc->'targetObjectId',
+              'ambiguousTargetObjectIds', coalesce(entry->'ambiguousTargetObjectIds', '[]'::jsonb),
+              'message', doc->'message',
+              'diff', coalesce(entry->'diff', 'null'::jsonb)) AS doc
+            FROM audit_events
+            WHERE topic = 'recon' AND recon_id = $1 AND doc->>'entryType' = 'entry'
+            UNION ALL
+            SELECT lpad(seq::text, 19, '0'), 0::bigint, doc FROM recon_entries WHERE recon_id = $1`,
       params: [reconId],
     };
     return queryDocumentPage(this.db, source, request);

@@ -1,5 +1,5 @@
 import type { AuditEvent, AuditStore } from './ports/audit.store';
-import type { ReconEntryRecord, ReconRunStore } from './ports/recon-run.store';
+import type { ReconEntryEvent, ReconRunStore } from './ports/recon-run.store';
 
 /** Entries held before a write; with the 1 s timer this bounds both memory and lag. */
 const BATCH = 500;
@@ -14,15 +14,15 @@ const LANES = 2;
 const INTERVAL_MS = 1_000;
 
 /**
- * Writes a run's audit events and per-entry results in batches (one multi-row INSERT per batch and
- * table) instead of one INSERT per entry. Batches are written in LANES lanes, each lane one batch at a time,
+ * Writes a run's audit events and per-entry results in batches (one multi-row INSERT per batch; an entry
+ * and its audit event are one row) instead of one INSERT per entry. Batches are written in LANES lanes, each lane one batch at a time,
  * so entries keep their order within a batch, not always across batches (the run decides several entries at
  * once anyway). A failed write is kept and rethrown by `close()` so the run ends FAILED rather than silently
  * losing its audit trail.
  */
 export class ReconJournal {
   private events: AuditEvent[] = [];
-  private entries: ReconEntryRecord[] = [];
+  private entries: ReconEntryEvent[] = [];
   private readonly lanes: Promise<void>[] = Array.from({ length: LANES }, () => Promise.resolve());
   private nextLane = 0;
   private failure: Error | undefined;
@@ -37,10 +37,16 @@ export class ReconJournal {
     this.timer.unref();
   }
 
-  add(event: AuditEvent | null, entry: ReconEntryRecord | null): void {
-    if (event !== null) this.events.push(event);
-    if (entry !== null) this.entries.push(entry);
-    if (this.events.length >= BATCH || this.entries.length >= BATCH) void this.flush();
+  /** An audit event of the run that is no entry (its start, its summary). */
+  add(event: AuditEvent): void {
+    this.events.push(event);
+    if (this.events.length >= BATCH) void this.flush();
+  }
+
+  /** A reported entry, which is written with its audit event as one row (ReconRunStore.appendEntries). */
+  addEntry(entry: ReconEntryEvent): void {
+    this.entries.push(entry);
+    if (this.entries.length >= BATCH) void this.flush();
   }
 
   /** Hands what is held to the writer; resolves when everything handed over so far is written. */
@@ -56,7 +62,10 @@ export class ReconJournal {
     this.lanes[lane] = (this.lanes[lane] as Promise<void>).then(async () => {
       try {
         if (this.failure !== undefined) return;
-        await Promise.all([this.audit.append('recon', events), this.runs.appendEntries(entries)]);
+        await Promise.all([
+          events.length === 0 ? undefined : this.audit.append('recon', events),
+          entries.length === 0 ? undefined : this.runs.appendEntries(entries),
+        ]);
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));
       } finally {

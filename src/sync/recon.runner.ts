@@ -6,7 +6,6 @@ import { forEachConcurrently } from './async-pool';
 import { LinkAccess } from './link-access';
 import {
   entryEvent,
-  entryRecord,
   isReported,
   startEvent,
   summaryEvent,
@@ -24,6 +23,9 @@ import { reconcileSource } from './recon-chunk';
 import { errorMessage, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
 
 class GuardStop extends Error {}
+
+/** Digits of the counter in a run's audit event ids (`<uuid>-0000000001`): ten billion events a run. */
+const EVENT_COUNTER_DIGITS = 10;
 
 /**
  * One reconciliation run, OpenIDM's algorithm (§4.1): source query, empty-source guard, target id set, link
@@ -50,7 +52,8 @@ export class ReconRunner {
       sourceSet: request.mapping.source,
       targetSet: request.mapping.target,
       userId: request.userId,
-      eventId: () => `${eventPrefix}-${++this.eventCounter}`,
+      // Zero-padded: text order is the run's order, so its entries (their events) page in that order.
+      eventId: () => `${eventPrefix}-${String(++this.eventCounter).padStart(EVENT_COUNTER_DIGITS, '0')}`,
     };
   }
 
@@ -76,7 +79,7 @@ export class ReconRunner {
   /** Runs to the end; never throws (a failure is the run's state). */
   async run(): Promise<ReconResult> {
     const journal = new ReconJournal(this.deps.audit, this.deps.runs);
-    journal.add(startEvent(this.audit, this.now()), null);
+    journal.add(startEvent(this.audit, this.now()));
     const saver = setInterval(() => void this.heartbeat(), 1_000);
     saver.unref();
     let failure: ReconResult['failure'];
@@ -115,7 +118,6 @@ export class ReconRunner {
         simpleSituationSummary(this.progress.counters),
         failure !== undefined,
       ),
-      null,
     );
     try {
       await journal.close();
@@ -283,6 +285,6 @@ export class ReconRunner {
       );
     }
     if (!isReported(outcome)) return;
-    journal.add(entryEvent(this.audit, this.now(), outcome), entryRecord(this.audit, outcome));
+    journal.addEntry(entryEvent(this.audit, this.now(), outcome));
   }
 }

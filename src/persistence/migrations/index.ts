@@ -4,6 +4,7 @@ import { ReconRuns1764460800001 } from './0003-recon-runs.migration';
 import { AuditEvents1764460800002 } from './0004-audit-events.migration';
 import { SchedulerCluster1765500000000 } from './0005-scheduler-cluster.migration';
 import { SyncDelivery1765600000000 } from './0006-sync-delivery.migration';
+import { ReconEntriesInAudit1765700000000 } from './0007-recon-entries-in-audit.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AuditEvents1764460800002,
   SchedulerCluster1765500000000,
   SyncDelivery1765600000000,
+  ReconEntriesInAudit1765700000000,
 ];

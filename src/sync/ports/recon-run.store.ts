@@ -1,5 +1,6 @@
 import type { QueryRequest } from '../../core/crest/query-request';
 import type { StoreQueryPage } from '../../managed/managed-object.store';
+import type { AuditEvent } from './audit.store';
 
 /** The run summary JSON of §4.3, kept as a document: what `GET /openidm/recon/<id>` returns. */
 export type ReconSummary = Record<string, unknown> & {
@@ -19,7 +20,10 @@ export interface ReconRunRecord {
   readonly heartbeatAt: string;
 }
 
-/** One per-entry result of a run (real or analysed): situation, action, status and, for CREATE/UPDATE, the diff. */
+/**
+ * One per-entry result of a run (real or analysed) as `GET /openidm/recon/<id>/entries` serves it: situation,
+ * action, status and, for CREATE/UPDATE of a dry run, the diff.
+ */
 export interface ReconEntryRecord {
   readonly reconId: string;
   readonly phase: 'source' | 'target';
@@ -34,6 +38,20 @@ export interface ReconEntryRecord {
   readonly diff: readonly { field: string; before?: unknown; after?: unknown }[] | null;
 }
 
+/** What an entry holds beyond its audit event; absent members are none (diff null, no ambiguous targets). */
+export interface ReconEntryExtras {
+  readonly diff?: ReconEntryRecord['diff'];
+  /** Qualified (`managed/user/<id>`), where the event lists the bare ids in one string. */
+  readonly ambiguousTargetObjectIds?: readonly string[];
+}
+
+/**
+ * A reported entry of a run as written: its `audit/recon` event (§9, `entryType` "entry") — the entry's
+ * situation, action, status, object ids and message are the event's — and, under `entryExtras` (stored
+ * beside the event, never part of it), what the entry has beyond the event, when it has anything.
+ */
+export type ReconEntryEvent = AuditEvent & { readonly entryExtras?: ReconEntryExtras };
+
 /** Port: recon runs and their entries, persisted so they survive restarts and are visible from every node. */
 export abstract class ReconRunStore {
   abstract create(run: ReconRunRecord): Promise<void>;
@@ -45,7 +63,8 @@ export abstract class ReconRunStore {
   abstract requestCancel(id: string): Promise<boolean>;
   /** Runs still ACTIVE whose node is `nodeId` (at start: they were interrupted by a crash) or stale for `staleMs`. */
   abstract activeRuns(): Promise<ReconRunRecord[]>;
-  abstract appendEntries(entries: readonly ReconEntryRecord[]): Promise<void>;
-  /** `_queryFilter` over the entries of one run (fields as in ReconEntryRecord). */
+  /** Writes entries with their audit events (one row each); an entry of an unknown run: NOT_FOUND, none written. */
+  abstract appendEntries(entries: readonly ReconEntryEvent[]): Promise<void>;
+  /** `_queryFilter` over the entries of one run (fields as in ReconEntryRecord), by default in the run's order. */
   abstract queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage>;
 }

@@ -1,5 +1,11 @@
+import { AuditRepository } from '../../../src/persistence/audit.repository';
 import { ReconRunRepository } from '../../../src/persistence/recon-run.repository';
-import type { ReconEntryRecord, ReconRunRecord, ReconSummary } from '../../../src/sync/ports/recon-run.store';
+import type {
+  ReconEntryEvent,
+  ReconEntryRecord,
+  ReconRunRecord,
+  ReconSummary,
+} from '../../../src/sync/ports/recon-run.store';
 import { crestQuery, errorCode, openTestDatabase, REPO_KINDS, type TestDatabase } from './test-database';
 
 let runCounter = 0;
@@ -57,6 +63,45 @@ function entry(reconId: string, i: number, overrides: Partial<ReconEntryRecord> 
     ...overrides,
   };
 }
+
+/**
+ * The entry as the engine writes it: its `audit/recon` event, with the diff and the qualified ambiguous ids
+ * beside it; `n` is the event counter (zero-padded, as the runner makes it).
+ */
+function written(record: ReconEntryRecord, n: number): ReconEntryEvent {
+  const event: ReconEntryEvent = {
+    _id: `${record.reconId}-${String(n).padStart(10, '0')}`,
+    timestamp: '2025-11-30T10:00:00.000Z',
+    eventName: 'recon',
+    transactionId: record.reconId,
+    userId: 'openidm-admin',
+    trackingIds: [],
+    reconId: record.reconId,
+    mapping: 'systemLdapAccounts_managedUser',
+    entryType: 'entry',
+    linkQualifier: record.linkQualifier,
+    situation: record.situation === '' ? null : record.situation,
+    action: record.action === '' ? null : record.action,
+    sourceObjectId: record.sourceObjectId,
+    targetObjectId: record.targetObjectId,
+    reconciling: record.phase,
+    ambiguousTargetObjectIds: record.ambiguousTargetObjectIds.map((id) => id.split('/').pop()).join(', '),
+    status: record.status,
+    message: record.message,
+    messageDetail: null,
+    exception: null,
+  };
+  const extras = {
+    ...(record.diff === null ? {} : { diff: record.diff }),
+    ...(record.ambiguousTargetObjectIds.length === 0
+      ? {}
+      : { ambiguousTargetObjectIds: record.ambiguousTargetObjectIds }),
+  };
+  return Object.keys(extras).length === 0 ? event : { ...event, entryExtras: extras };
+}
+
+const writtenEach = (records: readonly ReconEntryRecord[]): ReconEntryEvent[] =>
+  records.map((record, n) => written(record, n + 1));
 
 describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
   let database: TestDatabase;
@@ -130,12 +175,51 @@ describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
   it('keeps runs and their entries across a restart', async () => {
     const run = newRun();
     await repo.create(run);
-    await repo.appendEntries([entry(run.id, 0)]);
+    await repo.appendEntries([written(entry(run.id, 0), 1)]);
     repo = new ReconRunRepository(await database.reopen());
     expect(await repo.get(run.id)).toEqual(run);
     expect((await repo.activeRuns()).map((r) => r.id)).toContain(run.id);
     const entries = await repo.queryEntries(run.id, crestQuery({ _queryFilter: 'true' }));
     expect(entries.objects.map((o) => o.doc)).toEqual([entry(run.id, 0)]);
+  });
+
+  it("keeps an entry's diff and ambiguous targets beside its audit event, which the audit trail serves as written", async () => {
+    const run = newRun();
+    await repo.create(run);
+    const ambiguous = entry(run.id, 2, {
+      situation: 'AMBIGUOUS',
+      action: '',
+      targetObjectId: null,
+      ambiguousTargetObjectIds: ['managed/user/m1', 'managed/user/m2'],
+      message: null,
+    });
+    const records = [entry(run.id, 0), ambiguous];
+    const events = writtenEach(records);
+    await repo.appendEntries(events);
+    const page = await repo.queryEntries(run.id, crestQuery({ _queryFilter: 'true' }));
+    expect(page.objects.map((o) => o.doc)).toEqual(records);
+    expect(page.objects.map((o) => o.id)).toEqual(events.map((e) => e._id));
+    const audit = new AuditRepository(database.db);
+    for (const event of events) {
+      const { entryExtras, ...asAudited } = event;
+      expect(entryExtras).toBeDefined();
+      expect(await audit.read('recon', event._id)).toEqual(asAudited);
+    }
+  });
+
+  it('still serves the entries of a run recorded before entries moved into the audit rows', async () => {
+    const run = newRun();
+    await repo.create(run);
+    const records = [entry(run.id, 0), entry(run.id, 1)];
+    for (const record of records) {
+      await database.db.query('INSERT INTO recon_entries (recon_id, doc) VALUES ($1, $2::jsonb)', [
+        run.id,
+        JSON.stringify(record),
+      ]);
+    }
+    const page = await repo.queryEntries(run.id, crestQuery({ _queryFilter: 'situation eq "CONFIRMED"' }));
+    expect(page.objects.map((o) => o.doc)).toEqual([records[1]]);
+    expect(page.objects[0]?.id).toMatch(/^\d{19}$/);
   });
 
   describe('entries', () => {
@@ -145,8 +229,8 @@ describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
     beforeAll(async () => {
       await repo.create(run);
       await repo.create(other);
-      await repo.appendEntries(Array.from({ length: 2_500 }, (_, i) => entry(run.id, i)));
-      await repo.appendEntries([entry(other.id, 0), entry(other.id, 1)]);
+      await repo.appendEntries(writtenEach(Array.from({ length: 2_500 }, (_, i) => entry(run.id, i))));
+      await repo.appendEntries(writtenEach([entry(other.id, 0), entry(other.id, 1)]));
     });
 
     it('gives back every entry of the run, as appended, in insertion order', async () => {
@@ -218,7 +302,7 @@ describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
     });
 
     it('refuses entries of an unknown run with NOT_FOUND and writes none of them', async () => {
-      const batch = [entry(run.id, 9_000), entry('no-such-run', 0)];
+      const batch = [written(entry(run.id, 9_000), 9_001), written(entry('no-such-run', 0), 1)];
       expect(await errorCode(repo.appendEntries(batch))).toBe('NOT_FOUND');
       const page = await repo.queryEntries(
         run.id,

@@ -1,5 +1,5 @@
 import type { AuditEvent, AuditStore } from '../../../src/sync/ports/audit.store';
-import type { ReconEntryRecord, ReconRunStore } from '../../../src/sync/ports/recon-run.store';
+import type { ReconEntryEvent, ReconRunStore } from '../../../src/sync/ports/recon-run.store';
 import { ReconJournal } from '../../../src/sync/recon-journal';
 
 /**
@@ -8,7 +8,7 @@ import { ReconJournal } from '../../../src/sync/recon-journal';
  */
 class HeldStores {
   readonly written: AuditEvent[] = [];
-  readonly entries: ReconEntryRecord[] = [];
+  readonly entries: ReconEntryEvent[] = [];
   readonly held: (() => void)[] = [];
   inFlight = 0;
   mostInFlight = 0;
@@ -22,7 +22,7 @@ class HeldStores {
   } as unknown as AuditStore;
 
   readonly runs = {
-    appendEntries: (entries: readonly ReconEntryRecord[]) =>
+    appendEntries: (entries: readonly ReconEntryEvent[]) =>
       this.hold(() => {
         this.entries.push(...entries);
       }),
@@ -53,17 +53,18 @@ const event = (n: number): AuditEvent => ({
   timestamp: '2026-11-30T00:00:00.000Z',
   eventName: 'recon',
 });
-const entry = (n: number) => ({ reconId: 'r', sourceObjectId: `s-${n}` }) as unknown as ReconEntryRecord;
+const entry = (n: number): ReconEntryEvent => ({ ...event(n), entryType: 'entry', reconId: 'r' });
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('ReconJournal', () => {
   it('writes every event and entry once, two batches at a time, and holds the run back past four waiting', async () => {
     const stores = new HeldStores();
     const journal = new ReconJournal(stores.audit, stores.runs);
-    for (let n = 0; n < 3_200; n++) journal.add(event(n), entry(n));
+    journal.add(event(-1));
+    for (let n = 0; n < 3_200; n++) journal.addEntry(entry(n));
     await settle();
-    // Six full batches handed over, two being written (an audit and an entries INSERT each).
-    expect(stores.inFlight).toBe(4);
+    // Six full batches handed over, two being written (the first with the start event beside its entries).
+    expect(stores.inFlight).toBe(3);
     let heldBack = true;
     const backlog = journal.backlog().then(() => (heldBack = false));
     await settle();
@@ -77,18 +78,18 @@ describe('ReconJournal', () => {
     await settle();
     stores.releaseAll();
     await closed;
-    expect(stores.mostInFlight).toBe(4);
-    expect(stores.written.map((e) => e._id).sort()).toEqual(
+    expect(stores.mostInFlight).toBe(3);
+    expect(stores.written.map((e) => e._id)).toEqual(['e--1']);
+    expect(stores.entries.map((e) => e._id).sort()).toEqual(
       Array.from({ length: 3_200 }, (_, n) => `e-${n}`).sort(),
     );
-    expect(stores.entries).toHaveLength(3_200);
   });
 
   it('ends with the failure of any batch, so the run ends FAILED instead of losing its audit trail', async () => {
     const stores = new HeldStores();
     const journal = new ReconJournal(stores.audit, stores.runs);
     stores.failNext = true;
-    for (let n = 0; n < 600; n++) journal.add(event(n), entry(n));
+    for (let n = 0; n < 600; n++) journal.addEntry(entry(n));
     const closed = expect(journal.close()).rejects.toThrow('database gone');
     for (let round = 0; round < 5; round++) {
       await settle();
