@@ -1,6 +1,6 @@
 import { isAudited } from '../core/sync/action';
 import type { AuditEvent } from './ports/audit.store';
-import type { ReconEntryEvent, ReconEntryExtras } from './ports/recon-run.store';
+import type { ReconEntryEvent } from './ports/recon-run.store';
 import { qualifiedId } from './object-sets';
 import type { SyncOutcome } from './sync-run';
 
@@ -57,6 +57,8 @@ export function summaryEvent(
   };
 }
 
+const NO_TARGETS: readonly string[] = Object.freeze([]);
+
 /** Whether an outcome leaves a trace: NOREPORT successes do not (failures always do). */
 export function isReported(outcome: SyncOutcome): boolean {
   return outcome.status === 'FAILURE' || outcome.action === null || isAudited(outcome.action);
@@ -68,7 +70,7 @@ export function isReported(outcome: SyncOutcome): boolean {
  * which at one event per entry was a tenth of a 100k-entry recon.
  */
 export function entryEvent(ctx: ReconAuditContext, now: Date, outcome: SyncOutcome): ReconEntryEvent {
-  const event: ReconEntryEvent = {
+  return {
     _id: ctx.eventId(),
     timestamp: now.toISOString(),
     eventName: 'recon',
@@ -89,19 +91,10 @@ export function entryEvent(ctx: ReconAuditContext, now: Date, outcome: SyncOutco
     message: outcome.message,
     messageDetail: null,
     exception: outcome.exception ?? null,
-  };
-  const extras = entryExtras(ctx, outcome);
-  return extras === undefined ? event : { ...event, entryExtras: extras };
-}
-
-/** What the entry of `outcome` has beyond its audit event, if anything (most entries: nothing). */
-function entryExtras(ctx: ReconAuditContext, outcome: SyncOutcome): ReconEntryExtras | undefined {
-  const ambiguous = outcome.ambiguousTargetIds;
-  if (outcome.diff === null && ambiguous.length === 0) return undefined;
-  return {
-    ...(outcome.diff === null ? {} : { diff: outcome.diff.map((change) => ({ ...change })) }),
-    ...(ambiguous.length === 0
-      ? {}
-      : { ambiguousTargetObjectIds: ambiguous.map((id) => `${ctx.targetSet}/${id}`) }),
+    entryDiff: outcome.diff,
+    entryAmbiguousTargets:
+      outcome.ambiguousTargetIds.length === 0
+        ? NO_TARGETS
+        : outcome.ambiguousTargetIds.map((id) => `${ctx.targetSet}/${id}`),
   };
 }

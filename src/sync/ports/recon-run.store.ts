@@ -38,19 +38,18 @@ export interface ReconEntryRecord {
   readonly diff: readonly { field: string; before?: unknown; after?: unknown }[] | null;
 }
 
-/** What an entry holds beyond its audit event; absent members are none (diff null, no ambiguous targets). */
-export interface ReconEntryExtras {
-  readonly diff?: ReconEntryRecord['diff'];
-  /** Qualified (`managed/user/<id>`), where the event lists the bare ids in one string. */
-  readonly ambiguousTargetObjectIds?: readonly string[];
-}
-
 /**
  * A reported entry of a run as written: its `audit/recon` event (§9, `entryType` "entry") — the entry's
- * situation, action, status, object ids and message are the event's — and, under `entryExtras` (stored
- * beside the event, never part of it), what the entry has beyond the event, when it has anything.
+ * situation, action, status, object ids and message are the event's — and, stored beside the event and never
+ * part of it, what the entry has beyond the event. Both members are always present (one object shape for V8;
+ * a batch whose entries all have null or [] sends that value once).
  */
-export type ReconEntryEvent = AuditEvent & { readonly entryExtras?: ReconEntryExtras };
+export type ReconEntryEvent = AuditEvent & {
+  /** The entry's diff (CREATE/UPDATE), null when it has none. */
+  readonly entryDiff: ReconEntryRecord['diff'];
+  /** Qualified (`managed/user/<id>`), where the event lists the bare ids in one string; [] when none. */
+  readonly entryAmbiguousTargets: readonly string[];
+};
 
 /** Port: recon runs and their entries, persisted so they survive restarts and are visible from every node. */
 export abstract class ReconRunStore {

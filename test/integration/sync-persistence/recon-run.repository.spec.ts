@@ -69,7 +69,7 @@ function entry(reconId: string, i: number, overrides: Partial<ReconEntryRecord> 
  * beside it; `n` is the event counter (zero-padded, as the runner makes it).
  */
 function written(record: ReconEntryRecord, n: number): ReconEntryEvent {
-  const event: ReconEntryEvent = {
+  return {
     _id: `${record.reconId}-${String(n).padStart(10, '0')}`,
     timestamp: '2025-11-30T10:00:00.000Z',
     eventName: 'recon',
@@ -90,14 +90,9 @@ function written(record: ReconEntryRecord, n: number): ReconEntryEvent {
     message: record.message,
     messageDetail: null,
     exception: null,
+    entryDiff: record.diff,
+    entryAmbiguousTargets: record.ambiguousTargetObjectIds,
   };
-  const extras = {
-    ...(record.diff === null ? {} : { diff: record.diff }),
-    ...(record.ambiguousTargetObjectIds.length === 0
-      ? {}
-      : { ambiguousTargetObjectIds: record.ambiguousTargetObjectIds }),
-  };
-  return Object.keys(extras).length === 0 ? event : { ...event, entryExtras: extras };
 }
 
 const writtenEach = (records: readonly ReconEntryRecord[]): ReconEntryEvent[] =>
@@ -201,8 +196,7 @@ describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
     expect(page.objects.map((o) => o.id)).toEqual(events.map((e) => e._id));
     const audit = new AuditRepository(database.db);
     for (const event of events) {
-      const { entryExtras, ...asAudited } = event;
-      expect(entryExtras).toBeDefined();
+      const { entryDiff: _diff, entryAmbiguousTargets: _ambiguous, ...asAudited } = event;
       expect(await audit.read('recon', event._id)).toEqual(asAudited);
     }
   });

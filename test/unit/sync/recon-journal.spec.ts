@@ -53,7 +53,13 @@ const event = (n: number): AuditEvent => ({
   timestamp: '2026-11-30T00:00:00.000Z',
   eventName: 'recon',
 });
-const entry = (n: number): ReconEntryEvent => ({ ...event(n), entryType: 'entry', reconId: 'r' });
+const entry = (n: number): ReconEntryEvent => ({
+  ...event(n),
+  entryType: 'entry',
+  reconId: 'r',
+  entryDiff: null,
+  entryAmbiguousTargets: [],
+});
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('ReconJournal', () => {
