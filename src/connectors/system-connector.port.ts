@@ -87,6 +87,14 @@ export abstract class SystemConnector {
   abstract objectTypes(): string[];
   /** Streams every matching object; the caller may stop early (`break`), which releases the connection. */
   abstract query(objectType: string, options: SystemQueryOptions): AsyncIterable<SystemObject>;
+  /**
+   * The same stream a page at a time, as the system returns them (recon: a promise per page rather than
+   * several per object).
+   */
+  abstract queryPages(
+    objectType: string,
+    options: SystemQueryOptions,
+  ): AsyncIterable<readonly SystemObject[]>;
   /** One page of a query, for REST paging. */
   abstract queryPage(objectType: string, options: SystemPageOptions): Promise<SystemQueryPage>;
   /** NOT_FOUND when absent. `fields` restricts the returned properties. */

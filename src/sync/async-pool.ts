@@ -20,7 +20,9 @@ export async function forEachConcurrently<T>(
   const next = nextItem(items);
   const worker = async (): Promise<void> => {
     while (!done && failure === undefined && !shouldStop()) {
-      const pulled = await next();
+      // An array's item is there already: awaiting it would cost a promise per item for nothing.
+      const pulling = next();
+      const pulled = pulling instanceof Promise ? await pulling : pulling;
       if (pulled.done === true) {
         done = true;
         return;

@@ -25,8 +25,8 @@ export interface ObjectSet {
   read(id: string): Promise<JsonObject | null>;
   /** Every match as one array (correlation queries, scripts). */
   query(params: LooseQueryParams): Promise<JsonObject[]>;
-  /** Every match streamed; `pageSize` bounds what is held at once. */
-  stream(params: LooseQueryParams, pageSize: number): AsyncIterable<JsonObject>;
+  /** Every match streamed in pages (none empty); `pageSize` bounds what is held at once. */
+  streamPages(params: LooseQueryParams, pageSize: number): AsyncIterable<readonly JsonObject[]>;
   create(id: string | undefined, object: JsonObject): Promise<JsonObject>;
   /**
    * Full replace; `rev` is checked when given (412 on a concurrent change). Resolves to the object as stored;
@@ -42,8 +42,8 @@ export interface ObjectSet {
   delete(id: string, rev: string | undefined): Promise<JsonObject | null>;
   /** The existing objects among `ids`, by id, in one query (recon reads a chunk's linked targets so). */
   readMany?(ids: readonly string[]): Promise<Map<string, JsonObject>>;
-  /** Every id of the set, without the objects (recon's target id set); absent where ids come with a query. */
-  streamIds?(pageSize: number): AsyncIterable<string>;
+  /** Every id of the set in pages, without the objects (recon's target id set); absent where ids come with a query. */
+  streamIdPages?(pageSize: number): AsyncIterable<readonly string[]>;
   /** Creates in batches that join a transaction; absent where every create is its own call (directories). */
   readonly bulk?: BulkCreates;
 }
@@ -91,8 +91,8 @@ class ManagedObjectSet implements ObjectSet {
     return this.batches.readMany(this.type, ids);
   }
 
-  streamIds(pageSize: number): AsyncIterable<string> {
-    return this.batches.streamIds(this.type, pageSize);
+  streamIdPages(pageSize: number): AsyncIterable<readonly string[]> {
+    return this.batches.streamIdPages(this.type, pageSize);
   }
 
   async read(id: string): Promise<JsonObject | null> {
@@ -109,7 +109,7 @@ class ManagedObjectSet implements ObjectSet {
   }
 
   /** Keyset pages of `pageSize` (the store's cookie), so 10^6 objects never sit in memory at once. */
-  async *stream(params: LooseQueryParams, pageSize: number): AsyncIterable<JsonObject> {
+  async *streamPages(params: LooseQueryParams, pageSize: number): AsyncIterable<readonly JsonObject[]> {
     let cookie: string | null = null;
     do {
       const page = await this.managed.query(this.type, {
@@ -117,7 +117,7 @@ class ManagedObjectSet implements ObjectSet {
         _pageSize: String(pageSize),
         ...(cookie === null ? {} : { _pagedResultsCookie: cookie }),
       });
-      yield* page.result;
+      if (page.result.length > 0) yield page.result;
       cookie = page.pagedResultsCookie;
     } while (cookie !== null);
   }
@@ -169,14 +169,15 @@ class SystemObjectSet implements ObjectSet {
 
   async query(params: LooseQueryParams): Promise<JsonObject[]> {
     const all: JsonObject[] = [];
-    for await (const object of this.stream(params)) all.push(object);
+    for await (const page of this.streamPages(params)) all.push(...page);
     return all;
   }
 
-  async *stream(params: LooseQueryParams): AsyncIterable<JsonObject> {
+  /** Pages as the directory sends them (its page size is the connector's `blockSize`). */
+  streamPages(params: LooseQueryParams): AsyncIterable<readonly JsonObject[]> {
     const request = systemRequest(params);
     const fields = [...new Set(request.fields.map((p) => p[0]).filter((f): f is string => f !== undefined))];
-    yield* this.connector.query(this.type, {
+    return this.connector.queryPages(this.type, {
       filter: request.filter,
       idsOnly: request.idsOnly,
       ...(fields.length > 0 ? { fields } : {}),

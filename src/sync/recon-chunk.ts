@@ -22,19 +22,19 @@ export interface ChunkContext {
 }
 
 /**
- * The recon source phase over a stream of entries, chunk by chunk. A chunk's writes (database round
+ * The recon source phase over a stream of pages of entries, chunk by chunk. A chunk's writes (database round
  * trips) overlap the next chunks' decisions (CPU), at most WRITES_IN_FLIGHT chunks' writes at a time;
  * with taskThreads 1 everything stays one after the other. A cancel stops between entries.
  */
 export async function reconcileSource(
   run: SyncRun,
-  items: AsyncIterable<SourceItem>,
+  pages: AsyncIterable<readonly SourceItem[]>,
   ctx: ChunkContext & { readonly backlog: () => Promise<void> },
 ): Promise<void> {
   const inFlight = run.mapping.taskThreads <= 1 ? 0 : WRITES_IN_FLIGHT;
   const writing: Promise<void>[] = [];
   try {
-    for await (const chunk of inChunks(items, RECON_CHUNK)) {
+    for await (const chunk of inChunks(pages, RECON_CHUNK)) {
       if (ctx.shouldStop()) break;
       // The linked targets are read while the chunk is decided: the database round trip overlaps the CPU work.
       const early = readLinkedTargets(run, chunk);
@@ -191,17 +191,26 @@ export function turnDue(everyMs = 20): () => boolean {
 }
 
 /**
- * Groups a stream into arrays of `size`, reading the next group while the caller works on this one (the
- * source query runs while the chunk before is written). Memory: two groups at most.
+ * Regroups a stream of pages into arrays of `size`, reading ahead while the caller works on the group it
+ * has (the source query runs while the chunk before is written). Memory: two groups and one page at most.
  */
-export async function* inChunks<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  const iterator = items[Symbol.asyncIterator]();
+export async function* inChunks<T>(pages: AsyncIterable<readonly T[]>, size: number): AsyncGenerator<T[]> {
+  const iterator = pages[Symbol.asyncIterator]();
+  let page: readonly T[] = [];
+  let taken = 0;
+  let ended = false;
   const fill = async (): Promise<T[]> => {
     const chunk: T[] = [];
     while (chunk.length < size) {
+      if (taken < page.length) {
+        const end = Math.min(page.length, taken + size - chunk.length);
+        for (; taken < end; taken++) chunk.push(page[taken] as T);
+        continue;
+      }
+      if (ended) break;
       const next = await iterator.next();
-      if (next.done === true) break;
-      chunk.push(next.value);
+      if (next.done === true) ended = true;
+      else [page, taken] = [next.value, 0];
     }
     return chunk;
   };

@@ -20,14 +20,15 @@ function isDefaultAllIds(query: ReconQuery): boolean {
 }
 
 /**
- * The source entries of a query recon, streamed. OpenIDM queries the ids, then reads each object; when
+ * The source entries of a query recon, streamed a page at a time (per entry, the layers of streams cost
+ * about ten promises each). OpenIDM queries the ids, then reads each object; when
  * the query is the default `query-all-ids` and `sourceQueryFullEntry` is not false, Concord asks for the
  * whole objects in the same query instead, which is the same set read at nearly the same moment without
  * one read per entry; and when nothing but plain property mappings looks at the source, only the fields they
  * read (`_fields`, see source-fields.ts). Otherwise `sourceQueryFullEntry` decides, or each entry is judged by
  * OpenIDM's rule (more than two keys besides `_id`/`_rev` ⇒ full).
  */
-export function sourceItems(mapping: Mapping, set: ObjectSet): AsyncIterable<SourceItem> {
+export function sourcePages(mapping: Mapping, set: ObjectSet): AsyncIterable<readonly SourceItem[]> {
   const query = mapping.sourceQuery;
   const upgrade = isDefaultAllIds(query) && mapping.sourceQueryFullEntry !== false;
   const fields = upgrade ? sourceFieldsRead(mapping) : null;
@@ -41,18 +42,22 @@ export function sourceItems(mapping: Mapping, set: ObjectSet): AsyncIterable<Sou
     : DEFAULT_PAGE;
   const full = upgrade || mapping.sourceQueryFullEntry;
   return (async function* () {
-    for await (const entry of set.stream(params, pageSize)) {
-      const id = entry['_id'];
-      if (typeof id !== 'string') continue;
-      const whole = full === undefined ? isFullEntry(entry) : full;
-      yield { id, object: whole ? entry : null };
+    for await (const entries of set.streamPages(params, pageSize)) {
+      const items: SourceItem[] = [];
+      for (const entry of entries) {
+        const id = entry['_id'];
+        if (typeof id !== 'string') continue;
+        const whole = full === undefined ? isFullEntry(entry) : full;
+        items.push({ id, object: whole ? entry : null });
+      }
+      if (items.length > 0) yield items;
     }
   })();
 }
 
-/** reconById: the given ids, each read when its turn comes. */
-export async function* idItems(ids: readonly string[]): AsyncIterable<SourceItem> {
-  for (const id of ids) yield { id, object: null };
+/** reconById: the given ids (one page), each read when its turn comes. */
+export async function* idPages(ids: readonly string[]): AsyncIterable<readonly SourceItem[]> {
+  if (ids.length > 0) yield ids.map((id) => ({ id, object: null }));
 }
 
 /** The target ids of a recon's target phase, normalised → as stored; never whole objects (memory stays flat). */
@@ -63,14 +68,16 @@ export async function targetIdSet(
 ): Promise<ReconTargets> {
   const query = mapping.targetQuery;
   const ids = new ReconTargets();
-  if (isDefaultAllIds(query) && set.streamIds !== undefined) {
+  if (isDefaultAllIds(query) && set.streamIdPages !== undefined) {
     // Every id, and nothing else: the store reads its primary key instead of pages of whole objects.
-    for await (const id of set.streamIds(10_000)) ids.add(normalise(id), id);
+    for await (const page of set.streamIdPages(10_000)) for (const id of page) ids.add(normalise(id), id);
     return ids;
   }
-  for await (const entry of set.stream(query.params, 5_000)) {
-    const id = entry['_id'];
-    if (typeof id === 'string') ids.add(normalise(id), id);
+  for await (const page of set.streamPages(query.params, 5_000)) {
+    for (const entry of page) {
+      const id = entry['_id'];
+      if (typeof id === 'string') ids.add(normalise(id), id);
+    }
   }
   return ids;
 }

@@ -4,19 +4,13 @@ import { simpleSituationSummary } from '../core/sync/recon-summary';
 import type { ScriptRunner } from '../scripting/script-runner';
 import { forEachConcurrently } from './async-pool';
 import { LinkAccess } from './link-access';
-import {
-  entryEvent,
-  isReported,
-  startEvent,
-  summaryEvent,
-  type ReconAuditContext,
-} from './recon-audit';
+import { entryEvent, isReported, startEvent, summaryEvent, type ReconAuditContext } from './recon-audit';
 import { settleDeferredDeletes } from './recon-deletes';
 import { ReconJournal } from './recon-journal';
 import type { ReconRequest, ReconResult, ReconRunnerDeps } from './recon-request';
 import { ReconProgress } from './recon-progress';
 import { ReconTargets } from './recon-targets';
-import { idItems, peek, sourceItems, targetIdSet } from './recon-source';
+import { idPages, peek, sourcePages, targetIdSet } from './recon-source';
 import { runOnReconScript, runResultScript } from './recon-result.script';
 import { syncUnclaimedTarget } from './sync.operation';
 import { reconcileSource } from './recon-chunk';
@@ -177,8 +171,8 @@ export class ReconRunner {
     const started = performance.now();
     const source = await peek(
       this.request.sourceIds
-        ? idItems(this.request.sourceIds)
-        : sourceItems(mapping, this.deps.sets.get(mapping.sourceQuery.resourceName)),
+        ? idPages(this.request.sourceIds)
+        : sourcePages(mapping, this.deps.sets.get(mapping.sourceQuery.resourceName)),
     );
     record('sourceQuery', performance.now() - started);
     if (source.empty && !mapping.allowEmptySourceSet) {

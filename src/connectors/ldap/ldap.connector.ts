@@ -84,6 +84,10 @@ export class LdapConnector extends SystemConnector {
   }
 
   async *query(objectType: string, options: SystemQueryOptions): AsyncGenerator<SystemObject> {
+    for await (const page of this.queryPages(objectType, options)) yield* page;
+  }
+
+  async *queryPages(objectType: string, options: SystemQueryOptions): AsyncGenerator<SystemObject[]> {
     const type = this.types.get(objectType);
     this.checkAllowed(type, 'SEARCH');
     const properties = options.idsOnly
@@ -112,10 +116,15 @@ export class LdapConnector extends SystemConnector {
               entries.map((e) => e.dn),
             )
           : undefined;
-        for (const entry of entries) {
-          const memberOf = groups?.get(this.types.memberKey(entry.dn));
-          yield entryToObject(entry, properties, this.config.uidAttribute, memberOf);
-        }
+        const objects = entries.map((entry) =>
+          entryToObject(
+            entry,
+            properties,
+            this.config.uidAttribute,
+            groups?.get(this.types.memberKey(entry.dn)),
+          ),
+        );
+        if (objects.length > 0) yield objects;
       }
     } catch (error) {
       broken = this.pool.isBroken(error);

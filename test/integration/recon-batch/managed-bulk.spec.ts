@@ -82,7 +82,12 @@ describe.each(REPO_KINDS)('managed objects in batches on %s', (kind) => {
 
   it('streams every id of the type in pages, in id order, without documents', async () => {
     const ids: string[] = [];
-    for await (const id of bulk.streamIds('user', 500)) ids.push(id);
+    const sizes: number[] = [];
+    for await (const page of bulk.streamIdPages('user', 500)) {
+      ids.push(...page);
+      sizes.push(page.length);
+    }
+    expect(sizes).toEqual([500, 500, 200]);
     expect(ids).toHaveLength(1_200);
     expect(new Set(ids).size).toBe(1_200);
     expect(await repo.idPage('user', ids[1_198] as string, 500)).toEqual([ids[1_199]]);
