@@ -13,30 +13,35 @@ export interface FactoredBatch {
   readonly rows: string;
 }
 
-export function factorBatch(objects: readonly object[]): FactoredBatch {
+/** `omit`: members left out of both parts (sent apart by the caller, e.g. each row's `_id`). */
+export function factorBatch(objects: readonly object[], omit: ReadonlySet<string> = NOTHING): FactoredBatch {
   const docs = objects as readonly Readonly<Record<string, unknown>>[];
   const [first] = docs;
   if (first === undefined) return { common: '{}', rows: '[]' };
   // Candidates: the first document's members that are scalars, null or empty arrays (the shapes recon's
   // constant members have); anything else stays per document, so no value is serialised twice.
-  let keys = Object.keys(first).filter((key) => isScalar(first[key]) || isEmptyArray(first[key]));
+  let keys = Object.keys(first).filter(
+    (key) => !omit.has(key) && (isScalar(first[key]) || isEmptyArray(first[key])),
+  );
   for (let i = 1; i < docs.length && keys.length > 0; i++) {
     const doc = docs[i] as Readonly<Record<string, unknown>>;
     if (keys.some((key) => !sameMember(first[key], doc[key]))) {
       keys = keys.filter((key) => sameMember(first[key], doc[key]));
     }
   }
-  if (keys.length === 0) return { common: '{}', rows: JSON.stringify(docs) };
-  const shared = new Set(keys);
+  if (keys.length === 0 && omit.size === 0) return { common: '{}', rows: JSON.stringify(docs) };
   const common: Record<string, unknown> = {};
   for (const key of keys) common[key] = first[key];
+  const left = new Set([...keys, ...omit]);
   const rows = docs.map((doc) => {
     const rest: Record<string, unknown> = {};
-    for (const key of Object.keys(doc)) if (!shared.has(key)) rest[key] = doc[key];
+    for (const key of Object.keys(doc)) if (!left.has(key)) rest[key] = doc[key];
     return rest;
   });
   return { common: JSON.stringify(common), rows: JSON.stringify(rows) };
 }
+
+const NOTHING: ReadonlySet<string> = new Set();
 
 function isScalar(value: unknown): boolean {
   return value === null || (typeof value !== 'object' && value !== undefined && typeof value !== 'function');

@@ -116,16 +116,16 @@ export class ReconRunRepository extends ReconRunStore {
       for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
         const chunk = entries.slice(start, start + INSERT_CHUNK);
         const runIds = [...new Set(chunk.map((entry) => String(entry['reconId'])))];
-        const rows = auditEventRows(chunk, 1);
+        const rows = auditEventRows(chunk, 3);
         const [written] = await this.run(runIds.join(', '), () =>
           executor.query<{ n: number }>(
             `WITH written AS (
                INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS})
                SELECT 'recon', * FROM (${rows.sql}) AS rows
-               WHERE (SELECT count(*) FROM recon_runs WHERE id = ANY($3::text[])) = $4
+               WHERE (SELECT count(*) FROM recon_runs WHERE id = ANY($1::text[])) = $2
                RETURNING 1)
              SELECT count(*)::int AS n FROM written`,
-            [...rows.params, runIds, runIds.length],
+            [runIds, runIds.length, ...rows.params],
           ),
         );
         if (written?.n !== chunk.length) throw runNotFound(runIds.join(', '));

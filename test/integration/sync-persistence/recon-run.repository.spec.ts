@@ -188,7 +188,8 @@ describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
       ambiguousTargetObjectIds: ['managed/user/m1', 'managed/user/m2'],
       message: null,
     });
-    const records = [entry(run.id, 0), ambiguous];
+    const unchanged = entry(run.id, 1, { diff: [] });
+    const records = [entry(run.id, 0), ambiguous, unchanged, entry(run.id, 5)];
     const events = writtenEach(records);
     await repo.appendEntries(events);
     const page = await repo.queryEntries(run.id, crestQuery({ _queryFilter: 'true' }));

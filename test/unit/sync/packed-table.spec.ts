@@ -89,6 +89,27 @@ describe('factorBatch', () => {
     expect(rebuild(batch)).toEqual(docs);
   });
 
+  it('leaves the members it is told to omit out of both parts', () => {
+    const docs = [
+      { _id: 'a', reconId: 'r', n: 1 },
+      { _id: 'b', reconId: 'r', n: 2 },
+    ];
+    const batch = factorBatch(docs, new Set(['_id']));
+    expect(JSON.parse(batch.common)).toEqual({ reconId: 'r' });
+    expect(rebuild(batch)).toEqual(docs.map(({ _id, ...rest }) => rest));
+    expect(
+      rebuild(
+        factorBatch(
+          [
+            { _id: 'a', n: 1 },
+            { _id: 'b', n: 2 },
+          ],
+          new Set(['_id']),
+        ),
+      ),
+    ).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
   it('keeps members that are missing or undefined in some documents per document', () => {
     const docs = [{ a: 1, b: undefined, c: 'x' }, { a: 1, c: 'y' }, { c: 'z' }];
     const batch = factorBatch(docs);
