@@ -27,6 +27,8 @@ export class ReconJournal {
   private nextLane = 0;
   private failure: Error | undefined;
   private queued = 0;
+  /** `backlog()` calls waiting for the next batch to be written. */
+  private readonly waiting: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -70,6 +72,7 @@ export class ReconJournal {
         this.failure = error instanceof Error ? error : new Error(String(error));
       } finally {
         this.queued -= 1;
+        for (const wake of this.waiting.splice(0)) wake();
       }
     });
     return this.written();
@@ -80,9 +83,14 @@ export class ReconJournal {
     return Promise.all(this.lanes).then(() => undefined);
   }
 
-  /** Resolves once no more than MAX_QUEUED batches wait for the database (memory stays bounded). */
+  /**
+   * Resolves once no more than MAX_QUEUED batches wait for the database (memory stays bounded). It waits for
+   * the next batch to be written, not for a lane: racing the lanes, an idle one answered at once, and with
+   * the other lane stuck the run spun on promises without ever letting the database's answer in (bench:recon
+   * (b) once grew to 4 GB so and died).
+   */
   async backlog(): Promise<void> {
-    while (this.queued > MAX_QUEUED) await Promise.race(this.lanes);
+    while (this.queued > MAX_QUEUED) await new Promise<void>((wake) => this.waiting.push(wake));
   }
 
   async close(): Promise<void> {

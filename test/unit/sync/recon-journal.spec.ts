@@ -91,6 +91,31 @@ describe('ReconJournal', () => {
     );
   });
 
+  it('waits for the stalled lane when the other is idle, without spinning (the event loop keeps turning)', async () => {
+    const stores = new HeldStores();
+    const journal = new ReconJournal(stores.audit, stores.runs);
+    let n = 0;
+    // Ten batches: lane one writes each at once, lane zero is stuck on its first and queues the others.
+    for (let batch = 0; batch < 10; batch++) {
+      for (let i = 0; i < 500; i++) journal.addEntry(entry(n++));
+      await settle();
+      for (const release of stores.held.splice(1)) release();
+      await settle();
+    }
+    let heldBack = true;
+    const backlog = journal.backlog().then(() => (heldBack = false));
+    for (let turn = 0; turn < 5; turn++) await settle();
+    expect(heldBack).toBe(true);
+    while (stores.held.length > 0) {
+      stores.releaseAll();
+      await settle();
+    }
+    await backlog;
+    expect(heldBack).toBe(false);
+    await journal.close();
+    expect(stores.entries).toHaveLength(5_000);
+  });
+
   it('ends with the failure of any batch, so the run ends FAILED instead of losing its audit trail', async () => {
     const stores = new HeldStores();
     const journal = new ReconJournal(stores.audit, stores.runs);
