@@ -28,7 +28,8 @@ export function auditEventRows(
     ? events.map((event) => entryText(event as ReconEntryEvent))
     : null;
   const [c, r, i, x] = [first, first + 1, first + 2, first + 3];
-  const documents = `SELECT $${c}::jsonb || item AS e, n FROM jsonb_array_elements($${r}::jsonb) WITH ORDINALITY AS batch(item, n)`;
+  const documents = `SELECT $${c}::jsonb || item AS e, n
+                     FROM jsonb_array_elements($${r}::jsonb) WITH ORDINALITY AS batch(item, n)`;
   const apart =
     entries === null
       ? `unnest($${i}::text[]) WITH ORDINALITY AS apart(id, n)`

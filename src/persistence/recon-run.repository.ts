@@ -31,8 +31,9 @@ const RUN_COLUMNS = `id, mapping, node_id, cancel_requested, summary,
 
 /**
  * Recon runs in `recon_runs`, one row per run with the §4.3 summary as a document, and their per-entry
- * results in the rows of their `audit/recon` events (migration 0007). `state` is copied from the summary so that active runs are
- * found by an index. Heartbeats use the database clock: every node compares against the same clock.
+ * results in the rows of their `audit/recon` events (migration 0007). `state` is copied from the summary so
+ * that active runs are found by an index. Heartbeats use the database clock: every node compares against the
+ * same clock.
  */
 @Injectable()
 export class ReconRunRepository extends ReconRunStore {

@@ -42,7 +42,7 @@ export interface ObjectSet {
   delete(id: string, rev: string | undefined): Promise<JsonObject | null>;
   /** The existing objects among `ids`, by id, in one query (recon reads a chunk's linked targets so). */
   readMany?(ids: readonly string[]): Promise<Map<string, JsonObject>>;
-  /** Every id of the set in pages, without the objects (recon's target id set); absent where ids come with a query. */
+  /** Every id of the set in pages, without the objects (recon's target id set); absent for directories. */
   streamIdPages?(pageSize: number): AsyncIterable<readonly string[]>;
   /** Creates in batches that join a transaction; absent where every create is its own call (directories). */
   readonly bulk?: BulkCreates;

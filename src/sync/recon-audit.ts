@@ -57,12 +57,12 @@ export function summaryEvent(
   };
 }
 
-const NO_TARGETS: readonly string[] = Object.freeze([]);
-
 /** Whether an outcome leaves a trace: NOREPORT successes do not (failures always do). */
 export function isReported(outcome: SyncOutcome): boolean {
   return outcome.status === 'FAILURE' || outcome.action === null || isAudited(outcome.action);
 }
+
+const NO_TARGETS: readonly string[] = Object.freeze([]);
 
 /**
  * The audit event of a reported entry, which is also the entry (ReconEntryEvent). Written out rather than

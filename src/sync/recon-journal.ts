@@ -15,10 +15,10 @@ const INTERVAL_MS = 1_000;
 
 /**
  * Writes a run's audit events and per-entry results in batches (one multi-row INSERT per batch; an entry
- * and its audit event are one row) instead of one INSERT per entry. Batches are written in LANES lanes, each lane one batch at a time,
- * so entries keep their order within a batch, not always across batches (the run decides several entries at
- * once anyway). A failed write is kept and rethrown by `close()` so the run ends FAILED rather than silently
- * losing its audit trail.
+ * and its audit event are one row) instead of one INSERT per entry. Batches are written in LANES lanes, each
+ * lane one batch at a time, so rows may reach the table out of order; entries are read back in the run's
+ * order all the same, by their events' ids. A failed write is kept and rethrown by `close()` so the run
+ * ends FAILED rather than silently losing its audit trail.
  */
 export class ReconJournal {
   private events: AuditEvent[] = [];

@@ -22,7 +22,7 @@ export interface ReconRunRecord {
 
 /**
  * One per-entry result of a run (real or analysed) as `GET /openidm/recon/<id>/entries` serves it: situation,
- * action, status and, for CREATE/UPDATE of a dry run, the diff.
+ * action, status and, for CREATE/UPDATE, the diff (planned, in a dry run).
  */
 export interface ReconEntryRecord {
   readonly reconId: string;
@@ -62,8 +62,8 @@ export abstract class ReconRunStore {
   abstract requestCancel(id: string): Promise<boolean>;
   /** Runs still ACTIVE whose node is `nodeId` (at start: they were interrupted by a crash) or stale for `staleMs`. */
   abstract activeRuns(): Promise<ReconRunRecord[]>;
-  /** Writes entries with their audit events (one row each); an entry of an unknown run: NOT_FOUND, none written. */
+  /** Writes entries with their audit events (a row each); one of an unknown run: NOT_FOUND, none written. */
   abstract appendEntries(entries: readonly ReconEntryEvent[]): Promise<void>;
-  /** `_queryFilter` over the entries of one run (fields as in ReconEntryRecord), by default in the run's order. */
+  /** `_queryFilter` over one run's entries (fields as in ReconEntryRecord); by default in the run's order. */
   abstract queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage>;
 }

@@ -178,7 +178,7 @@ describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
     expect(entries.objects.map((o) => o.doc)).toEqual([entry(run.id, 0)]);
   });
 
-  it("keeps an entry's diff and ambiguous targets beside its audit event, which the audit trail serves as written", async () => {
+  it("keeps an entry's diff and ambiguous targets beside its audit event, served as written", async () => {
     const run = newRun();
     await repo.create(run);
     const ambiguous = entry(run.id, 2, {
