@@ -2,8 +2,7 @@
  * A batch of JSON documents sent to PostgreSQL in one statement, with the members that every document of
  * the batch has with the same value sent once (`common`) and each document's other members in `rows`
  * (a JSON array text). SQL rebuilds each document as `common || row` (jsonb concatenation: the same
- * document, key order being no property of jsonb); `common` is `{}` when nothing is shared or when the shared
- * part is too small to be worth the merge. A recon's audit events and entries share most members
+ * document, key order being no property of jsonb). A recon's audit events and entries share most members
  * (run id, mapping, user, situation, action, status…): this sends about a third of the bytes, and turning a
  * string into the bytes of a bind parameter is a large part of what a batch costs Node.
  */
@@ -30,28 +29,16 @@ export function factorBatch(objects: readonly object[], omit: ReadonlySet<string
       keys = keys.filter((key) => sameMember(first[key], doc[key]));
     }
   }
-  const left = new Set([...keys, ...omit]);
+  if (keys.length === 0 && omit.size === 0) return { common: '{}', rows: JSON.stringify(docs) };
   const common: Record<string, unknown> = {};
   for (const key of keys) common[key] = first[key];
-  const commonText = keys.length === 0 ? '{}' : JSON.stringify(common);
-  // PostgreSQL merges the shared members back into each row, a copy of the whole document: worth it when they
-  // are the larger part of a document (recon entries), not beside a large rest (activity events with their
-  // `before`/`after`: 25% more PostgreSQL time for 30,000 events, measured). The first document decides.
-  if (keys.length > 0 && commonText.length < JSON.stringify(rest(first, left)).length) {
-    return {
-      common: '{}',
-      rows: JSON.stringify(omit.size === 0 ? docs : docs.map((doc) => rest(doc, omit))),
-    };
-  }
-  if (keys.length === 0 && omit.size === 0) return { common: '{}', rows: JSON.stringify(docs) };
-  return { common: commonText, rows: JSON.stringify(docs.map((doc) => rest(doc, left))) };
-}
-
-/** `doc` without the members in `leave`. */
-function rest(doc: Readonly<Record<string, unknown>>, leave: ReadonlySet<string>): Record<string, unknown> {
-  const kept: Record<string, unknown> = {};
-  for (const key of Object.keys(doc)) if (!leave.has(key)) kept[key] = doc[key];
-  return kept;
+  const left = new Set([...keys, ...omit]);
+  const rows = docs.map((doc) => {
+    const rest: Record<string, unknown> = {};
+    for (const key of Object.keys(doc)) if (!left.has(key)) rest[key] = doc[key];
+    return rest;
+  });
+  return { common: JSON.stringify(common), rows: JSON.stringify(rows) };
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
