@@ -64,7 +64,7 @@ export class ManagedService {
     const doc = applyDefaults(schema, withoutMetadata(input));
     assertValid(schema, doc);
     const sealed = sealFields(schema, doc, undefined, this.crypto);
-    const stored = await this.recorded(schema, type, 'CREATE', null, (tx) =>
+    const stored = await this.recorded(schema, type, id, 'CREATE', null, (tx) =>
       this.writes.create(type, id, sealed, tx),
     );
     return toResource(schema, stored);
@@ -152,7 +152,7 @@ export class ManagedService {
       assertRevision(condition, current);
     }
     const expected = condition.kind === 'exact' ? (condition.rev ?? undefined) : undefined;
-    const deleted = await this.recorded(schema, type, 'DELETE', null, (tx) =>
+    const deleted = await this.recorded(schema, type, id, 'DELETE', null, (tx) =>
       this.writes.delete(type, id, expected, tx),
     );
     this.forgetLogins(type, deleted.doc);
@@ -181,7 +181,7 @@ export class ManagedService {
     assertValid(schema, nextPlain);
     const sealed = sealFields(schema, nextPlain, current.doc, this.crypto);
     if (jsonEqual(sealed, current.doc)) return toResource(schema, current);
-    const stored = await this.recorded(schema, type, activity, current, (tx) =>
+    const stored = await this.recorded(schema, type, current.id, activity, current, (tx) =>
       this.writes.update(type, current.id, sealed, current.rev, tx),
     );
     this.forgetLogins(type, current.doc);
@@ -189,13 +189,15 @@ export class ManagedService {
   }
 
   /**
-   * Implicit sync's durable hook: the write and the record of its change commit in one transaction, then the
-   * change is delivered at once, after the commit (sync-queue/). Without a recorder the write stands alone.
-   * The write's `audit/activity` event is written on the same executor, right after it.
+   * Implicit sync's durable hook: the write and the record of its change commit together, then the change
+   * is delivered at once, after the commit (sync-queue/). Without a recorder the write stands alone. The
+   * write's `audit/activity` event is written on the same executor, right after it (or after the reply,
+   * where the recorder defers it).
    */
   private recorded(
     schema: ManagedTypeSchema,
     type: string,
+    id: string,
     activity: ActivityOperation,
     before: StoredObject | null,
     write: (tx?: SqlExecutor) => Promise<StoredObject>,
@@ -212,7 +214,7 @@ export class ManagedService {
     // What a read would return now, a copy of its own (the engine's scripts get it, the reply is made after):
     // the delivery after the commit takes it instead of reading the object back.
     const present = (stored: StoredObject): JsonObject => structuredClone(toResource(schema, stored));
-    return this.changes.record(`managed/${type}`, operation, audited, present);
+    return this.changes.record(`managed/${type}`, id, operation, audited, present);
   }
 
   /**

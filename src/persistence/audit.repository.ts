@@ -57,6 +57,7 @@ export class AuditRepository extends AuditStore {
   }
 
   async read(topic: AuditTopic, id: string): Promise<AuditEvent | null> {
+    await this.db.trailing.settled();
     const rows = await this.run(() =>
       this.db.query<{ doc: JsonObject }>('SELECT doc FROM audit_events WHERE topic = $1 AND id = $2', [
         topic,
@@ -68,6 +69,7 @@ export class AuditRepository extends AuditStore {
   }
 
   async query(topic: AuditTopic, request: QueryRequest): Promise<StoreQueryPage> {
+    await this.db.trailing.settled();
     const source: DocumentSource = {
       sql: 'SELECT id, 0::bigint AS rev, doc, recon_id, "timestamp" FROM audit_events WHERE topic = $1',
       params: [topic],

@@ -56,6 +56,6 @@ export class CoalescingExecutor implements SqlExecutor {
 }
 
 /** `$n` placeholders moved up by `offset` (Concord's SQL has no `$` followed by a digit anywhere else). */
-function renumbered(sql: string, offset: number): string {
+export function renumbered(sql: string, offset: number): string {
   return offset === 0 ? sql : sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
 }

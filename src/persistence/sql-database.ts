@@ -1,3 +1,5 @@
+import { TrailingWrites } from './trailing-writes';
+
 /** Something that runs one parameterized SQL statement: the database itself or an open transaction. */
 export interface SqlExecutor {
   /** Runs `sql` with `$1..$n` placeholders bound to `params`; returns the rows (RETURNING rows for writes). */
@@ -7,6 +9,11 @@ export interface SqlExecutor {
    * rest of the transaction never reads back, with the transaction's next write or before its commit.
    */
   defer?(sql: string, params?: readonly unknown[]): void;
+  /**
+   * Only outside transactions, on a FollowingExecutor: runs `sql` in the statement of the next write, after
+   * it, with that write's RETURNING rows as `concord_written`; resolves with its first row, or null.
+   */
+  follow?<Row>(sql: string, params?: readonly unknown[]): Promise<Row | null>;
 }
 
 /**
@@ -23,6 +30,8 @@ export abstract class SqlDatabase implements SqlExecutor {
    * audit line of a delivery. Saves a disk flush on each, which is most of such a statement's time.
    */
   abstract readonly relaxed: SqlExecutor;
+  /** Writes sent after a request's reply, which reads of what they write wait for (TrailingWrites). */
+  readonly trailing = new TrailingWrites();
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   abstract transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   abstract close(): Promise<void>;

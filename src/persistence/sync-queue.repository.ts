@@ -8,6 +8,7 @@ import {
   type ClosingWrites,
   type EnqueuedRef,
   type FailureDisposition,
+  type FollowingChange,
   type NewChange,
 } from '../sync-queue/change-queue.store';
 import type { ChangeOperation, QueueEntry, QueuedChange, QueueState } from '../sync-queue/queued-change';
@@ -59,6 +60,37 @@ const MERGE_INTO_ROW = `ON CONFLICT (resource, object_id) DO UPDATE SET
   locked_by = CASE WHEN ${TAKES_LEASE} THEN EXCLUDED.locked_by ELSE sync_queue.locked_by END,
   locked_until = CASE WHEN ${TAKES_LEASE} THEN EXCLUDED.locked_until ELSE sync_queue.locked_until END`;
 
+const ENQUEUED_COLUMNS =
+  'resource, object_id, operation, last_state, next_attempt_at, locked_by, locked_until';
+
+/**
+ * The values of `next_attempt_at`, `locked_by` and `locked_until` from three parameters starting at `$first`:
+ * the delay in ms, the lease holder (or null) and the lease in ms (timing()).
+ */
+function dueAndLease(first: number): string {
+  const [delay, holder, lease] = [first, first + 1, first + 2];
+  return `now() + $${delay}::double precision * interval '1 millisecond', $${holder}::text,
+          CASE WHEN $${holder}::text IS NULL THEN NULL
+               ELSE now() + $${lease}::double precision * interval '1 millisecond' END`;
+}
+
+/** RETURNING of an enqueue: the row, and whether the lease went to the holder in parameter `$holder`. */
+function enqueuedReturning(holder: number): string {
+  return `RETURNING id, resource, object_id, operation, last_state, attempts, version,
+          locked_by IS NOT DISTINCT FROM $${holder}::text AND $${holder}::text IS NOT NULL AS leased`;
+}
+
+function timing(change: FollowingChange): [number, string | null, number] {
+  return [change.delayMs ?? 0, change.leaseTo?.holder ?? null, change.leaseTo?.leaseMs ?? 0];
+}
+
+type EnqueuedRow = Row & { leased: boolean };
+
+function toRef(row: EnqueuedRow): EnqueuedRef {
+  const ref = { id: String(row.id), version: Number(row.version) };
+  return row.leased ? { ...ref, leased: toChange(row) } : ref;
+}
+
 /** A lease is free when nobody holds it or its holder let it run out (crashed, or slower than the lease). */
 const LEASE_FREE = '(locked_until IS NULL OR locked_until < now())';
 
@@ -90,31 +122,34 @@ export class SyncQueueRepository extends ChangeQueueStore {
   }
 
   async enqueue(tx: SqlExecutor, change: NewChange): Promise<EnqueuedRef> {
-    const holder = change.leaseTo?.holder ?? null;
     const rows = await tx
-      .query<Row & { leased: boolean }>(
-        `INSERT INTO sync_queue (resource, object_id, operation, last_state, next_attempt_at, locked_by, locked_until)
-         VALUES ($1, $2, $3, $4, now() + $5::double precision * interval '1 millisecond', $6::text,
-                 CASE WHEN $6::text IS NULL THEN NULL
-                      ELSE now() + $7::double precision * interval '1 millisecond' END)
+      .query<EnqueuedRow>(
+        `INSERT INTO sync_queue (${ENQUEUED_COLUMNS})
+         VALUES ($1, $2, $3, $4, ${dueAndLease(5)})
          ${MERGE_INTO_ROW}
-         RETURNING id, resource, object_id, operation, last_state, attempts, version,
-                   locked_by IS NOT DISTINCT FROM $6::text AND $6::text IS NOT NULL AS leased`,
-        [
-          change.resource,
-          change.objectId,
-          change.operation,
-          change.lastState,
-          change.delayMs ?? 0,
-          holder,
-          change.leaseTo?.leaseMs ?? 0,
-        ],
+         ${enqueuedReturning(6)}`,
+        [change.resource, change.objectId, change.operation, change.lastState, ...timing(change)],
       )
       .catch(rethrowNul);
     const row = rows[0];
     if (!row) throw new Error('INSERT … RETURNING gave no row');
-    const ref = { id: String(row.id), version: Number(row.version) };
-    return row.leased ? { ...ref, leased: toChange(row) } : ref;
+    return toRef(row);
+  }
+
+  async enqueueAfterWrite(tx: SqlExecutor, change: FollowingChange): Promise<EnqueuedRef | null> {
+    if (!tx.follow) throw new Error('enqueueAfterWrite needs an executor that lets a write follow another');
+    // A delete's last state is the document it removed: the delivery needs it once the object is gone.
+    const row = await tx
+      .follow<EnqueuedRow>(
+        `INSERT INTO sync_queue (${ENQUEUED_COLUMNS})
+         SELECT $1, written.id, $2::text, CASE WHEN $2::text = 'delete' THEN written.doc END, ${dueAndLease(3)}
+         FROM concord_written AS written LIMIT 1
+         ${MERGE_INTO_ROW}
+         ${enqueuedReturning(4)}`,
+        [change.resource, change.operation, ...timing(change)],
+      )
+      .catch(rethrowNul);
+    return row ? toRef(row) : null;
   }
 
   async enqueueMany(tx: SqlExecutor, changes: readonly NewChange[]): Promise<void> {
@@ -174,6 +209,12 @@ export class SyncQueueRepository extends ChangeQueueStore {
   /** Over the unflushed executor, as `complete`'s delete: the two commit together, without waiting for the disk. */
   closingWrites(): ClosingWrites {
     return new CoalescingExecutor(this.db.relaxed);
+  }
+
+  completeAfterReply(change: QueuedChange, worker: string, closing?: ClosingWrites): void {
+    this.db.trailing.track(`${change.resource}/${change.objectId}`, () =>
+      this.complete(change, worker, closing),
+    );
   }
 
   async complete(change: QueuedChange, worker: string, closing?: ClosingWrites): Promise<boolean> {
@@ -244,11 +285,13 @@ export class SyncQueueRepository extends ChangeQueueStore {
   async read(id: string): Promise<QueueEntry | null> {
     const key = parseIdOrNull(id);
     if (key === null) return null;
+    await this.db.trailing.settled();
     const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM sync_queue WHERE id = $1`, [key]);
     return rows[0] ? toEntry(rows[0]) : null;
   }
 
   async query(request: QueryRequest): Promise<StoreQueryPage> {
+    await this.db.trailing.settled();
     const select = buildDocumentSelect(QUEUE_DOCUMENTS, request);
     const rows = await this.db
       .query<{ id: string; rev: string; doc: JsonObject }>(select.sql, select.params)

@@ -82,6 +82,7 @@ export class TypeOrmSqlDatabase extends SqlDatabase {
   }
 
   async close(): Promise<void> {
+    await this.trailing.drained();
     const relaxed = this.relaxedPool;
     this.relaxedPool = undefined;
     await relaxed?.end();

@@ -8,7 +8,11 @@ import type { QueuedChange } from './queued-change';
 import { exhausted, retryDelayMs } from './retry-backoff';
 import { SyncDeliveryConfig } from './sync-queue.settings';
 
-type Attempt = 'scheduled' | 'probe';
+/**
+ * Who delivers: the request that wrote the change (its reply waits for the target, not for the queue row's
+ * removal, which follows it: TrailingWrites), the worker, or the worker's probe of a failing target.
+ */
+type Attempt = 'inline' | 'worker' | 'probe';
 
 /**
  * Hands queued changes to the ChangeProcessor and records the result: success removes the row (unless a newer
@@ -91,11 +95,11 @@ export class ChangeDelivery {
     if (!this.processor) return;
     try {
       if (ref.leased !== undefined && holder !== undefined) {
-        await this.attempt(ref.leased, holder, 'scheduled', current);
+        await this.attempt(ref.leased, holder, 'inline', current);
         return;
       }
       const change = await this.store.claimOne(ref.id, this.workerName, this.config.queue.leaseMs);
-      if (change) await this.attempt(change, this.workerName, 'scheduled');
+      if (change) await this.attempt(change, this.workerName, 'inline');
     } catch (error) {
       this.logger.warn(
         { err: error },
@@ -118,7 +122,7 @@ export class ChangeDelivery {
       }
     }
     const due = await this.store.claimDue(worker, limit, this.config.queue.leaseMs);
-    for (const change of due) await this.attempt(change, worker, 'scheduled');
+    for (const change of due) await this.attempt(change, worker, 'worker');
     return handled + due.length;
   }
 
@@ -140,7 +144,8 @@ export class ChangeDelivery {
       failure = error instanceof Error ? error.message : String(error);
     }
     if (failure === null) {
-      await this.store.complete(change, worker, closing);
+      if (kind === 'inline') this.store.completeAfterReply(change, worker, closing);
+      else await this.store.complete(change, worker, closing);
       if (this.failing || change.attempts > 0) await this.recovered();
       return;
     }

@@ -18,6 +18,9 @@ export interface NewChange {
   readonly leaseTo?: { readonly holder: string; readonly leaseMs: number };
 }
 
+/** A change whose object id and last state come from the write it follows (enqueueAfterWrite). */
+export type FollowingChange = Omit<NewChange, 'objectId' | 'lastState'>;
+
 /** The row a change landed in, and its version after the merge. */
 export interface EnqueuedRef {
   readonly id: string;
@@ -41,6 +44,12 @@ export type FailureDisposition = { readonly dead: true } | { readonly dead: fals
 export abstract class ChangeQueueStore {
   /** Inserts or merges the object's row inside the caller's transaction; due now, or after `delayMs`. */
   abstract enqueue(tx: SqlExecutor, change: NewChange): Promise<EnqueuedRef>;
+  /**
+   * `enqueue` as the follower of the managed write about to be sent through `tx` (SqlExecutor.follow): in
+   * its statement, only if it wrote a row, whose id (and, for a delete, whose document as last state) it
+   * takes. Resolves once that write has run: null when it wrote nothing.
+   */
+  abstract enqueueAfterWrite(tx: SqlExecutor, change: FollowingChange): Promise<EnqueuedRef | null>;
   /** `enqueue` for many objects in one statement (a batch's creates); one object at most once per call. */
   abstract enqueueMany(tx: SqlExecutor, changes: readonly NewChange[]): Promise<void>;
   /**
@@ -59,6 +68,8 @@ export abstract class ChangeQueueStore {
    * `closing` holds is written in the same statement.
    */
   abstract complete(change: QueuedChange, worker: string, closing?: ClosingWrites): Promise<boolean>;
+  /** `complete` after the caller's reply (TrailingWrites): reads of the queue and the audit wait for it. */
+  abstract completeAfterReply(change: QueuedChange, worker: string, closing?: ClosingWrites): void;
   /** Records a failed delivery and releases the lease. */
   abstract fail(
     change: QueuedChange,

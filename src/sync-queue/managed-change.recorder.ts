@@ -36,18 +36,21 @@ export interface CreatedObject {
 }
 
 /**
- * Port (ManagedService → durable delivery): runs a managed write and records its change for implicit sync in
- * one transaction, then — after the commit — delivers the change at once. A write that fails records nothing;
+ * Port (ManagedService → durable delivery): runs a managed write and records its change for implicit sync
+ * atomically with it, then — after the commit — delivers the change at once. A write that fails records nothing;
  * a delivery that fails leaves the change queued for retry and does not fail the write.
  */
 export abstract class ManagedChangeRecorder {
   /**
-   * `resource` is `managed/<type>`; the change's object id (and, for a delete, its last state) come from what
-   * `write` returns. `present` turns what `write` stored into the object as a read returns it: the delivery
-   * right after the commit takes that rather than reading the object back (ChangeProcessor.process).
+   * `resource` is `managed/<type>`, `objectId` the id of the object `write` writes (for a delete, its last
+   * state comes from what `write` returns). `write` sends one INSERT, UPDATE or DELETE … RETURNING through
+   * the executor it is given; other statements before it are fine. `present` turns what `write` stored into
+   * the object as a read returns it: the delivery right after the commit takes that rather than reading the
+   * object back (ChangeProcessor.process).
    */
   abstract record(
     resource: string,
+    objectId: string,
     operation: ChangeOperation,
     write: (tx: SqlExecutor) => Promise<StoredObject>,
     present?: (stored: StoredObject) => JsonObject,

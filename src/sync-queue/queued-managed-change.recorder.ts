@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonObject, StoredObject } from '../managed/managed-object';
+import { FollowingExecutor } from '../persistence/following-writes';
 import { SqlDatabase, type SqlExecutor } from '../persistence/sql-database';
 import { ChangeDelivery } from './change-delivery.service';
 import { ChangeQueueStore } from './change-queue.store';
@@ -15,7 +16,7 @@ import { SyncDeliveryConfig } from './sync-queue.settings';
  */
 const COLLECTED_GRACE_MS = 10_000;
 
-/** The managed write and its `sync_queue` row in one transaction; then, as in OpenIDM, sync before replying. */
+/** The managed write and its `sync_queue` row in one statement; then, as in OpenIDM, sync before replying. */
 @Injectable()
 export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
   constructor(
@@ -29,6 +30,7 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
 
   async record(
     resource: string,
+    objectId: string,
     operation: ChangeOperation,
     write: (tx: SqlExecutor) => Promise<StoredObject>,
     present?: (stored: StoredObject) => JsonObject,
@@ -37,20 +39,37 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
     const inline = this.config.queue.inline;
     // The engine delivers this change itself once its link is written: the worker must not take it before.
     const collected = inline && deliveryIsDeferred() && deliveryIsCollected();
-    // Delivered right after the commit: the row is leased to this delivery as it is written, not claimed after.
+    // Delivered right after the write: the row is leased to this delivery as it is written, not claimed after.
     const lease = inline && !deliveryIsDeferred() ? this.delivery.inlineLease() : undefined;
-    const { stored, ref } = await this.db.transaction(async (tx) => {
-      const written = await write(tx);
-      const enqueued = await this.queue.enqueue(tx, {
-        resource,
-        objectId: written.id,
-        operation,
-        lastState: operation === 'delete' ? written.doc : null,
-        ...(collected ? { delayMs: COLLECTED_GRACE_MS } : {}),
-        ...(lease ? { leaseTo: lease } : {}),
-      });
-      return { stored: written, ref: enqueued };
-    });
+    const change = {
+      resource,
+      operation,
+      ...(collected ? { delayMs: COLLECTED_GRACE_MS } : {}),
+      ...(lease ? { leaseTo: lease } : {}),
+    };
+    const key = `${resource}/${objectId}`;
+    // The object's previous delivery frees its queue row after its reply: this change must find the row free.
+    await this.db.trailing.before(key);
+    // The write and its queue row in one statement (FollowingExecutor), so no transaction is needed.
+    const tx = new FollowingExecutor(this.db);
+    const enqueued = this.queue.enqueueAfterWrite(tx, change);
+    enqueued.catch(() => undefined); // a failed statement is the write's failure: write(tx) throws it
+    let stored: StoredObject;
+    try {
+      stored = await write(tx);
+    } finally {
+      // The write's activity audit line (deferred on tx) follows the reply.
+      if (tx.holdsDeferred) this.db.trailing.track(key, () => tx.drain());
+    }
+    // Only if `write` sent no write the queue row could follow, which it promises to: recorded on its own then.
+    const ref = tx.waiting
+      ? await this.queue.enqueue(this.db, {
+          ...change,
+          objectId: stored.id,
+          lastState: operation === 'delete' ? stored.doc : null,
+        })
+      : await enqueued;
+    if (ref === null) throw new Error(`The queue row of ${key} was not written with its write`);
     if (lease) {
       const object = operation === 'delete' ? null : present?.(stored);
       await this.delivery.deliverNow(ref, lease.holder, object === undefined ? undefined : { object });

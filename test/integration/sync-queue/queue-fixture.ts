@@ -23,6 +23,8 @@ export interface QueueRig {
   readonly managed: ManagedService;
   readonly queue: SyncQueueRepository;
   readonly delivery: ChangeDelivery;
+  readonly recorder: QueuedManagedChangeRecorder;
+  readonly store: ManagedObjectRepository;
   readonly config: SyncDeliveryConfig;
   readonly types: ManagedTypes;
   readonly crypto: FieldCrypto;
@@ -41,7 +43,7 @@ export function queueRig(
   const recorder = new QueuedManagedChangeRecorder(db, queue, delivery, config);
   const store = new ManagedObjectRepository(db);
   const managed = new ManagedService(store, types, crypto, new RandomUuidGenerator(), undefined, recorder);
-  return { managed, queue, delivery, config, types, crypto };
+  return { managed, queue, delivery, recorder, store, config, types, crypto };
 }
 
 export const user = (userName: string, extra: Record<string, string> = {}) => ({

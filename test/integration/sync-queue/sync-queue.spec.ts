@@ -2,7 +2,7 @@ import { DomainError } from '../../../src/core/errors/domain-error';
 import { SyncQueueRepository } from '../../../src/persistence/sync-queue.repository';
 import type { SqlExecutor } from '../../../src/persistence/sql-database';
 import { AuditRepository } from '../../../src/persistence/audit.repository';
-import type { ClosingWrites, NewChange } from '../../../src/sync-queue/change-queue.store';
+import type { ClosingWrites, FollowingChange } from '../../../src/sync-queue/change-queue.store';
 import { ChangeProcessor, type CurrentState } from '../../../src/sync-queue/change-processor.port';
 import type { ChangeOutcome, QueuedChange } from '../../../src/sync-queue/queued-change';
 import {
@@ -99,11 +99,29 @@ describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
     expect((await rig.managed.read('user', alice._id, undefined))._rev).toBe('1');
   });
 
+  it('records no change when the write it goes with writes nothing (a revision changed meanwhile)', async () => {
+    const alice = await rig.managed.create('user', 'alice', user('alice'));
+    await handle.db.query('DELETE FROM sync_queue');
+    // Another writer moved alice to revision 2 between this writer's read (revision 1) and its write.
+    await handle.db.query(`UPDATE managed_objects SET rev = 2 WHERE id = 'alice'`);
+    const stale = rig.recorder.record('managed/user', alice._id, 'update', (tx) =>
+      rig.store.update('user', alice._id, user('alice', { sn: 'Stale' }), 1, tx),
+    );
+    expect(await errorCode(stale)).toBe('PRECONDITION_FAILED');
+    expect(await rows()).toEqual([]);
+    const missing = rig.recorder.record('managed/user', 'ghost', 'delete', (tx) =>
+      rig.store.delete('user', 'ghost', undefined, tx),
+    );
+    expect(await errorCode(missing)).toBe('NOT_FOUND');
+    expect(await rows()).toEqual([]);
+  });
+
   it('rolls the managed write back when its change cannot be recorded', async () => {
+    // The queue row follows the write in its statement: a queue row that fails takes the write with it.
     class BrokenQueue extends SyncQueueRepository {
-      override enqueue(tx: SqlExecutor, change: NewChange): Promise<never> {
-        return tx.query('SELECT 1/0').then(() => {
-          throw new Error(`unreachable for ${change.objectId}`);
+      override enqueueAfterWrite(tx: SqlExecutor, change: FollowingChange): Promise<never> {
+        return tx.follow!('SELECT 1/0 AS broken FROM concord_written').then(() => {
+          throw new Error(`unreachable for ${change.resource}`);
         });
       }
     }

@@ -1,0 +1,85 @@
+import { renumbered } from './deferred-writes';
+import type { SqlExecutor } from './sql-database';
+
+/** A write that can lead: INSERT, UPDATE or DELETE with a RETURNING clause (its rows become `concord_written`). */
+const LEADER = /^\s*(insert|update|delete)\b[\s\S]*\breturning\b/i;
+
+interface Follower {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  readonly resolve: (row: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Outside a transaction, makes a write and a second one that must commit with it (a managed write and its
+ * change-queue row) one statement: one round trip where BEGIN, the two writes and COMMIT took four.
+ *
+ * `follow` registers the second write; the next INSERT, UPDATE or DELETE … RETURNING sent through this
+ * executor becomes the data-modifying `WITH` query `concord_written`, and the follower runs after it in the
+ * same statement, reading the written rows from `concord_written` (so it writes nothing when the first wrote
+ * nothing, a stale revision say). A statement commits or fails as a whole, as the transaction did.
+ *
+ * Writes passed to `defer` (audit lines nobody reads back) wait for `drain`, which the caller runs after.
+ */
+export class FollowingExecutor implements SqlExecutor {
+  private follower: Follower | undefined;
+  private deferred: { readonly sql: string; readonly params: readonly unknown[] }[] = [];
+
+  constructor(private readonly target: SqlExecutor) {}
+
+  /**
+   * Resolves with the follower's first RETURNING row (as JSON: numbers and booleans as such, jsonb as
+   * objects), or null when it returned none; rejects when the statement failed.
+   */
+  follow<Row>(sql: string, params: readonly unknown[] = []): Promise<Row | null> {
+    if (this.follower) throw new Error('FollowingExecutor: one follower at a time');
+    return new Promise<Row | null>((resolve, reject) => {
+      this.follower = { sql, params, resolve: (row) => resolve(row as Row | null), reject };
+    });
+  }
+
+  /** True while the registered follower waits for a write to lead it. */
+  get waiting(): boolean {
+    return this.follower !== undefined;
+  }
+
+  /** True while writes passed to `defer` wait for `drain`. */
+  get holdsDeferred(): boolean {
+    return this.deferred.length > 0;
+  }
+
+  defer(sql: string, params: readonly unknown[] = []): void {
+    this.deferred.push({ sql, params });
+  }
+
+  async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const follower = this.follower;
+    if (!follower || !LEADER.test(sql)) return this.target.query<Row>(sql, params);
+    this.follower = undefined;
+    const text =
+      `WITH concord_written AS (${sql}),\n` +
+      `concord_follower AS (${renumbered(follower.sql, params.length)})\n` +
+      'SELECT concord_written.*, (SELECT row_to_json(f) FROM concord_follower f LIMIT 1) AS concord_followed\n' +
+      'FROM concord_written';
+    let rows: (Row & { concord_followed?: unknown })[];
+    try {
+      rows = await this.target.query<Row & { concord_followed?: unknown }>(text, [
+        ...params,
+        ...follower.params,
+      ]);
+    } catch (error) {
+      follower.reject(error);
+      throw error;
+    }
+    follower.resolve(rows[0]?.concord_followed ?? null);
+    return rows.map(({ concord_followed: _followed, ...row }) => row as Row);
+  }
+
+  /** Sends the deferred writes, one statement each (there is rarely more than one). */
+  async drain(): Promise<void> {
+    const writes = this.deferred;
+    this.deferred = [];
+    for (const write of writes) await this.target.query(write.sql, write.params);
+  }
+}
