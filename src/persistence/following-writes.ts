@@ -20,7 +20,8 @@ interface Follower {
  * same statement, reading the written rows from `concord_written` (so it writes nothing when the first wrote
  * nothing, a stale revision say). A statement commits or fails as a whole, as the transaction did.
  *
- * Writes passed to `defer` (audit lines nobody reads back) wait for `drain`, which the caller runs after.
+ * Writes passed to `defer` (audit lines nobody reads back) wait for `drain`, which the caller runs after, or
+ * for `handOver` to another executor that sends them with its own statement.
  */
 export class FollowingExecutor implements SqlExecutor {
   private follower: Follower | undefined;
@@ -74,6 +75,13 @@ export class FollowingExecutor implements SqlExecutor {
     }
     follower.resolve(rows[0]?.concord_followed ?? null);
     return rows.map(({ concord_followed: _followed, ...row }) => row as Row);
+  }
+
+  /** Moves the deferred writes to `to`, which sends them with a statement of its own (ClosingWrites). */
+  handOver(to: SqlExecutor): void {
+    if (!to.defer) throw new Error('FollowingExecutor: handOver needs an executor that defers writes');
+    for (const write of this.deferred) to.defer(write.sql, write.params);
+    this.deferred = [];
   }
 
   /** Sends the deferred writes, one statement each (there is rarely more than one). */

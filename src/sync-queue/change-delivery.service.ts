@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { ChangeProcessor, type CurrentState } from './change-processor.port';
-import { ChangeQueueStore, type EnqueuedRef } from './change-queue.store';
+import { ChangeQueueStore, type ClosingWrites, type EnqueuedRef } from './change-queue.store';
 import type { CreatedObject } from './managed-change.recorder';
 import type { QueuedChange } from './queued-change';
 import { exhausted, retryDelayMs } from './retry-backoff';
@@ -13,6 +13,9 @@ import { SyncDeliveryConfig } from './sync-queue.settings';
  * removal, which follows it: TrailingWrites), the worker, or the worker's probe of a failing target.
  */
 type Attempt = 'inline' | 'worker' | 'probe';
+
+/** Puts a writer's deferred writes on the delivery's closing writes (deliverNow). */
+export type CarriedWrites = (closing: ClosingWrites) => void;
 
 /**
  * Hands queued changes to the ChangeProcessor and records the result: success removes the row (unless a newer
@@ -89,13 +92,20 @@ export class ChangeDelivery {
    * Delivers one just-committed change within the request. Never throws: a failure is recorded for retry and
    * the managed write stands. A row leased by a worker (delivering an older version) is left to it. A row the
    * enqueue leased already (`ref.leased`, to `holder`) is delivered without a claim. `current`: the object as
-   * the write left it, which spares the processor a read (ChangeProcessor.process).
+   * the write left it, which spares the processor a read (ChangeProcessor.process). `carried`: the writer's
+   * own deferred writes (its activity audit line), sent with the delivery's closing statement; only with
+   * `ref.leased`, where the delivery is sure to run.
    */
-  async deliverNow(ref: EnqueuedRef, holder?: string, current?: CurrentState): Promise<void> {
+  async deliverNow(
+    ref: EnqueuedRef,
+    holder?: string,
+    current?: CurrentState,
+    carried?: CarriedWrites,
+  ): Promise<void> {
     if (!this.processor) return;
     try {
       if (ref.leased !== undefined && holder !== undefined) {
-        await this.attempt(ref.leased, holder, 'inline', current);
+        await this.attempt(ref.leased, holder, 'inline', current, carried);
         return;
       }
       const change = await this.store.claimOne(ref.id, this.workerName, this.config.queue.leaseMs);
@@ -131,12 +141,14 @@ export class ChangeDelivery {
     worker: string,
     kind: Attempt,
     current?: CurrentState,
+    carried?: CarriedWrites,
   ): Promise<void> {
     const processor = this.processor;
     if (!processor) return;
     let failure: string | null;
     // The audit lines of the delivery go with the statement that removes its row: one round trip less.
     const closing = this.store.closingWrites();
+    carried?.(closing);
     try {
       const outcome = await processor.process(change, current, closing);
       failure = outcome.status === 'SUCCESS' ? null : outcome.message;

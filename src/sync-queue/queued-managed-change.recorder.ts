@@ -3,7 +3,7 @@ import type { JsonObject, StoredObject } from '../managed/managed-object';
 import { FollowingExecutor } from '../persistence/following-writes';
 import { SqlDatabase, type SqlExecutor } from '../persistence/sql-database';
 import { ChangeDelivery } from './change-delivery.service';
-import { ChangeQueueStore } from './change-queue.store';
+import { ChangeQueueStore, type ClosingWrites, type EnqueuedRef } from './change-queue.store';
 import { deliveryIsCollected, deliveryIsDeferred, noteDeferred } from './delivery-context';
 import { ManagedChangeRecorder, type CreatedObject } from './managed-change.recorder';
 import type { ChangeOperation } from './queued-change';
@@ -54,25 +54,33 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
     const tx = new FollowingExecutor(this.db);
     const enqueued = this.queue.enqueueAfterWrite(tx, change);
     enqueued.catch(() => undefined); // a failed statement is the write's failure: write(tx) throws it
+    let ref: EnqueuedRef | null = null;
     let stored: StoredObject;
     try {
       stored = await write(tx);
+      // Only if `write` sent no write the queue row could follow, which it promises to: recorded on its own then.
+      ref = tx.waiting
+        ? await this.queue.enqueue(this.db, {
+            ...change,
+            objectId: stored.id,
+            lastState: operation === 'delete' ? stored.doc : null,
+          })
+        : await enqueued;
     } finally {
-      // The write's activity audit line (deferred on tx) follows the reply.
-      if (tx.holdsDeferred) this.db.trailing.track(key, () => tx.drain());
+      // The write's activity audit line (deferred on tx) follows the reply: with the inline delivery's closing
+      // statement when there is one, else on its own.
+      if (tx.holdsDeferred && !(lease && ref?.leased)) this.db.trailing.track(key, () => tx.drain());
     }
-    // Only if `write` sent no write the queue row could follow, which it promises to: recorded on its own then.
-    const ref = tx.waiting
-      ? await this.queue.enqueue(this.db, {
-          ...change,
-          objectId: stored.id,
-          lastState: operation === 'delete' ? stored.doc : null,
-        })
-      : await enqueued;
     if (ref === null) throw new Error(`The queue row of ${key} was not written with its write`);
     if (lease) {
       const object = operation === 'delete' ? null : present?.(stored);
-      await this.delivery.deliverNow(ref, lease.holder, object === undefined ? undefined : { object });
+      const carried = ref.leased ? (closing: ClosingWrites) => tx.handOver(closing) : undefined;
+      await this.delivery.deliverNow(
+        ref,
+        lease.holder,
+        object === undefined ? undefined : { object },
+        carried,
+      );
     } else if (inline && deliveryIsDeferred()) noteDeferred(ref);
     else if (inline) await this.delivery.deliverNow(ref);
     return stored;

@@ -2,6 +2,9 @@
  * ManagedService over a real repository with the durable-delivery hook, as the app wires it, plus the queue's
  * own services: for integration tests that drive writes and deliveries directly.
  */
+import { ActivityWatch } from '../../../src/audit/activity-watch';
+import { AuditActivityRecorder } from '../../../src/audit/audit-activity.recorder';
+import { AuditRepository } from '../../../src/persistence/audit.repository';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +45,16 @@ export function queueRig(
   const delivery = new ChangeDelivery(queue, config);
   const recorder = new QueuedManagedChangeRecorder(db, queue, delivery, config);
   const store = new ManagedObjectRepository(db);
-  const managed = new ManagedService(store, types, crypto, new RandomUuidGenerator(), undefined, recorder);
+  const activity = new AuditActivityRecorder(new AuditRepository(db), types, ActivityWatch.of(undefined));
+  const managed = new ManagedService(
+    store,
+    types,
+    crypto,
+    new RandomUuidGenerator(),
+    undefined,
+    recorder,
+    activity,
+  );
   return { managed, queue, delivery, recorder, store, config, types, crypto };
 }
 

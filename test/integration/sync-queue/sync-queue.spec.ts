@@ -116,6 +116,25 @@ describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
     expect(await rows()).toEqual([]);
   });
 
+  it("writes each write's activity event, whether its delivery right after succeeds or fails", async () => {
+    await handle.db.query(`DELETE FROM audit_events WHERE topic = 'activity'`);
+    rig.delivery.use(new ScriptedProcessor(() => ({ status: 'SUCCESS' })));
+    const dora = await rig.managed.create('user', undefined, user('dora'));
+    rig.delivery.use(new ScriptedProcessor(ldapDown));
+    await rig.managed.update('user', dora._id, user('dora', { sn: 'Down' }), { kind: 'any' });
+    // Both events followed the replies; a read of the audit trail waits for them.
+    const audit = new AuditRepository(handle.db);
+    const events = await audit.query(
+      'activity',
+      crestQuery({ _queryFilter: 'true', _sortKeys: 'timestamp' }),
+    );
+    expect(events.objects.map((event) => [event.doc.operation, event.doc.objectId])).toEqual([
+      ['CREATE', `managed/user/${dora._id}`],
+      ['UPDATE', `managed/user/${dora._id}`],
+    ]);
+    expect((await rows()).map((row) => row.doc.lastError)).toEqual([expect.stringContaining('unavailable')]);
+  });
+
   it('rolls the managed write back when its change cannot be recorded', async () => {
     // The queue row follows the write in its statement: a queue row that fails takes the write with it.
     class BrokenQueue extends SyncQueueRepository {
