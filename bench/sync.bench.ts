@@ -15,7 +15,10 @@
  * (b) Live-sync latency: a second Concord process with the live-sync poller on (1 s interval); from an LDAP
  *     modify of a user's mail to the new mail being readable at GET /openidm/managed/user/<id>
  *     (BENCH_SYNC_LIVE_SAMPLES changes, 30).
- * BENCH_SYNC_STEPS picks measurements (default `acb`).
+ * (s) One PUT at a time: BENCH_SYNC_SERIAL (3,000) PUT → readable-in-LDAP pairs back to back from one client, against
+ *     as many raw modify + read pairs over one connection. Not in the default steps: it shows the length of a
+ *     PUT's own chain of round trips, without the queueing of (a).
+ * BENCH_SYNC_STEPS picks measurements (default `acb`; `s` on request).
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -31,7 +34,7 @@ import {
 } from './support/concord-process';
 import { formatLoad, runLoad, send, type HttpTarget } from './support/load';
 import { commandCpuSeconds, cpuSeconds } from './support/recon-bench.support';
-import { formatLatencies, LdapPool, load, paced, PEOPLE } from './support/sync-bench.support';
+import { backToBack, formatLatencies, LdapPool, load, paced, PEOPLE } from './support/sync-bench.support';
 
 const USERS = Number(process.env.BENCH_SYNC_USERS ?? 1_000);
 const RATE = Number(process.env.BENCH_SYNC_RATE ?? 200);
@@ -44,7 +47,8 @@ const EDITS = Number(process.env.BENCH_SYNC_EDITS ?? 10_000);
  */
 const WARMUP_SECONDS = Number(process.env.BENCH_SYNC_WARMUP ?? 10);
 const LIVE_SAMPLES = Number(process.env.BENCH_SYNC_LIVE_SAMPLES ?? 30);
-/** Which measurements to run, in this order: a, c, then b (BENCH_SYNC_STEPS, default all). */
+const SERIAL = Number(process.env.BENCH_SYNC_SERIAL ?? 3_000);
+/** Which measurements to run, in this order: s, a, c, then b (BENCH_SYNC_STEPS, default a, c and b). */
 const STEPS = process.env.BENCH_SYNC_STEPS ?? 'acb';
 const CLIENTS = 16;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -122,6 +126,31 @@ async function putToLdapLatency(
   console.log(
     `    p50 ${(concord.p50 / raw.p50).toFixed(2)}×, p99 ${(concord.p99 / raw.p99).toFixed(2)}× the raw modify ` +
       `(aim p99 ≤ 3×); load average ${load()}`,
+  );
+}
+
+/** (s): the raw pair, then Concord's, one at a time over one connection each. */
+async function serialLatency(
+  target: HttpTarget,
+  ldap: LdapPool,
+  concordPid: number | undefined,
+): Promise<void> {
+  console.log(`(s) ${SERIAL} one at a time; load average ${load()}`);
+  const raw = await backToBack(SERIAL, async (i) => {
+    await ldap.replace(0, uid(i), 'description', `serial raw ${i}`);
+    await ldap.waitFor(0, uid(i), 'description', `serial raw ${i}`);
+  });
+  console.log(formatLatencies('    raw LDAP modify + read', raw));
+  const cpuBefore = cpuSeconds(concordPid);
+  const concord = await backToBack(SERIAL, async (i) => {
+    const reply = await put(target, i, `serial ${i}`);
+    if (reply.status !== 200) throw new Error(`PUT answered ${reply.status}: ${reply.body.slice(0, 200)}`);
+    await ldap.waitFor(0, uid(i), 'description', `serial ${i}`);
+  });
+  console.log(formatLatencies('    PUT managed/user → readable in LDAP', concord));
+  const perPut = (((cpuSeconds(concordPid) - cpuBefore) * 1000) / concord.count).toFixed(2);
+  console.log(
+    `    Concord CPU per PUT ${perPut} ms; p50 ${(concord.p50 / raw.p50).toFixed(2)}× the raw pair`,
   );
 }
 
@@ -223,6 +252,7 @@ async function main(): Promise<void> {
     const target = { port: node.port, headers: ADMIN_HEADERS };
     await createUsers(target);
     const ldap = await LdapPool.open(slapd.url, CLIENTS, ROOT_DN, ROOT_PASSWORD);
+    if (STEPS.includes('s')) await serialLatency(target, ldap, node.child.pid);
     if (STEPS.includes('a')) await putToLdapLatency(target, ldap, node.child.pid);
     if (STEPS.includes('c')) await outageDrain(target, slapd, db, schema);
     await ldap.close();

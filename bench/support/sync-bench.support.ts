@@ -53,17 +53,47 @@ export async function paced(
       }
     }),
   );
-  const elapsed = (performance.now() - start) / 1000;
+  return summary(latencies, (performance.now() - start) / 1000, failures, firstFailure);
+}
+
+function summary(
+  latencies: number[],
+  seconds: number,
+  failures: number,
+  firstFailure: string | undefined,
+): Latencies {
   latencies.sort((a, b) => a - b);
   return {
     count: latencies.length,
-    seconds: elapsed,
+    seconds,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     max: latencies[latencies.length - 1] ?? NaN,
     failures,
     ...(firstFailure === undefined ? {} : { firstFailure }),
   };
+}
+
+/** `count` operations one after the other, each started when the one before ended (client 0 only). */
+export async function backToBack(
+  count: number,
+  operation: (index: number) => Promise<void>,
+): Promise<Latencies> {
+  const latencies: number[] = [];
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const start = performance.now();
+  for (let index = 0; index < count; index++) {
+    const began = performance.now();
+    try {
+      await operation(index);
+      latencies.push(performance.now() - began);
+    } catch (error) {
+      failures++;
+      firstFailure ??= error instanceof Error ? error.message : String(error);
+    }
+  }
+  return summary(latencies, (performance.now() - start) / 1000, failures, firstFailure);
 }
 
 export function formatLatencies(label: string, result: Latencies): string {
