@@ -23,8 +23,9 @@ export interface LiveSyncActivity {
 }
 
 /**
- * Port (ManagedService, LiveSyncService → audit): writes the `audit/activity` event of a managed write. Called inside the write's
- * transaction when there is one (`tx`), so the event costs a statement, not a commit, and commits with the write.
+ * Port (ManagedService, LiveSyncService → audit): writes the `audit/activity` event of a managed write. Called with
+ * the write's executor when there is one (`tx`): in a transaction the event commits with the write; where `tx` defers
+ * it (FollowingExecutor), it is sent after the write, with no commit of its own to wait for.
  */
 export abstract class ActivityRecorder {
   abstract record(activity: ManagedActivity, tx?: SqlExecutor): Promise<void>;
