@@ -53,10 +53,14 @@ export const CONCORD_NODE_FLAGS: readonly string[] = (() => {
   return words.slice(words.indexOf('node') + 1).filter(Boolean);
 })();
 
-/** Starts `concord -p DIR` as a separate process (the benchmark client must not share its event loop). */
+/**
+ * Starts `concord -p DIR` as a separate process (the benchmark client must not share its event loop); `root`
+ * is the checkout whose build runs (another one's, to compare two trees: bench/sync-ab.bench.ts).
+ */
 export async function startConcord(
   projectDir: string,
   env: Record<string, string> = {},
+  root: string = REPO_ROOT,
 ): Promise<ConcordProcess> {
   const port = await freePort();
   const child = spawn(
@@ -64,7 +68,7 @@ export async function startConcord(
     [
       ...CONCORD_NODE_FLAGS,
       ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-      path.join(REPO_ROOT, 'bin', 'concord.js'),
+      path.join(root, 'bin', 'concord.js'),
       '-p',
       projectDir,
     ],
