@@ -3,9 +3,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Durable delivery of implicit sync and live-sync state.
  *
- * `sync_queue`: the outbox of managed-object changes awaiting implicit sync, written in the same transaction as
- * the managed write (since then, in the same statement: persistence/following-writes.ts). One row per object (unique resource + object_id): a newer change merges into the row and
- * bumps `version`, so a worker that finishes an older version leaves the row for another pass (level-triggered).
+ * `sync_queue`: the outbox of managed-object changes awaiting implicit sync, written atomically with the managed
+ * write (in its statement: persistence/following-writes.ts). One row per object (unique resource + object_id): a
+ * newer change merges into the row and bumps `version`, so a worker that finishes an older version leaves the row
+ * for another pass (level-triggered).
  * `locked_by`/`locked_until` are a lease: the claim is a short `FOR UPDATE SKIP LOCKED` transaction, processing
  * happens outside it, and a node that dies mid-delivery loses its lease when `locked_until` passes.
  *
