@@ -31,47 +31,19 @@ export async function paced(
   operation: (index: number, client: number) => Promise<void>,
 ): Promise<Latencies> {
   const total = Math.round(rate * seconds);
-  const latencies: number[] = [];
+  const log = new LatencyLog();
   let next = 0;
-  let failures = 0;
-  let firstFailure: string | undefined;
-  const start = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
       while (next < total) {
         const index = next++;
-        const wait = start + (index * 1000) / rate - performance.now();
+        const wait = log.start + (index * 1000) / rate - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        const began = performance.now();
-        try {
-          await operation(index, client);
-          latencies.push(performance.now() - began);
-        } catch (error) {
-          failures++;
-          firstFailure ??= error instanceof Error ? error.message : String(error);
-        }
+        await log.time(() => operation(index, client));
       }
     }),
   );
-  return summary(latencies, (performance.now() - start) / 1000, failures, firstFailure);
-}
-
-function summary(
-  latencies: number[],
-  seconds: number,
-  failures: number,
-  firstFailure: string | undefined,
-): Latencies {
-  latencies.sort((a, b) => a - b);
-  return {
-    count: latencies.length,
-    seconds,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    max: latencies[latencies.length - 1] ?? NaN,
-    failures,
-    ...(firstFailure === undefined ? {} : { firstFailure }),
-  };
+  return log.summary();
 }
 
 /** `count` operations one after the other, each started when the one before ended (client 0 only). */
@@ -79,21 +51,41 @@ export async function backToBack(
   count: number,
   operation: (index: number) => Promise<void>,
 ): Promise<Latencies> {
-  const latencies: number[] = [];
-  let failures = 0;
-  let firstFailure: string | undefined;
-  const start = performance.now();
-  for (let index = 0; index < count; index++) {
+  const log = new LatencyLog();
+  for (let index = 0; index < count; index++) await log.time(() => operation(index));
+  return log.summary();
+}
+
+/** Latencies of operations from their start to their resolution; a failure is counted, not timed. */
+class LatencyLog {
+  readonly start = performance.now();
+  private readonly latencies: number[] = [];
+  private failures = 0;
+  private firstFailure: string | undefined;
+
+  async time(operation: () => Promise<void>): Promise<void> {
     const began = performance.now();
     try {
-      await operation(index);
-      latencies.push(performance.now() - began);
+      await operation();
+      this.latencies.push(performance.now() - began);
     } catch (error) {
-      failures++;
-      firstFailure ??= error instanceof Error ? error.message : String(error);
+      this.failures++;
+      this.firstFailure ??= error instanceof Error ? error.message : String(error);
     }
   }
-  return summary(latencies, (performance.now() - start) / 1000, failures, firstFailure);
+
+  summary(): Latencies {
+    const latencies = [...this.latencies].sort((a, b) => a - b);
+    return {
+      count: latencies.length,
+      seconds: (performance.now() - this.start) / 1000,
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      max: latencies[latencies.length - 1] ?? NaN,
+      failures: this.failures,
+      ...(this.firstFailure === undefined ? {} : { firstFailure: this.firstFailure }),
+    };
+  }
 }
 
 export function formatLatencies(label: string, result: Latencies): string {

@@ -2,12 +2,12 @@
  * ManagedService over a real repository with the durable-delivery hook, as the app wires it, plus the queue's
  * own services: for integration tests that drive writes and deliveries directly.
  */
-import { ActivityWatch } from '../../../src/audit/activity-watch';
-import { AuditActivityRecorder } from '../../../src/audit/audit-activity.recorder';
-import { AuditRepository } from '../../../src/persistence/audit.repository';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ActivityWatch } from '../../../src/audit/activity-watch';
+import { AuditActivityRecorder } from '../../../src/audit/audit-activity.recorder';
+import { AuditRepository } from '../../../src/persistence/audit.repository';
 import { compileManagedConfig } from '../../../src/core/managed/managed-schema';
 import { RandomUuidGenerator } from '../../../src/managed/id-generator';
 import { ManagedTypes } from '../../../src/managed/managed-types';
