@@ -6,6 +6,11 @@ export interface ActivityContext {
   readonly transactionId: string;
   /** The HTTP request's id (`X-Request-Id`), which log lines written while it is handled carry. */
   readonly requestId?: string;
+  /**
+   * What the work was started by when that is not a request's own write: `recon` for a reconciliation's writes
+   * and events, which audit.json can filter apart (`eventTopics.<topic>.filter.triggers`).
+   */
+  readonly trigger?: string;
 }
 
 const current = new AsyncLocalStorage<ActivityContext>();

@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { configFile } from '../config/config-file.registry';
+import { AuditEventFilter } from '../core/audit/audit-event-filter';
 import type { LoadedProject } from '../config/loaded-project';
 import { AuditRepository } from '../persistence/audit.repository';
 import { LinkRepository } from '../persistence/link.repository';
@@ -13,6 +14,7 @@ import { auditConfigFile } from './audit-config.file';
 import { AuditActivityRecorder } from './audit-activity.recorder';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
+import { FilteringAuditStore } from './filtering-audit.store';
 import { RepoLinkController } from './repo-link.controller';
 import { RepoLinkService } from './repo-link.service';
 
@@ -22,7 +24,8 @@ import { RepoLinkService } from './repo-link.service';
  * ports without importing this module. Needs SqlDatabase, IdGenerator and ManagedTypes from the app's project
  * module. Also the `audit/activity` side of managed writes: ManagedService records through ActivityRecorder,
  * and every request runs in an activity context (who, which transaction; ActivityContextMiddleware). What the
- * activity events say changed follows the project's audit.json (ActivityWatch).
+ * activity events say changed follows the project's audit.json (ActivityWatch), and so does which events are
+ * written at all (AuditEventFilter, in front of the store and of a recon's entries).
  */
 @Global()
 @Module({})
@@ -36,13 +39,20 @@ export class AuditModule {
         // One instance behind both tokens: the engine sees the port, repo/link queries use the repository.
         { provide: LinkStore, useExisting: LinkRepository },
         { provide: ReconRunStore, useClass: ReconRunRepository },
-        { provide: AuditStore, useClass: AuditRepository },
+        AuditRepository,
+        { provide: AuditEventFilter, useValue: AuditEventFilter.of(configFile(project, auditConfigFile)) },
+        {
+          provide: AuditStore,
+          useFactory: (repository: AuditRepository, filter: AuditEventFilter): AuditStore =>
+            filter === AuditEventFilter.NONE ? repository : new FilteringAuditStore(repository, filter),
+          inject: [AuditRepository, AuditEventFilter],
+        },
         { provide: ActivityWatch, useValue: ActivityWatch.of(configFile(project, auditConfigFile)) },
         { provide: ActivityRecorder, useClass: AuditActivityRecorder },
         AuditService,
         RepoLinkService,
       ],
-      exports: [LinkStore, ReconRunStore, AuditStore, ActivityRecorder],
+      exports: [LinkStore, ReconRunStore, AuditStore, AuditEventFilter, ActivityRecorder],
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { AuditEventFilter } from '../core/audit/audit-event-filter';
 import type { Mapping } from '../core/sync/sync-config.types';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { ScriptRunner } from '../scripting/script-runner';
@@ -11,6 +12,8 @@ export interface ReconRunnerDeps {
   readonly links: LinkStore;
   readonly runs: ReconRunStore;
   readonly audit: AuditStore;
+  /** audit.json's filters, which also decide which entries a run (not a dry run) keeps. */
+  readonly auditFilter: AuditEventFilter;
   /** A fresh script runner for the run; `readOnly` for a dry run (scripts cannot write). */
   readonly scripts: (readOnly: boolean) => ScriptRunner;
   readonly clock: () => number;

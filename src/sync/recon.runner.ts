@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RECON_TRIGGER } from '../core/audit/audit-event-filter';
 import { linkQualifiersFor } from '../core/sync/link-qualifier';
 import { simpleSituationSummary } from '../core/sync/recon-summary';
 import type { ScriptRunner } from '../scripting/script-runner';
@@ -279,6 +280,9 @@ export class ReconRunner {
       );
     }
     if (!isReported(outcome)) return;
-    journal.addEntry(entryEvent(this.audit, this.now(), outcome));
+    const entry = entryEvent(this.audit, this.now(), outcome);
+    // A dry run's entries are its result, so audit.json does not thin them out.
+    if (!this.request.analyze && !this.deps.auditFilter.keeps('recon', entry, RECON_TRIGGER)) return;
+    journal.addEntry(entry);
   }
 }

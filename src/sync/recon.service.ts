@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { activityContext, withActivityContext } from '../audit/activity-context';
+import { AuditEventFilter, RECON_TRIGGER } from '../core/audit/audit-event-filter';
 import { toQueryResult } from '../core/crest/query-result';
 import { parseQueryParams } from '../core/crest/query-params.parser';
 import { badRequest, notFound } from '../core/errors/domain-error';
 import { applyReconOverrides, showReconQuery } from '../core/sync/recon-overrides';
 import type { Mapping } from '../core/sync/sync-config.types';
+import { copyWith } from '../core/copy-with';
 import { SqlDatabase } from '../persistence/sql-database';
 import { ObjectSets, toQueryParams, type LooseQueryParams } from './object-sets';
 import { AuditStore } from './ports/audit.store';
@@ -57,6 +60,7 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly scripts: SyncScripts,
     private readonly settings: SyncSettings,
     private readonly db: SqlDatabase,
+    private readonly auditFilter: AuditEventFilter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -105,6 +109,7 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
         links: this.links,
         runs: this.runs,
         audit: this.audit,
+        auditFilter: this.auditFilter,
         scripts: (readOnly) => this.scripts.create(readOnly),
         clock: () => Date.now(),
         nodeId: this.settings.nodeId,
@@ -125,7 +130,11 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
     );
     await runner.register();
     this.active.set(reconId, runner);
-    const done = runner.run().finally(() => this.active.delete(reconId));
+    // Everything the run writes is under the `recon` trigger (audit.json's filter.triggers), for its caller.
+    const context = activityContext() ?? { userId: request.userId, transactionId: reconId };
+    const done = withActivityContext(copyWith(context, { trigger: RECON_TRIGGER }), () =>
+      runner.run(),
+    ).finally(() => this.active.delete(reconId));
     return { _id: reconId, state: runner.progress.state, done };
   }
 

@@ -30,6 +30,8 @@ export interface ReconTestOptions {
   readonly ldif?: string;
   /** Reshapes the sample's two mappings (index 0: LDAP → managed, 1: managed → LDAP) before start. */
   readonly mappings?: (mappings: [RawMapping, RawMapping]) => RawMapping[];
+  /** More files of the project's config directory, by name (`audit.json`), as JSON. */
+  readonly configFiles?: Readonly<Record<string, unknown>>;
 }
 
 /** The sample's sync.json as shipped. */
@@ -45,6 +47,9 @@ export async function startReconTest(options: ReconTestOptions = {}): Promise<Re
     if (options.mappings !== undefined) {
       const mappings = options.mappings(sampleMappings() as [RawMapping, RawMapping]);
       writeFileSync(join(projectDir, 'config', 'sync.json'), JSON.stringify({ mappings }, null, 2));
+    }
+    for (const [name, content] of Object.entries(options.configFiles ?? {})) {
+      writeFileSync(join(projectDir, 'config', name), JSON.stringify(content, null, 2));
     }
     const t = await startConcord({
       repo: 'postgres',

@@ -66,6 +66,29 @@ describe('ConfigError messages', () => {
     );
   });
 
+  it('rejects audit.json filters Concord cannot honour: unknown action names and filter scripts', () => {
+    const dir = tempProject({
+      'config/audit.json': JSON.stringify({
+        eventTopics: {
+          activity: { filter: { actions: ['create', 'upsert'] } },
+          recon: { filter: { triggers: { recon: ['CONFIRMED'] } } },
+          sync: { filter: { script: { type: 'text/javascript', source: 'true' } } },
+        },
+      }),
+    });
+    const lines = problemsOf(dir);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(
+      /^config\/audit\.json: \/eventTopics\/activity\/filter\/actions\/1: expected one of create, read, update/,
+    );
+    expect(lines[1]).toMatch(
+      /^config\/audit\.json: \/eventTopics\/recon\/filter\/triggers\/recon\/0: expected one of create,/,
+    );
+    expect(lines[2]).toMatch(
+      /^config\/audit\.json: \/eventTopics\/sync\/filter\/script: expected no script \(Concord runs no audit filter scripts/,
+    );
+  });
+
   it('rejects a duplicate internal user', () => {
     const dir = tempProject({
       'config/authentication.json': JSON.stringify({

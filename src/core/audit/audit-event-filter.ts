@@ -1,0 +1,116 @@
+import { ACTIONS } from '../sync/action';
+import { getAt, parsePointer } from '../json-pointer/json-pointer';
+
+/** CREST's request types, which `eventTopics.activity.filter.actions` names (OpenIDM's `RequestType`). */
+export const ACTIVITY_ACTIONS = ['CREATE', 'READ', 'UPDATE', 'DELETE', 'PATCH', 'ACTION', 'QUERY'] as const;
+
+/** The trigger of everything a reconciliation writes and audits, as OpenIDM names it. */
+export const RECON_TRIGGER = 'recon';
+
+/** The `filter` of one topic in audit.json, as OpenIDM reads it. */
+export interface TopicFilterSettings {
+  readonly actions?: readonly string[];
+  /** Trigger name (`recon`) → the actions logged for events written under that trigger. */
+  readonly triggers?: Readonly<Record<string, readonly string[]>>;
+  /** Events are logged only when the value at `name` (a JSON pointer) is one of `values`. */
+  readonly fields?: readonly { readonly name: string; readonly values: readonly string[] }[];
+}
+
+/** What AuditEventFilter reads of audit.json (AuditConfig, or the same read-only). */
+export interface AuditFilterSettings {
+  readonly eventTopics?: {
+    readonly activity?: { readonly filter?: TopicFilterSettings };
+    readonly recon?: { readonly filter?: TopicFilterSettings };
+    readonly sync?: { readonly filter?: TopicFilterSettings };
+  };
+}
+
+/** The topics Concord writes. */
+const TOPICS = ['activity', 'recon', 'sync'] as const;
+
+/**
+ * Which event field an action filter looks at, and the names it knows, per topic. OpenIDM has action filters for
+ * these two topics only; elsewhere `actions` and `triggers` are ignored, as there.
+ */
+const ACTION_FIELDS: Readonly<Record<string, { field: string; known: readonly string[] }>> = {
+  activity: { field: 'operation', known: ACTIVITY_ACTIONS },
+  recon: { field: 'action', known: ACTIONS },
+};
+
+/** An event, and the trigger it was written under (`recon` for everything a reconciliation does). */
+type Rule = (event: Readonly<Record<string, unknown>>, trigger: string | undefined) => boolean;
+
+/**
+ * OpenIDM's audit filters (`eventTopics.<topic>.filter` in audit.json): an event is left out when any rule of
+ * its topic says so (`AuditLogFilters`' or-composite).
+ * - `actions`: events whose action (recon: `action`; activity: `operation`) is not listed are left out. Names
+ *   compare without case, as OpenIDM reads them into its enums; an event without an action, or with one outside
+ *   the enum (live sync's `sync-update`), is always kept.
+ * - `triggers`: the same, applied only to events written under that trigger.
+ * - `fields`: events whose value at the pointer is not one of the listed strings are left out, an event without
+ *   the field (or with an object there) included.
+ */
+export class AuditEventFilter {
+  private constructor(private readonly rules: ReadonlyMap<string, readonly Rule[]>) {}
+
+  static readonly NONE = new AuditEventFilter(new Map());
+
+  static of(settings: AuditFilterSettings | undefined): AuditEventFilter {
+    const rules = new Map<string, Rule[]>();
+    for (const topic of TOPICS) {
+      const topicRules = topicRulesOf(topic, settings?.eventTopics?.[topic]?.filter);
+      if (topicRules.length > 0) rules.set(topic, topicRules);
+    }
+    return rules.size === 0 ? AuditEventFilter.NONE : new AuditEventFilter(rules);
+  }
+
+  /** Whether any event of `topic` can be left out: callers skip the per-event check when not. */
+  filters(topic: string): boolean {
+    return this.rules.has(topic);
+  }
+
+  keeps(topic: string, event: Readonly<Record<string, unknown>>, trigger?: string): boolean {
+    const rules = this.rules.get(topic);
+    if (rules === undefined) return true;
+    return !rules.some((leavesOut) => leavesOut(event, trigger));
+  }
+}
+
+function topicRulesOf(topic: string, filter: TopicFilterSettings | undefined): Rule[] {
+  if (filter === undefined) return [];
+  const rules: Rule[] = [];
+  const actionField = ACTION_FIELDS[topic];
+  if (actionField !== undefined) {
+    if (filter.actions !== undefined) rules.push(actionRule(actionField, filter.actions, undefined));
+    for (const [trigger, actions] of Object.entries(filter.triggers ?? {})) {
+      rules.push(actionRule(actionField, actions, trigger));
+    }
+  }
+  for (const { name, values } of filter.fields ?? []) rules.push(fieldRule(parsePointer(name), values));
+  return rules;
+}
+
+function actionRule(
+  { field, known }: { field: string; known: readonly string[] },
+  actions: readonly string[],
+  trigger: string | undefined,
+): Rule {
+  const logged = new Set(actions.map((action) => action.toUpperCase()));
+  const knownSet = new Set(known);
+  return (event, eventTrigger) => {
+    if (trigger !== undefined && trigger !== eventTrigger) return false;
+    const value = event[field];
+    if (typeof value !== 'string') return false;
+    const action = value.toUpperCase();
+    return knownSet.has(action) && !logged.has(action);
+  };
+}
+
+function fieldRule(pointer: readonly string[], values: readonly string[]): Rule {
+  const logged = new Set(values);
+  return (event) => {
+    const value = getAt(event, pointer);
+    const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    return !(scalar && logged.has(String(value)));
+  };
+}

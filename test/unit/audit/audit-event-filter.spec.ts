@@ -1,0 +1,96 @@
+import { AuditEventFilter, type AuditFilterSettings } from '../../../src/core/audit/audit-event-filter';
+
+const reconEntry = (action: string | undefined, extra: Record<string, unknown> = {}) => ({
+  entryType: 'entry',
+  situation: 'CONFIRMED',
+  status: 'SUCCESS',
+  ...(action === undefined ? {} : { action }),
+  ...extra,
+});
+const activity = (operation: string) => ({ operation, objectId: 'managed/user/1', status: 'SUCCESS' });
+
+describe('AuditEventFilter (audit.json eventTopics.<topic>.filter)', () => {
+  it('keeps everything without audit.json, without filters, and for topics nobody filters', () => {
+    for (const settings of [undefined, {}, { eventTopics: { activity: {} } }] as AuditFilterSettings[]) {
+      const filter = AuditEventFilter.of(settings);
+      expect(filter).toBe(AuditEventFilter.NONE);
+      expect(filter.keeps('recon', reconEntry('UPDATE'))).toBe(true);
+    }
+    const reconOnly = AuditEventFilter.of({ eventTopics: { recon: { filter: { actions: ['CREATE'] } } } });
+    expect(reconOnly.filters('activity')).toBe(false);
+    expect(reconOnly.keeps('activity', activity('DELETE'))).toBe(true);
+  });
+
+  it.each([
+    // [what, listed actions, event, kept]
+    ['a listed action', ['CREATE', 'DELETE'], reconEntry('CREATE'), true],
+    ['an action not listed', ['CREATE', 'DELETE'], reconEntry('UPDATE'), false],
+    ['names compared without case', ['create', 'update'], reconEntry('UPDATE'), true],
+    ['an event without an action (start, summary)', ['CREATE'], { entryType: 'start' }, true],
+    ['an action outside the enum', ['CREATE'], reconEntry('SOMETHING-ELSE'), true],
+    ['an empty list: every recon action left out', [], reconEntry('CREATE'), false],
+  ])('recon actions: %s', (_what, actions, event, kept) => {
+    const filter = AuditEventFilter.of({ eventTopics: { recon: { filter: { actions } } } });
+    expect(filter.keeps('recon', event)).toBe(kept);
+  });
+
+  it.each([
+    ['CREATE', true],
+    ['PATCH', true],
+    ['READ', false],
+    ['QUERY', false],
+    // Live sync's operations are no CREST request type: never filtered, as in OpenIDM.
+    ['sync-update', true],
+  ])('activity actions (OpenIDM default list): %s kept is %s', (operation, kept) => {
+    const filter = AuditEventFilter.of({
+      eventTopics: { activity: { filter: { actions: ['create', 'update', 'delete', 'patch', 'action'] } } },
+    });
+    expect(filter.keeps('activity', activity(operation))).toBe(kept);
+  });
+
+  it('applies a trigger filter only to events written under that trigger', () => {
+    const filter = AuditEventFilter.of({
+      eventTopics: { activity: { filter: { triggers: { recon: ['update'] } } } },
+    });
+    expect(filter.keeps('activity', activity('CREATE'), 'recon')).toBe(false);
+    expect(filter.keeps('activity', activity('UPDATE'), 'recon')).toBe(true);
+    expect(filter.keeps('activity', activity('CREATE'))).toBe(true);
+    expect(filter.keeps('activity', activity('CREATE'), 'sync')).toBe(true);
+  });
+
+  it('leaves an event out when any of its rules does (actions, triggers and fields together)', () => {
+    const filter = AuditEventFilter.of({
+      eventTopics: {
+        recon: {
+          filter: {
+            actions: ['CREATE', 'UPDATE'],
+            fields: [{ name: 'status', values: ['SUCCESS'] }],
+          },
+        },
+      },
+    });
+    expect(filter.keeps('recon', reconEntry('CREATE'))).toBe(true);
+    expect(filter.keeps('recon', reconEntry('DELETE'))).toBe(false);
+    expect(filter.keeps('recon', reconEntry('CREATE', { status: 'FAILURE' }))).toBe(false);
+  });
+
+  it.each([
+    ['a listed value', { status: 'FAILURE' }, true],
+    ['another value', { status: 'SUCCESS' }, false],
+    ['no such field', {}, false],
+    ['a null field', { status: null }, false],
+    ['a nested field by pointer', { detail: { code: 'FAILURE' } }, true, '/detail/code'],
+    ['a number, compared as text', { status: 500 }, true, '/status', ['500']],
+  ])('fields: %s', (_what, event, kept, name = '/status', values = ['FAILURE']) => {
+    const filter = AuditEventFilter.of({ eventTopics: { sync: { filter: { fields: [{ name, values }] } } } });
+    expect(filter.keeps('sync', event)).toBe(kept);
+  });
+
+  it('ignores actions and triggers on the sync topic, as OpenIDM does', () => {
+    const filter = AuditEventFilter.of({
+      eventTopics: { sync: { filter: { actions: ['CREATE'], triggers: { recon: ['CREATE'] } } } },
+    });
+    expect(filter).toBe(AuditEventFilter.NONE);
+    expect(filter.keeps('sync', { action: 'UPDATE' }, 'recon')).toBe(true);
+  });
+});
