@@ -9,12 +9,14 @@
  *   (c) after 1% of the LDAP entries were modified: 1% UPDATE;
  *   (d) a dry run (analyze=true) after another 1% was modified: nothing written;
  *   (e) recon managed → LDAP of BENCH_CREATES (10,000) new managed users against `ldapadd` of the same entries;
- *   and the peak RSS of (b) at BENCH_USERS vs BENCH_RSS_LARGE (300,000) entries.
+ *   and the peak RSS of (b) at BENCH_USERS vs BENCH_RSS_LARGE (300,000) entries;
+ *   (a) and (b) again on a fresh database with LEAN_AUDIT as audit.json (step `l`): what an administrator who
+ *   keeps the audit to changes and failures gets (the aims are for the default, which audits every entry).
  * Each recon runs in a Concord started for it, so its peak RSS (VmHWM) is that recon's; the CPU seconds that
  * Concord spent on it are printed too (they vary less than wall times on a shared machine).
  * Aims (2 cores): (a) ≤ 2× its floor; (b) ≤ 1.5× the ldapsearch time; RSS at 300k ≤ 1.3× RSS at 100k.
  * BENCH_NODE_FLAGS is added to the flags of bin/concord.js for the Concord process (`--cpu-prof --cpu-prof-dir=…`);
- * BENCH_STEPS picks measurements beyond (a) and (b) (default `cer`); BENCH_VERBOSE=1 prints each run's
+ * BENCH_STEPS picks measurements beyond (a) and (b) (default `cerl`); BENCH_VERBOSE=1 prints each run's
  * slowest `durationSummary` metrics (wall time per step, so concurrent steps overlap).
  */
 import { startSlapd, type SlapdInstance } from '../test/support/slapd';
@@ -52,7 +54,20 @@ const CREATES = Number(process.env.BENCH_CREATES ?? Math.min(10_000, USERS));
 const LARGE = Number(process.env.BENCH_RSS_LARGE ?? 3 * USERS);
 const PAGE = 1000;
 /** Which measurements to run: a and b always; c (with d), e, r (RSS at scale). */
-const STEPS = process.env.BENCH_STEPS ?? 'cer';
+const STEPS = process.env.BENCH_STEPS ?? 'cerl';
+
+/**
+ * OpenIDM's audit filters set to keep what changed and what failed: the recon audit without its UPDATE entries
+ * (CONFIRMED, or an update the activity audit records), no activity of the objects a recon creates (its CREATE
+ * entry says so), and sync events only when they fail.
+ */
+const LEAN_AUDIT = {
+  eventTopics: {
+    activity: { filter: { triggers: { recon: ['update', 'patch', 'delete'] } } },
+    recon: { filter: { actions: ['create', 'delete', 'link', 'unlink', 'exception'] } },
+    sync: { filter: { fields: [{ name: '/status', values: ['FAILURE'] }] } },
+  },
+};
 
 async function ldapsearchFloor(slapd: SlapdInstance): Promise<number> {
   const started = process.hrtime.bigint();
@@ -91,8 +106,12 @@ async function measured(
   run: (server: Awaited<ReturnType<typeof startConcord>>) => Promise<ReconFigures>,
   objects: number,
   floor: { secs: number; name: string; aim?: string },
+  configFiles: Readonly<Record<string, unknown>> = {},
 ): Promise<{ figures: ReconFigures; rss: number }> {
-  const server = await startConcord(benchProject(slapd), { DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' });
+  const server = await startConcord(benchProject(slapd, configFiles), {
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'error',
+  });
   try {
     const before = {
       concord: cpuSeconds(server.child.pid),
@@ -162,6 +181,7 @@ async function main(): Promise<void> {
     if (STEPS.includes('c')) await changed(slapd, databaseUrl, search);
     if (STEPS.includes('e')) await reverse(slapd);
     if (STEPS.includes('r')) await rssAtScale(b.rss);
+    if (STEPS.includes('l')) await leanAudit(slapd, floor, search);
   } finally {
     await dropDatabase(db);
     await slapd.destroy();
@@ -218,6 +238,41 @@ async function reverse(slapd: SlapdInstance): Promise<void> {
       name: 'ldapadd',
       aim: '≈ 1×',
     });
+  } finally {
+    await dropDatabase(db);
+  }
+}
+
+/** (a) and (b) once more on a fresh database, with LEAN_AUDIT as the project's audit.json. */
+async function leanAudit(slapd: SlapdInstance, floor: number, search: number): Promise<void> {
+  const db = 'concord_bench_recon_lean';
+  const url = await freshDatabase(db);
+  try {
+    console.log(`\nwith audit.json ${JSON.stringify(LEAN_AUDIT)}`);
+    const recon1 = (server: Parameters<typeof recon>[0]) => recon(server, LDAP_TO_MANAGED);
+    const name = 'floor (ldapsearch + COPY)';
+    await measured(
+      '(a) lean audit',
+      slapd,
+      url,
+      recon1,
+      USERS,
+      { secs: floor, name },
+      { 'audit.json': LEAN_AUDIT },
+    );
+    await measured(
+      '(b) lean audit',
+      slapd,
+      url,
+      recon1,
+      USERS,
+      { secs: search, name: 'ldapsearch' },
+      {
+        'audit.json': LEAN_AUDIT,
+      },
+    );
+    const rows = await count(url, 'SELECT count(*) AS n FROM audit_events');
+    console.log(`    audit rows after both: ${rows}`);
   } finally {
     await dropDatabase(db);
   }

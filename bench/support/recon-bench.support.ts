@@ -136,8 +136,14 @@ export async function copyManagedUsers(url: string, prefix: string, n: number): 
 }
 
 /** A temp copy of the sample project with its provisioner bound to the bench slapd, 1,000 entries per page. */
-export function benchProject(slapd: SlapdInstance): string {
+export function benchProject(
+  slapd: SlapdInstance,
+  configFiles: Readonly<Record<string, unknown>> = {},
+): string {
   const dir = tempProject(SAMPLE_DIR);
+  for (const [name, content] of Object.entries(configFiles)) {
+    writeFileSync(join(dir, 'config', name), JSON.stringify(content));
+  }
   const file = join(dir, 'config', 'provisioner.openicf-ldap.json');
   const raw = JSON.parse(readFileSync(file, 'utf8')) as { configurationProperties: Record<string, unknown> };
   Object.assign(raw.configurationProperties, {
