@@ -48,10 +48,21 @@ function actionTopicFilter(actions: readonly string[]) {
 
 /**
  * The part of OpenIDM's `audit.json` Concord uses: which changes of a managed object the `audit/activity` event
- * names (`eventTopics.activity.watchedFields`, `passwordFields`) and which events of the topics Concord writes are
- * left out (`eventTopics.<topic>.filter`). Event handlers and the rest are OpenIDM's own and pass through.
+ * names (`eventTopics.activity.watchedFields`, `passwordFields`), which events of the topics Concord writes are
+ * left out (`eventTopics.<topic>.filter`), and which topics are recorded at all (those an enabled event handler
+ * lists in `config.topics`). The handlers' own settings and the rest are OpenIDM's and pass through.
  */
 export const auditConfigSchema = looseObject({
+  eventHandlers: z
+    .array(
+      looseObject({
+        config: looseObject({
+          topics: z.array(z.string()).optional(),
+          enabled: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+        }).optional(),
+      }),
+    )
+    .optional(),
   eventTopics: looseObject({
     activity: looseObject({
       filter: actionTopicFilter(ACTIVITY_ACTIONS).optional(),

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { propertyEnvName, type PropertyLookup } from '../core/config/property-substitution';
 import { parseBootProperties } from './boot-properties.parser';
 
@@ -9,6 +9,8 @@ import { parseBootProperties } from './boot-properties.parser';
  *   2. an environment variable spelled exactly like the name (`env 'openidm.port.http=9090' concord ...`),
  *   3. boot.properties: `config/`, then OpenIDM's `conf/`, `conf/boot/` and `resolver/` (the first file that
  *      defines a name wins),
+ *   4. the launcher's locations OpenIDM and PingIDM define themselves (LAUNCHER_LOCATIONS), all the project
+ *      directory here,
  * and only then the inline default of `&{name|default}`.
  * Empty environment variables count as unset, so `OPENIDM_PORT_HTTP=` in a compose file does not blank a port.
  */
@@ -17,6 +19,20 @@ export const BOOT_PROPERTIES_LOCATIONS = [
   'conf/boot.properties',
   'conf/boot/boot.properties',
   'resolver/boot.properties',
+] as const;
+
+/**
+ * Properties OpenIDM's launcher (`launcher.*`) and PingIDM's (`idm.*`) set to their install, project and data
+ * directories; shipped configs use them (`"logDirectory": "&{idm.data.dir}/audit"` in audit.json), so a project
+ * copied over must not fail on them. Concord has one directory for all three.
+ */
+const LAUNCHER_LOCATIONS = [
+  'idm.install.dir',
+  'idm.instance.dir',
+  'idm.data.dir',
+  'launcher.install.location',
+  'launcher.project.location',
+  'launcher.working.location',
 ] as const;
 
 /** Where a value was found, in the same `file` + `path` terms as a ConfigProblem. */
@@ -44,19 +60,22 @@ export function createPropertySource(projectDir: string, env: NodeJS.ProcessEnv)
     }
   }
 
+  const launcher = new Map<string, string>(LAUNCHER_LOCATIONS.map((name) => [name, resolve(projectDir)]));
+
   const origin = (name: string): PropertyOrigin | undefined => {
     const derived = propertyEnvName(name);
     if (nonEmpty(env[derived])) return { file: 'environment', path: '/' + derived };
     if (nonEmpty(env[name])) return { file: 'environment', path: '/' + name };
     const fromBoot = boot.get(name);
-    return fromBoot ? { file: fromBoot.file, path: '/' + name } : undefined;
+    if (fromBoot) return { file: fromBoot.file, path: '/' + name };
+    return launcher.has(name) ? { file: 'launcher', path: '/' + name } : undefined;
   };
   const lookup = (name: string): string | undefined => {
     const derived = env[propertyEnvName(name)];
     if (nonEmpty(derived)) return derived;
     const exact = env[name];
     if (nonEmpty(exact)) return exact;
-    return boot.get(name)?.value;
+    return boot.get(name)?.value ?? launcher.get(name);
   };
   return { lookup, origin, bootFiles };
 }

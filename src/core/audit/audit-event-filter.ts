@@ -16,8 +16,14 @@ export interface TopicFilterSettings {
   readonly fields?: readonly { readonly name: string; readonly values: readonly string[] }[];
 }
 
+/** An event handler of audit.json: the topics it logs, unless disabled (a boolean, or its text after substitution). */
+export interface AuditHandlerSettings {
+  readonly config?: { readonly topics?: readonly string[]; readonly enabled?: boolean | string };
+}
+
 /** What AuditEventFilter reads of audit.json (AuditConfig, or the same read-only). */
 export interface AuditFilterSettings {
+  readonly eventHandlers?: readonly AuditHandlerSettings[];
   readonly eventTopics?: {
     readonly activity?: { readonly filter?: TopicFilterSettings };
     readonly recon?: { readonly filter?: TopicFilterSettings };
@@ -41,8 +47,9 @@ const ACTION_FIELDS: Readonly<Record<string, { field: string; known: readonly st
 type Rule = (event: Readonly<Record<string, unknown>>, trigger: string | undefined) => boolean;
 
 /**
- * OpenIDM's audit filters (`eventTopics.<topic>.filter` in audit.json): an event is left out when any rule of
- * its topic says so (`AuditLogFilters`' or-composite).
+ * Which audit events are written, from audit.json: none of a topic no enabled event handler logs
+ * (`recordedTopics`), and of the others those OpenIDM's audit filters (`eventTopics.<topic>.filter`) keep. An
+ * event is left out when any rule of its topic says so (`AuditLogFilters`' or-composite).
  * - `actions`: events whose action (recon: `action`; activity: `operation`) is not listed are left out. Names
  *   compare without case, as OpenIDM reads them into its enums; an event without an action, or with one outside
  *   the enum (live sync's `sync-update`), is always kept.
@@ -51,9 +58,13 @@ type Rule = (event: Readonly<Record<string, unknown>>, trigger: string | undefin
  *   the field (or with an object there) included.
  */
 export class AuditEventFilter {
-  private constructor(private readonly rules: ReadonlyMap<string, readonly Rule[]>) {}
+  private constructor(
+    private readonly rules: ReadonlyMap<string, readonly Rule[]>,
+    /** The topics some enabled event handler logs; `all` without `eventHandlers`. */
+    private readonly recorded: ReadonlySet<string> | 'all',
+  ) {}
 
-  static readonly NONE = new AuditEventFilter(new Map());
+  static readonly NONE = new AuditEventFilter(new Map(), 'all');
 
   static of(settings: AuditFilterSettings | undefined): AuditEventFilter {
     const rules = new Map<string, Rule[]>();
@@ -61,19 +72,44 @@ export class AuditEventFilter {
       const topicRules = topicRulesOf(topic, settings?.eventTopics?.[topic]?.filter);
       if (topicRules.length > 0) rules.set(topic, topicRules);
     }
-    return rules.size === 0 ? AuditEventFilter.NONE : new AuditEventFilter(rules);
+    const recorded = recordedTopics(settings?.eventHandlers);
+    if (rules.size === 0 && (recorded === 'all' || TOPICS.every((topic) => recorded.has(topic)))) {
+      return AuditEventFilter.NONE;
+    }
+    return new AuditEventFilter(rules, recorded);
   }
 
   /** Whether any event of `topic` can be left out: callers skip the per-event check when not. */
   filters(topic: string): boolean {
-    return this.rules.has(topic);
+    return this.rules.has(topic) || !this.records(topic);
   }
 
   keeps(topic: string, event: Readonly<Record<string, unknown>>, trigger?: string): boolean {
+    if (!this.records(topic)) return false;
     const rules = this.rules.get(topic);
     if (rules === undefined) return true;
     return !rules.some((leavesOut) => leavesOut(event, trigger));
   }
+
+  private records(topic: string): boolean {
+    return this.recorded === 'all' || this.recorded.has(topic);
+  }
+}
+
+/**
+ * Concord's store stands in for every event handler of audit.json (files, repository, syslog…): it records a
+ * topic when an enabled handler would log it, so a PingIDM 7.5+ configuration, whose handlers leave `recon` out,
+ * writes no recon audit here either. Without `eventHandlers`, OpenIDM 4/5's default: every topic.
+ */
+function recordedTopics(handlers: readonly AuditHandlerSettings[] | undefined): ReadonlySet<string> | 'all' {
+  if (handlers === undefined) return 'all';
+  const topics = new Set<string>();
+  for (const handler of handlers) {
+    const enabled = handler.config?.enabled;
+    if (enabled === false || enabled === 'false') continue;
+    for (const topic of handler.config?.topics ?? []) topics.add(topic);
+  }
+  return topics;
 }
 
 function topicRulesOf(topic: string, filter: TopicFilterSettings | undefined): Rule[] {

@@ -93,4 +93,43 @@ describe('AuditEventFilter (audit.json eventTopics.<topic>.filter)', () => {
     expect(filter).toBe(AuditEventFilter.NONE);
     expect(filter.keeps('sync', { action: 'UPDATE' }, 'recon')).toBe(true);
   });
+
+  describe('event handlers (the topics audit.json logs at all)', () => {
+    const handler = (topics: string[], enabled?: boolean | string) => ({
+      class: 'org.forgerock.audit.handlers.json.JsonAuditEventHandler',
+      config: { name: 'json', topics, ...(enabled === undefined ? {} : { enabled }) },
+    });
+
+    it('records only the topics an enabled handler lists (PingIDM 7.5+ leaves recon out)', () => {
+      const filter = AuditEventFilter.of({
+        eventHandlers: [
+          handler(['access', 'activity', 'sync', 'authentication', 'config']),
+          handler(['recon'], false),
+          handler(['recon'], 'false'),
+        ],
+      });
+      expect(filter.filters('recon')).toBe(true);
+      expect(filter.keeps('recon', { entryType: 'start' })).toBe(false);
+      expect(filter.keeps('activity', activity('CREATE'))).toBe(true);
+      expect(filter.filters('activity')).toBe(false);
+    });
+
+    it('records every topic another enabled handler adds, and all without eventHandlers', () => {
+      const filter = AuditEventFilter.of({
+        eventHandlers: [handler(['activity', 'sync']), handler(['recon'], 'true')],
+      });
+      expect(filter).toBe(AuditEventFilter.NONE);
+      expect(AuditEventFilter.of({ eventTopics: {} })).toBe(AuditEventFilter.NONE);
+    });
+
+    it('applies the topic filters to the topics it records', () => {
+      const filter = AuditEventFilter.of({
+        eventHandlers: [handler(['recon'])],
+        eventTopics: { recon: { filter: { actions: ['CREATE'] } } },
+      });
+      expect(filter.keeps('recon', reconEntry('CREATE'))).toBe(true);
+      expect(filter.keeps('recon', reconEntry('UPDATE'))).toBe(false);
+      expect(filter.keeps('sync', { status: 'SUCCESS' })).toBe(false);
+    });
+  });
 });

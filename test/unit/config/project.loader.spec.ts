@@ -216,6 +216,39 @@ describe('loadProject: repository', () => {
   });
 });
 
+describe('loadProject: the launcher locations OpenIDM and PingIDM define', () => {
+  const handlers = {
+    eventHandlers: [
+      {
+        class: 'JsonAuditEventHandler',
+        config: { logDirectory: '&{idm.data.dir}/audit', topics: ['access'] },
+      },
+      { class: 'CsvAuditEventHandler', config: { logDirectory: '&{launcher.working.location}/audit' } },
+    ],
+  };
+
+  it('resolves idm.*.dir and launcher.*.location to the project directory', () => {
+    const dir = tempProject({ 'config/audit.json': JSON.stringify(handlers) });
+    const audit = configFile(loadProject(dir, {}), auditConfigFile) as typeof handlers;
+    expect(audit.eventHandlers.map((h) => h.config.logDirectory)).toEqual([`${dir}/audit`, `${dir}/audit`]);
+  });
+
+  it('lets the environment and boot.properties set them', () => {
+    const dir = tempProject({
+      'config/audit.json': JSON.stringify(handlers),
+      'config/boot.properties': 'launcher.working.location=/srv/idm\n',
+    });
+    const audit = configFile(
+      loadProject(dir, { IDM_DATA_DIR: '/var/lib/idm' }),
+      auditConfigFile,
+    ) as typeof handlers;
+    expect(audit.eventHandlers.map((h) => h.config.logDirectory)).toEqual([
+      '/var/lib/idm/audit',
+      '/srv/idm/audit',
+    ]);
+  });
+});
+
 describe('loadProject: extra registered files', () => {
   const scheduleFile = defineConfigFile({
     match: /^schedule-.+\.json$/,
