@@ -52,10 +52,22 @@ function actionTopicFilter(actions: readonly string[]) {
  * left out (`eventTopics.<topic>.filter`), and which topics are recorded at all (those an enabled event handler
  * lists in `config.topics`). The handlers' own settings and the rest are OpenIDM's and pass through.
  */
+/** The topics Concord writes, as `eventTopics` (OpenIDM 4.5+) or `extendedEventTypes`/`customEventTypes` (4.0) hold them. */
+const topics = looseObject({
+  activity: looseObject({
+    filter: actionTopicFilter(ACTIVITY_ACTIONS).optional(),
+    watchedFields: fieldList.optional(),
+    passwordFields: fieldList.optional(),
+  }).optional(),
+  recon: looseObject({ filter: actionTopicFilter(ACTIONS).optional() }).optional(),
+  sync: looseObject({ filter: looseObject({ fields: fields.optional(), script }).optional() }).optional(),
+});
+
 export const auditConfigSchema = looseObject({
   eventHandlers: z
     .array(
       looseObject({
+        events: z.array(z.string()).optional(),
         config: looseObject({
           topics: z.array(z.string()).optional(),
           enabled: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
@@ -63,15 +75,9 @@ export const auditConfigSchema = looseObject({
       }),
     )
     .optional(),
-  eventTopics: looseObject({
-    activity: looseObject({
-      filter: actionTopicFilter(ACTIVITY_ACTIONS).optional(),
-      watchedFields: fieldList.optional(),
-      passwordFields: fieldList.optional(),
-    }).optional(),
-    recon: looseObject({ filter: actionTopicFilter(ACTIONS).optional() }).optional(),
-    sync: looseObject({ filter: looseObject({ fields: fields.optional(), script }).optional() }).optional(),
-  }).optional(),
+  eventTopics: topics.optional(),
+  extendedEventTypes: topics.optional(),
+  customEventTypes: topics.optional(),
 });
 
 export type AuditConfig = z.output<typeof auditConfigSchema>;

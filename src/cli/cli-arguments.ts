@@ -35,6 +35,17 @@ export function parseCliArguments(argv: readonly string[], installRoot: string, 
   return { command, projectDir, rest };
 }
 
+/**
+ * What `start` and `config:validate` were given and do not take (`concord validate`, a project directory without
+ * `-p`): an error, rather than a server started on the installation directory instead.
+ */
+export function unexpectedArgument(args: CliArguments): string | undefined {
+  if (args.command !== 'start' && args.command !== 'config:validate') return undefined;
+  const [first] = args.rest;
+  if (first === undefined) return undefined;
+  return first.startsWith('-') ? `unknown option '${first}'` : `unknown command or argument '${first}'`;
+}
+
 export const USAGE = `Usage: concord [command] [-p PROJECT_DIR]
 
 Commands:

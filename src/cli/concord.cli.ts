@@ -2,7 +2,7 @@ import path from 'node:path';
 import { runHashPassword } from '../auth/hash-password.command';
 import { DomainError } from '../core/errors/domain-error';
 import { validateProjectCommand } from '../config/project-validate.command';
-import { parseCliArguments, USAGE } from './cli-arguments';
+import { parseCliArguments, unexpectedArgument, USAGE } from './cli-arguments';
 import { startServer } from '../main';
 
 /** Where Concord is installed: the default project directory, as OpenIDM's startup.sh defaults to its own. */
@@ -11,6 +11,11 @@ const INSTALL_ROOT = path.resolve(__dirname, '..', '..', '..');
 /** The `concord` command; returns the process exit code (the server keeps the process alive itself). */
 export async function main(argv: readonly string[]): Promise<number | undefined> {
   const args = parseCliArguments(argv, INSTALL_ROOT, process.cwd());
+  const unexpected = unexpectedArgument(args);
+  if (unexpected !== undefined) {
+    process.stderr.write(`concord: ${unexpected}\n\n${USAGE}\n`);
+    return 2;
+  }
   switch (args.command) {
     case 'help':
       process.stdout.write(`${USAGE}\n`);

@@ -16,19 +16,29 @@ export interface TopicFilterSettings {
   readonly fields?: readonly { readonly name: string; readonly values: readonly string[] }[];
 }
 
-/** An event handler of audit.json: the topics it logs, unless disabled (a boolean, or its text after substitution). */
+/**
+ * An event handler of audit.json: the topics it logs (`config.topics`; OpenIDM 4.0: `events`), unless disabled
+ * (a boolean, or its text after substitution).
+ */
 export interface AuditHandlerSettings {
+  readonly events?: readonly string[];
   readonly config?: { readonly topics?: readonly string[]; readonly enabled?: boolean | string };
+}
+
+/** The topics of audit.json that hold filters. */
+interface TopicsSettings {
+  readonly activity?: { readonly filter?: TopicFilterSettings };
+  readonly recon?: { readonly filter?: TopicFilterSettings };
+  readonly sync?: { readonly filter?: TopicFilterSettings };
 }
 
 /** What AuditEventFilter reads of audit.json (AuditConfig, or the same read-only). */
 export interface AuditFilterSettings {
   readonly eventHandlers?: readonly AuditHandlerSettings[];
-  readonly eventTopics?: {
-    readonly activity?: { readonly filter?: TopicFilterSettings };
-    readonly recon?: { readonly filter?: TopicFilterSettings };
-    readonly sync?: { readonly filter?: TopicFilterSettings };
-  };
+  readonly eventTopics?: TopicsSettings;
+  /** OpenIDM 4.0's places for the same: `extendedEventTypes` (activity) and `customEventTypes` (recon, sync). */
+  readonly extendedEventTypes?: TopicsSettings;
+  readonly customEventTypes?: TopicsSettings;
 }
 
 /** The topics Concord writes. */
@@ -69,7 +79,11 @@ export class AuditEventFilter {
   static of(settings: AuditFilterSettings | undefined): AuditEventFilter {
     const rules = new Map<string, Rule[]>();
     for (const topic of TOPICS) {
-      const topicRules = topicRulesOf(topic, settings?.eventTopics?.[topic]?.filter);
+      const filter =
+        settings?.eventTopics?.[topic]?.filter ??
+        settings?.extendedEventTypes?.[topic]?.filter ??
+        settings?.customEventTypes?.[topic]?.filter;
+      const topicRules = topicRulesOf(topic, filter);
       if (topicRules.length > 0) rules.set(topic, topicRules);
     }
     const recorded = recordedTopics(settings?.eventHandlers);
@@ -99,7 +113,8 @@ export class AuditEventFilter {
 /**
  * Concord's store stands in for every event handler of audit.json (files, repository, syslog…): it records a
  * topic when an enabled handler would log it, so a PingIDM 7.5+ configuration, whose handlers leave `recon` out,
- * writes no recon audit here either. Without `eventHandlers`, OpenIDM 4/5's default: every topic.
+ * writes no recon audit here either. Without `eventHandlers`, OpenIDM 4/5's default: every topic; an enabled
+ * handler that names no topics at all is taken to log every one, rather than drop audit on a format not known.
  */
 function recordedTopics(handlers: readonly AuditHandlerSettings[] | undefined): ReadonlySet<string> | 'all' {
   if (handlers === undefined) return 'all';
@@ -107,7 +122,9 @@ function recordedTopics(handlers: readonly AuditHandlerSettings[] | undefined): 
   for (const handler of handlers) {
     const enabled = handler.config?.enabled;
     if (enabled === false || enabled === 'false') continue;
-    for (const topic of handler.config?.topics ?? []) topics.add(topic);
+    const listed = handler.config?.topics ?? handler.events;
+    if (listed === undefined) return 'all';
+    for (const topic of listed) topics.add(topic);
   }
   return topics;
 }

@@ -122,6 +122,22 @@ describe('AuditEventFilter (audit.json eventTopics.<topic>.filter)', () => {
       expect(AuditEventFilter.of({ eventTopics: {} })).toBe(AuditEventFilter.NONE);
     });
 
+    it("reads OpenIDM 4.0's handlers (`events`) and filters (`extendedEventTypes`, `customEventTypes`)", () => {
+      const filter = AuditEventFilter.of({
+        eventHandlers: [{ events: ['access', 'activity', 'recon', 'sync'] }],
+        extendedEventTypes: { activity: { filter: { actions: ['create'] } } },
+        customEventTypes: { recon: { filter: { actions: ['DELETE'] } } },
+      });
+      expect(filter.keeps('activity', activity('CREATE'))).toBe(true);
+      expect(filter.keeps('activity', activity('UPDATE'))).toBe(false);
+      expect(filter.keeps('recon', reconEntry('UPDATE'))).toBe(false);
+      expect(filter.keeps('sync', { status: 'SUCCESS' })).toBe(true);
+    });
+
+    it('takes a handler that names no topics to log them all', () => {
+      expect(AuditEventFilter.of({ eventHandlers: [{ config: {} }] })).toBe(AuditEventFilter.NONE);
+    });
+
     it('applies the topic filters to the topics it records', () => {
       const filter = AuditEventFilter.of({
         eventHandlers: [handler(['recon'])],
