@@ -114,7 +114,42 @@ const managedObject = looseObject({
     .string({ error: 'expected an object type name (letters, digits, "_" and "-")' })
     .regex(PATH_SAFE, { error: 'expected an object type name (letters, digits, "_" and "-")' }),
   schema: objectSchema.optional(),
+  // OpenIDM 2/3 declared encryption and scope in a list here; ignored, it would store and return secrets in clear.
+  properties: z
+    .unknown()
+    .refine((value) => !Array.isArray(value), {
+      message:
+        'the properties of "schema" (OpenIDM 4+), with "encryption" and "scope" there; this OpenIDM 3 list is not read',
+    })
+    .optional(),
 });
+
+/** OpenIDM's managed object scripts, which Concord does not run. */
+const OBJECT_SCRIPTS = [
+  'onCreate',
+  'onRead',
+  'onUpdate',
+  'onDelete',
+  'onValidate',
+  'onRetrieve',
+  'onStore',
+  'onSync',
+  'postCreate',
+  'postUpdate',
+  'postDelete',
+] as const;
+
+/** One notice per managed object script the file declares: they are accepted, and not run. */
+export function unrunManagedScripts(file: string, config: ManagedConfig): string[] {
+  const notices: string[] = [];
+  config.objects.forEach((object, index) => {
+    for (const key of OBJECT_SCRIPTS) {
+      if (key in object)
+        notices.push(`${file}: /objects/${index}/${key}: managed object scripts are not run by Concord`);
+    }
+  });
+  return notices;
+}
 
 export const managedConfigSchema = looseObject({
   objects: z.array(managedObject).superRefine(uniqueBy('name', 'object name'), whenArray),

@@ -21,6 +21,7 @@ import {
 import { parseJsonSource } from './json-source.parser';
 import type { CheckedFile, LoadedProject } from './loaded-project';
 import { DEFAULT_MANAGED_CONFIG } from './managed-config.default';
+import { unrunManagedScripts } from './managed-config.schema';
 import { createPropertySource, type PropertySource } from './property.source';
 import { resolveRepo } from './repo-config.resolver';
 import { issuesToProblems } from './zod-issue.formatter';
@@ -87,8 +88,10 @@ export function inspectProject(
   const loaded = { files: read.files, checkedFiles: read.checkedFiles };
 
   const managedFile = configFile(loaded, managedConfigFile);
-  if (!read.reports.some((report) => report.key === managedConfigFile.key))
+  const managedReport = read.reports.find((report) => report.key === managedConfigFile.key);
+  if (managedReport === undefined)
     notices.push('no managed.json: using the built-in "user" and "role" object types');
+  else if (managedFile !== undefined) notices.push(...unrunManagedScripts(managedReport.file, managedFile));
   const authentication = settleAuthentication(
     configFile(loaded, authenticationConfigFile),
     defaultInternalUsers(properties, problems),

@@ -89,6 +89,21 @@ describe('ConfigError messages', () => {
     );
   });
 
+  it("rejects OpenIDM 3's managed property list, whose encryption and scope would be lost", () => {
+    const dir = tempProject({
+      'config/managed.json': JSON.stringify({
+        objects: [
+          { name: 'user', properties: [{ name: 'password', encryption: { key: 'k' }, scope: 'private' }] },
+        ],
+      }),
+    });
+    expect(problemsOf(dir)).toEqual([
+      expect.stringMatching(
+        /^config\/managed\.json: \/objects\/0\/properties: expected the properties of "schema" \(OpenIDM 4\+\)/,
+      ),
+    ]);
+  });
+
   it('rejects a duplicate internal user', () => {
     const dir = tempProject({
       'config/authentication.json': JSON.stringify({

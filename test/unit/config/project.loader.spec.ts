@@ -216,6 +216,27 @@ describe('loadProject: repository', () => {
   });
 });
 
+describe('loadProject: managed object scripts', () => {
+  it('accepts them and says they are not run', () => {
+    const managed = {
+      objects: [
+        { name: 'user', onCreate: { type: 'text/javascript', source: 'object.x = 1' } },
+        {
+          name: 'role',
+          postDelete: { type: 'text/javascript', file: 'script/x.js' },
+          onRead: { source: '1' },
+        },
+      ],
+    };
+    const project = loadProject(tempProject({ 'config/managed.json': JSON.stringify(managed) }), {});
+    expect(project.notices.filter((notice) => notice.includes('managed object scripts'))).toEqual([
+      'config/managed.json: /objects/0/onCreate: managed object scripts are not run by Concord',
+      'config/managed.json: /objects/1/onRead: managed object scripts are not run by Concord',
+      'config/managed.json: /objects/1/postDelete: managed object scripts are not run by Concord',
+    ]);
+  });
+});
+
 describe('loadProject: the launcher locations OpenIDM and PingIDM define', () => {
   const handlers = {
     eventHandlers: [
