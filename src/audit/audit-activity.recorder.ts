@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { AuditEventFilter } from '../core/audit/audit-event-filter';
 import { ManagedTypes } from '../managed/managed-types';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { AuditStore, type AuditEvent } from '../sync/ports/audit.store';
@@ -22,6 +23,7 @@ export class AuditActivityRecorder extends ActivityRecorder {
     private readonly audit: AuditStore,
     private readonly types: ManagedTypes,
     private readonly watch: ActivityWatch,
+    private readonly filter: AuditEventFilter,
   ) {
     super();
   }
@@ -31,9 +33,14 @@ export class AuditActivityRecorder extends ActivityRecorder {
   }
 
   async recordMany(activities: readonly ManagedActivity[], tx?: SqlExecutor): Promise<void> {
-    if (activities.length === 0) return;
+    // Events audit.json leaves out by their operation (a recon's creates, say) are not even built.
+    const trigger = activityContext()?.trigger;
+    const kept = activities.filter((activity) =>
+      this.filter.mayKeep('activity', activity.operation, trigger),
+    );
+    if (kept.length === 0) return;
     const stamp = stamps();
-    const events: AuditEvent[] = activities.map((activity) =>
+    const events: AuditEvent[] = kept.map((activity) =>
       activityEvent(this.types.get(activity.type), activity, stamp(), this.watch),
     );
     await this.audit.append('activity', events, tx);

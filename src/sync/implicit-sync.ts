@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { AuditEventFilter } from '../core/audit/audit-event-filter';
 import { quietEcho, type EngineWrite, type QuietEcho } from '../core/sync/pending-link-echo';
 import type { Mapping } from '../core/sync/sync-config.types';
 import type { JsonObject } from '../core/sync/script';
@@ -139,6 +140,7 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     private readonly modules: ModuleRef,
     private readonly mappings: SyncMappings,
     private readonly audit: AuditStore,
+    private readonly auditFilter: AuditEventFilter,
   ) {
     super();
   }
@@ -188,6 +190,8 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     const transactionId = randomUUID();
     const events: AuditEvent[] = [];
     const settled: boolean[] = [];
+    // No sync event is built when audit.json records no sync topic.
+    const audited = this.auditFilter.mayKeep('sync', null);
     for (const { id, object, origin } of created) {
       const writer =
         origin === undefined ? undefined : this.mappings.all.find((m) => m.name === origin.mapping);
@@ -202,7 +206,7 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
       }
       const quiet = echoes.length === readers.length;
       settled.push(quiet);
-      if (!quiet) continue;
+      if (!quiet || !audited) continue;
       echoes.forEach((echo, index) => {
         const mapping = readers[index] as Mapping;
         const operation = copyWith(echo, {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RECON_TRIGGER } from '../core/audit/audit-event-filter';
+import { AuditEventFilter, RECON_TRIGGER } from '../core/audit/audit-event-filter';
 import { linkQualifiersFor } from '../core/sync/link-qualifier';
 import { simpleSituationSummary } from '../core/sync/recon-summary';
 import type { ScriptRunner } from '../scripting/script-runner';
@@ -280,9 +280,11 @@ export class ReconRunner {
       );
     }
     if (!isReported(outcome)) return;
+    // A dry run's entries are its result, so audit.json does not thin them out. Most filters tell from the
+    // action alone (a recon that finds everything CONFIRMED then builds no entry at all).
+    const filter = this.request.analyze ? AuditEventFilter.NONE : this.deps.auditFilter;
+    if (!filter.mayKeep('recon', outcome.action, RECON_TRIGGER)) return;
     const entry = entryEvent(this.audit, this.now(), outcome);
-    // A dry run's entries are its result, so audit.json does not thin them out.
-    if (!this.request.analyze && !this.deps.auditFilter.keeps('recon', entry, RECON_TRIGGER)) return;
-    journal.addEntry(entry);
+    if (filter.keeps('recon', entry, RECON_TRIGGER)) journal.addEntry(entry);
   }
 }

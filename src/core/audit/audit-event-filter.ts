@@ -53,8 +53,14 @@ const ACTION_FIELDS: Readonly<Record<string, { field: string; known: readonly st
   recon: { field: 'action', known: ACTIONS },
 };
 
-/** An event, and the trigger it was written under (`recon` for everything a reconciliation does). */
-type Rule = (event: Readonly<Record<string, unknown>>, trigger: string | undefined) => boolean;
+/**
+ * Whether a rule leaves out an event written under a trigger (`recon` for everything a reconciliation does);
+ * an action rule can also tell from the action alone, before the event is built.
+ */
+interface Rule {
+  leavesOut(event: Readonly<Record<string, unknown>>, trigger: string | undefined): boolean;
+  leavesOutAction?(action: string, trigger: string | undefined): boolean;
+}
 
 /**
  * Which audit events are written, from audit.json: none of a topic no enabled event handler logs
@@ -102,7 +108,18 @@ export class AuditEventFilter {
     if (!this.records(topic)) return false;
     const rules = this.rules.get(topic);
     if (rules === undefined) return true;
-    return !rules.some((leavesOut) => leavesOut(event, trigger));
+    return !rules.some((rule) => rule.leavesOut(event, trigger));
+  }
+
+  /**
+   * False when an event of `topic` with this action is left out whatever else it holds, so the caller need not
+   * build it; true says only that `keeps` must decide.
+   */
+  mayKeep(topic: string, action: string | null, trigger?: string): boolean {
+    if (!this.records(topic)) return false;
+    const rules = this.rules.get(topic);
+    if (rules === undefined || action === null) return true;
+    return !rules.some((rule) => rule.leavesOutAction?.(action, trigger) === true);
   }
 
   private records(topic: string): boolean {
@@ -150,20 +167,27 @@ function actionRule(
 ): Rule {
   const logged = new Set(actions.map((action) => action.toUpperCase()));
   const knownSet = new Set(known);
-  return (event, eventTrigger) => {
+  const leavesOutAction = (action: string, eventTrigger: string | undefined): boolean => {
     if (trigger !== undefined && trigger !== eventTrigger) return false;
-    const value = event[field];
-    if (typeof value !== 'string') return false;
-    const action = value.toUpperCase();
-    return knownSet.has(action) && !logged.has(action);
+    const name = action.toUpperCase();
+    return knownSet.has(name) && !logged.has(name);
+  };
+  return {
+    leavesOutAction,
+    leavesOut: (event, eventTrigger) => {
+      const value = event[field];
+      return typeof value === 'string' && leavesOutAction(value, eventTrigger);
+    },
   };
 }
 
 function fieldRule(pointer: readonly string[], values: readonly string[]): Rule {
   const logged = new Set(values);
-  return (event) => {
-    const value = getAt(event, pointer);
-    const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-    return !(scalar && logged.has(String(value)));
+  return {
+    leavesOut: (event) => {
+      const value = getAt(event, pointer);
+      const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+      return !(scalar && logged.has(String(value)));
+    },
   };
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActivityWatch } from '../../../src/audit/activity-watch';
+import { AuditEventFilter } from '../../../src/core/audit/audit-event-filter';
 import { AuditActivityRecorder } from '../../../src/audit/audit-activity.recorder';
 import { AuditRepository } from '../../../src/persistence/audit.repository';
 import { compileManagedConfig } from '../../../src/core/managed/managed-schema';
@@ -45,7 +46,12 @@ export function queueRig(
   const delivery = new ChangeDelivery(queue, config);
   const recorder = new QueuedManagedChangeRecorder(db, queue, delivery, config);
   const store = new ManagedObjectRepository(db);
-  const activity = new AuditActivityRecorder(new AuditRepository(db), types, ActivityWatch.of(undefined));
+  const activity = new AuditActivityRecorder(
+    new AuditRepository(db),
+    types,
+    ActivityWatch.of(undefined),
+    AuditEventFilter.NONE,
+  );
   const managed = new ManagedService(
     store,
     types,

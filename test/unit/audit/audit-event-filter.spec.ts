@@ -94,6 +94,24 @@ describe('AuditEventFilter (audit.json eventTopics.<topic>.filter)', () => {
     expect(filter.keeps('sync', { action: 'UPDATE' }, 'recon')).toBe(true);
   });
 
+  it('tells from the action alone when an event is left out, so that it need not be built', () => {
+    const filter = AuditEventFilter.of({
+      eventTopics: {
+        recon: { filter: { actions: ['CREATE'], fields: [{ name: '/status', values: ['SUCCESS'] }] } },
+        activity: { filter: { triggers: { recon: ['update'] } } },
+      },
+    });
+    expect(filter.mayKeep('recon', 'UPDATE')).toBe(false);
+    // Kept by the action rule; the fields rule needs the whole event.
+    expect(filter.mayKeep('recon', 'CREATE')).toBe(true);
+    expect(filter.keeps('recon', reconEntry('CREATE', { status: 'FAILURE' }))).toBe(false);
+    expect(filter.mayKeep('recon', null)).toBe(true);
+    expect(filter.mayKeep('activity', 'CREATE', 'recon')).toBe(false);
+    expect(filter.mayKeep('activity', 'CREATE')).toBe(true);
+    expect(filter.mayKeep('sync', null)).toBe(true);
+    expect(AuditEventFilter.of({ eventHandlers: [] }).mayKeep('sync', null)).toBe(false);
+  });
+
   describe('event handlers (the topics audit.json logs at all)', () => {
     const handler = (topics: string[], enabled?: boolean | string) => ({
       class: 'org.forgerock.audit.handlers.json.JsonAuditEventHandler',
