@@ -76,8 +76,20 @@ export class ScriptRunner {
     this.maxFacadeCalls = options.maxFacadeCalls ?? 100;
   }
 
-  /** Evaluation function for the decision core: resolves to the script's value. */
-  readonly evaluate: EvaluateScript = async (script, variables) => (await this.run(script, variables)).value;
+  /**
+   * Evaluation function for the decision core: resolves to the script's value; `now` answers at once for a
+   * script that calls no `openidm` I/O method (most transforms and conditions), without a promise.
+   */
+  readonly evaluate: EvaluateScript = Object.assign(
+    async (script: ScriptSpec, variables: Readonly<JsonObject>) => (await this.run(script, variables)).value,
+    {
+      now: (script: ScriptSpec, variables: Readonly<JsonObject>): { value: unknown } | undefined => {
+        const { compiled, reads } = this.compiled(script);
+        const attempt = this.attempt(script, compiled, variablesJson(script, variables, reads), [], {});
+        return attempt.kind === 'done' ? { value: attempt.outcome.value } : undefined;
+      },
+    },
+  );
 
   /** Compiles now (at start-up or run start) so that syntax errors surface before any entry. */
   compile(script: ScriptSpec): void {
@@ -90,65 +102,82 @@ export class ScriptRunner {
     options: RunOptions = {},
   ): Promise<ScriptOutcome> {
     const { compiled, reads } = this.compiled(script);
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const input = variablesJson(script, variables, reads);
     const journal: JournalEntry[] = [];
     for (;;) {
-      const run = {
-        cursor: 0,
-        pending: undefined as FacadeCall | undefined,
-        failure: undefined as string | undefined,
-      };
-      const logs: { level: ScriptLogLevel; message: string }[] = [];
-      const handler: BridgeHandler = (method, args) => {
-        if (method === 'log') {
-          logs.push({ level: args[0] as ScriptLogLevel, message: formatLogMessage(args.slice(1)) });
-          return { value: null };
-        }
-        if (method === 'decrypt') return { value: this.options.openidm.decrypt(args[0]) };
-        if (!isIoMethod(method)) return { error: `openidm.${method} is not available` };
-        const call = checkCall(method, args);
-        if (typeof call === 'string') return { error: call };
-        const recorded = journal[run.cursor];
-        if (recorded !== undefined) {
-          run.cursor++;
-          if (recorded.call.method === call.method && recorded.call.args[0] === call.args[0]) {
-            return recorded.error === undefined ? { value: recorded.value } : { error: recorded.error };
-          }
-          run.failure = `the script called openidm.${call.method}('${String(call.args[0])}') where it called openidm.${recorded.call.method}('${String(recorded.call.args[0])}') before; scripts that call openidm must do so the same way on every run`;
-          return { error: run.failure };
-        }
-        run.pending ??= call;
-        return { error: `openidm.${call.method} is being performed` };
-      };
-      const execution =
-        (options.capture === undefined || options.capture.length === 0
-          ? this.sandbox.evaluateExpression(compiled, input)
-          : null) ?? this.sandbox.execute(compiled, input, handler, timeoutMs);
-      if (execution.kind === 'timed-out') {
-        throw new DomainError('CONFLICT', `Script timed out after ${timeoutMs} ms (${script.where})`, {
-          script: script.where,
-        });
+      const attempt = this.attempt(script, compiled, input, journal, options);
+      if (attempt.kind === 'done') return attempt.outcome;
+      if (journal.length >= this.maxFacadeCalls) {
+        throw scriptError(script, `more than ${this.maxFacadeCalls} openidm calls in one run`);
       }
-      if (run.failure !== undefined) throw scriptError(script, run.failure);
-      if (run.pending !== undefined) {
-        if (journal.length >= this.maxFacadeCalls) {
-          throw scriptError(script, `more than ${this.maxFacadeCalls} openidm calls in one run`);
-        }
-        journal.push(await this.perform(run.pending));
-        continue;
-      }
-      for (const log of logs) this.options.logger.log(log.level, log.message, { script: script.where });
-      if (execution.kind === 'threw') {
-        const thrown = describeThrown(execution.thrown, fileNameOf(script));
-        throw scriptError(script, thrown.message, thrown.line);
-      }
-      const captured: JsonObject = {};
-      for (const name of options.capture ?? []) {
-        captured[name] = copyOut(dataProperty(execution.global, name), `variable ${name}`) ?? null;
-      }
-      return { value: copyOut(execution.value, 'the script result'), variables: captured };
+      journal.push(await this.perform(attempt.call));
     }
+  }
+
+  /**
+   * One run of the script from the start, with the `openidm` calls of `journal` answered from it: its outcome,
+   * or the first call not answered yet, which the caller performs before the next attempt. Throws the script's
+   * failure (a thrown error, a time-out, calls that differ from the journal's).
+   */
+  private attempt(
+    script: ScriptSpec,
+    compiled: vm.Script,
+    input: string,
+    journal: readonly JournalEntry[],
+    options: RunOptions,
+  ): { kind: 'done'; outcome: ScriptOutcome } | { kind: 'call'; call: FacadeCall } {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const run = {
+      cursor: 0,
+      pending: undefined as FacadeCall | undefined,
+      failure: undefined as string | undefined,
+    };
+    const logs: { level: ScriptLogLevel; message: string }[] = [];
+    const handler: BridgeHandler = (method, args) => {
+      if (method === 'log') {
+        logs.push({ level: args[0] as ScriptLogLevel, message: formatLogMessage(args.slice(1)) });
+        return { value: null };
+      }
+      if (method === 'decrypt') return { value: this.options.openidm.decrypt(args[0]) };
+      if (!isIoMethod(method)) return { error: `openidm.${method} is not available` };
+      const call = checkCall(method, args);
+      if (typeof call === 'string') return { error: call };
+      const recorded = journal[run.cursor];
+      if (recorded !== undefined) {
+        run.cursor++;
+        if (recorded.call.method === call.method && recorded.call.args[0] === call.args[0]) {
+          return recorded.error === undefined ? { value: recorded.value } : { error: recorded.error };
+        }
+        run.failure = `the script called openidm.${call.method}('${String(call.args[0])}') where it called openidm.${recorded.call.method}('${String(recorded.call.args[0])}') before; scripts that call openidm must do so the same way on every run`;
+        return { error: run.failure };
+      }
+      run.pending ??= call;
+      return { error: `openidm.${call.method} is being performed` };
+    };
+    const execution =
+      (options.capture === undefined || options.capture.length === 0
+        ? this.sandbox.evaluateExpression(compiled, input)
+        : null) ?? this.sandbox.execute(compiled, input, handler, timeoutMs);
+    if (execution.kind === 'timed-out') {
+      throw new DomainError('CONFLICT', `Script timed out after ${timeoutMs} ms (${script.where})`, {
+        script: script.where,
+      });
+    }
+    if (run.failure !== undefined) throw scriptError(script, run.failure);
+    if (run.pending !== undefined) return { kind: 'call', call: run.pending };
+    for (const log of logs) this.options.logger.log(log.level, log.message, { script: script.where });
+    if (execution.kind === 'threw') {
+      const thrown = describeThrown(execution.thrown, fileNameOf(script));
+      throw scriptError(script, thrown.message, thrown.line);
+    }
+    const captured: JsonObject = {};
+    for (const name of options.capture ?? []) {
+      captured[name] = copyOut(dataProperty(execution.global, name), `variable ${name}`) ?? null;
+    }
+    return {
+      kind: 'done',
+      outcome: { value: copyOut(execution.value, 'the script result'), variables: captured },
+    };
   }
 
   private async perform(call: FacadeCall): Promise<JournalEntry> {

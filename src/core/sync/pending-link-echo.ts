@@ -132,14 +132,20 @@ function skippingMootConditions(mapping: Mapping, evaluate: EvaluateScript): Eva
     }
   }
   if (plain.size === 0) return evaluate;
-  return (script, variables) => {
+  const moot = (script: ScriptSpec, variables: Readonly<JsonObject>): boolean => {
     const property = plain.get(script);
-    if (property !== undefined) {
-      let value =
-        property.source === undefined ? null : (getAt(variables['object'], property.source) ?? null);
-      if (value === null && property.default !== undefined) value = property.default;
-      if (jsonEqual(getAt(variables['target'], property.target), value)) return Promise.resolve(true);
-    }
-    return evaluate(script, variables);
+    if (property === undefined) return false;
+    let value = property.source === undefined ? null : (getAt(variables['object'], property.source) ?? null);
+    if (value === null && property.default !== undefined) value = property.default;
+    return jsonEqual(getAt(variables['target'], property.target), value);
   };
+  const { now } = evaluate;
+  return Object.assign(
+    (script: ScriptSpec, variables: Readonly<JsonObject>) =>
+      moot(script, variables) ? Promise.resolve(true) : evaluate(script, variables),
+    {
+      now: (script: ScriptSpec, variables: Readonly<JsonObject>) =>
+        moot(script, variables) ? { value: true } : now?.(script, variables),
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors/domain-error';
 import { jsonEqual } from '../json-equal';
 import { formatPointer, getAt, isPlainObject } from '../json-pointer/json-pointer';
-import { conditionHolds, type EvaluateScript, type JsonObject } from './script';
+import { conditionHolds, conditionHoldsNow, type EvaluateScript, type JsonObject } from './script';
 import type { PropertyMapping } from './sync-config.types';
 
 /** What property conditions and transforms may see besides the target being built. */
@@ -77,30 +77,71 @@ export function leavesTargetUnchanged(
  * 5. the value is written at the `target` pointer, null included: a mapped attribute missing in the source
  *    clears it in the target (§12.2 #9).
  */
-async function applyProperties(
+function applyProperties(
   properties: readonly PropertyMapping[],
   target: JsonObject,
   context: PropertyMappingContext,
   oldTarget: JsonObject | undefined,
   evaluate: EvaluateScript,
-): Promise<JsonObject> {
-  for (const property of properties) {
-    if (property.condition !== undefined) {
-      const scope: JsonObject = { object: context.source, target, linkQualifier: context.linkQualifier };
-      if (context.oldSource !== undefined) scope['oldSource'] = context.oldSource;
-      if (oldTarget !== undefined) scope['oldTarget'] = oldTarget;
-      if (!(await conditionHolds(property.condition, scope, evaluate))) continue;
+  from = 0,
+): JsonObject | Promise<JsonObject> {
+  for (let i = from; i < properties.length; i++) {
+    const waiting = applyProperty(properties[i] as PropertyMapping, target, context, oldTarget, evaluate);
+    // Synchronous while scripts answer at once (EvaluateScript.now); the rest waits for the one that did not.
+    if (waiting !== undefined) {
+      return waiting.then(() => applyProperties(properties, target, context, oldTarget, evaluate, i + 1));
     }
-    let value: unknown =
-      property.source === undefined ? null : (getAt(context.source, property.source) ?? null);
-    if (property.transform !== undefined) {
-      value =
-        (await evaluate(property.transform, { source: value, linkQualifier: context.linkQualifier })) ?? null;
-    }
-    if (value === null && property.default !== undefined) value = property.default;
-    setAt(target, property.target, jsonClone(value), property.where);
   }
   return target;
+}
+
+/** One property of `applyProperties`; a promise only when a script of it had to wait. */
+function applyProperty(
+  property: PropertyMapping,
+  target: JsonObject,
+  context: PropertyMappingContext,
+  oldTarget: JsonObject | undefined,
+  evaluate: EvaluateScript,
+): Promise<void> | undefined {
+  if (property.condition === undefined) return writeProperty(property, target, context, evaluate);
+  const scope: JsonObject = { object: context.source, target, linkQualifier: context.linkQualifier };
+  if (context.oldSource !== undefined) scope['oldSource'] = context.oldSource;
+  if (oldTarget !== undefined) scope['oldTarget'] = oldTarget;
+  const holds = conditionHoldsNow(property.condition, scope, evaluate);
+  if (holds === undefined) {
+    return conditionHolds(property.condition, scope, evaluate).then((later) =>
+      later ? writeProperty(property, target, context, evaluate) : undefined,
+    );
+  }
+  return holds ? writeProperty(property, target, context, evaluate) : undefined;
+}
+
+/** Steps 2–5 of `applyProperties` for a property whose condition holds. */
+function writeProperty(
+  property: PropertyMapping,
+  target: JsonObject,
+  context: PropertyMappingContext,
+  evaluate: EvaluateScript,
+): Promise<void> | undefined {
+  const value: unknown =
+    property.source === undefined ? null : (getAt(context.source, property.source) ?? null);
+  if (property.transform === undefined) return settleProperty(property, target, value);
+  const variables = { source: value, linkQualifier: context.linkQualifier };
+  const answer = evaluate.now?.(property.transform, variables);
+  if (answer !== undefined) return settleProperty(property, target, answer.value ?? null);
+  return evaluate(property.transform, variables).then((later) =>
+    settleProperty(property, target, later ?? null),
+  );
+}
+
+function settleProperty(property: PropertyMapping, target: JsonObject, value: unknown): undefined {
+  setAt(
+    target,
+    property.target,
+    jsonClone(value === null && property.default !== undefined ? property.default : value),
+    property.where,
+  );
+  return undefined;
 }
 
 /** Writes `value` at `pointer`, creating intermediate objects; the root is refused at config load. */

@@ -25,9 +25,16 @@ export interface ScriptSpec {
 
 /**
  * Runs a script with the given variables (plus its globals) and resolves to its result. Asynchronous
- * because scripts may call `openidm.read/query/...`, which reach other systems.
+ * because scripts may call `openidm.read/query/...`, which reach other systems. `now`, when given, answers at
+ * once for a script that reaches no other system, and with undefined for one that does (which is then left to
+ * the asynchronous call): mappings run a few scripts per entry, and every promise costs (async hooks, garbage).
  */
-export type EvaluateScript = (script: ScriptSpec, variables: Readonly<JsonObject>) => Promise<unknown>;
+export type EvaluateScript = ((script: ScriptSpec, variables: Readonly<JsonObject>) => Promise<unknown>) & {
+  readonly now?: (
+    script: ScriptSpec,
+    variables: Readonly<JsonObject>,
+  ) => { readonly value: unknown } | undefined;
+};
 
 /**
  * A condition of sync.json: a `_queryFilter` string evaluated in memory over a small document
@@ -42,6 +49,18 @@ export type Condition =
  * Evaluates a condition. Only `true` passes: OpenIDM treats any other result of a condition script
  * (undefined, 1, "yes") as false (§12.2 #9). A missing condition passes.
  */
+/** `conditionHolds` answered at once, or undefined when the condition's script must wait for another system. */
+export function conditionHoldsNow(
+  condition: Condition | undefined,
+  scope: Readonly<JsonObject>,
+  evaluate: EvaluateScript,
+): boolean | undefined {
+  if (condition === undefined) return true;
+  if (condition.kind === 'filter') return evaluateFilter(condition.filter, scope);
+  const answer = evaluate.now?.(condition.script, scope);
+  return answer === undefined ? undefined : answer.value === true;
+}
+
 export async function conditionHolds(
   condition: Condition | undefined,
   scope: Readonly<JsonObject>,

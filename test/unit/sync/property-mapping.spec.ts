@@ -266,3 +266,64 @@ describe('jsonClone', () => {
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
   });
 });
+
+describe('property mapping with scripts that answer at once (EvaluateScript.now)', () => {
+  const behaviours: Record<string, (vars: Record<string, unknown>) => unknown> = {
+    fullName: (v) =>
+      `${String((v['source'] as typeof bjensen).givenName)} ${String((v['source'] as typeof bjensen).sn)}`,
+    hasMail: (v) => Boolean((v['object'] as typeof bjensen).mail),
+    hasPhone: (v) => Boolean((v['object'] as Record<string, unknown>)['telephoneNumber']),
+    upper: (v) => String(v['source']).toUpperCase(),
+  };
+  const properties = [
+    prop('cn', { source: [], transform: script('fullName') }),
+    from('mail', 'mail', { condition: scriptCondition('hasMail') }),
+    from('telephoneNumber', 'phone', { condition: scriptCondition('hasPhone') }),
+    from('uid', 'uid', { transform: script('upper') }),
+    from('sn', 'sn'),
+  ];
+  const expected = { cn: 'Barbara Jensen', mail: 'bjensen@example.com', uid: 'BJENSEN', sn: 'Jensen' };
+
+  /** `now` answers the scripts named in `atOnce`; the others go through the asynchronous call. */
+  function evaluator(atOnce: ReadonlySet<string>) {
+    const asynchronous: string[] = [];
+    const { evaluate } = scriptsOf(behaviours);
+    const counted = Object.assign(
+      async (spec: Parameters<typeof evaluate>[0], variables: Parameters<typeof evaluate>[1]) => {
+        asynchronous.push(spec.source ?? '');
+        return evaluate(spec, variables);
+      },
+      {
+        now: (spec: Parameters<typeof evaluate>[0], variables: Parameters<typeof evaluate>[1]) => {
+          const name = spec.source ?? '';
+          return atOnce.has(name) ? { value: behaviours[name]?.(variables) } : undefined;
+        },
+      },
+    );
+    return { evaluate: counted, asynchronous };
+  }
+
+  it.each([
+    ['every script at once', ['fullName', 'hasMail', 'hasPhone', 'upper'], []],
+    ['none at once', [], ['fullName', 'hasMail', 'hasPhone', 'upper']],
+    ['some at once, the rest waited for in order', ['hasMail', 'upper'], ['fullName', 'hasPhone']],
+  ])('maps the same target with %s', async (_what, atOnce, waited) => {
+    const { evaluate, asynchronous } = evaluator(new Set(atOnce));
+    expect(await mapForCreate(properties, ctx, evaluate)).toEqual(expected);
+    expect(asynchronous).toEqual(waited);
+  });
+
+  it('fails the mapping, not its caller, when a script that answers at once throws', async () => {
+    const throwing = Object.assign(async () => true, {
+      now: () => {
+        throw new Error('Script error in test hasMail: boom');
+      },
+    });
+    const mapping = mapForCreate(
+      [from('mail', 'mail', { condition: scriptCondition('hasMail') })],
+      ctx,
+      throwing,
+    );
+    await expect(mapping).rejects.toThrow('boom');
+  });
+});
