@@ -16,6 +16,7 @@ import { CoalescingExecutor } from './deferred-writes';
 import { buildDocumentCount, buildDocumentSelect, type DocumentSource } from './document-select.sql';
 import { rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
+import { trailingKey } from './trailing-writes';
 
 interface Row {
   id: string | number;
@@ -212,7 +213,7 @@ export class SyncQueueRepository extends ChangeQueueStore {
   }
 
   completeAfterReply(change: QueuedChange, worker: string, closing?: ClosingWrites): void {
-    this.db.trailing.track(`${change.resource}/${change.objectId}`, () =>
+    this.db.trailing.track(trailingKey(change.resource, change.objectId), () =>
       this.complete(change, worker, closing),
     );
   }

@@ -10,6 +10,14 @@ import { Logger } from '@nestjs/common';
  * is running (`settled`), and a new write of an object waits for the last one's (`before`), so that an
  * object's queue row is free again when its next change is recorded.
  */
+/**
+ * The key an object's trailing writes go by: the recorder waits on it before the object's next write, and the
+ * queue row's removal is tracked under it, so both must spell it alike.
+ */
+export function trailingKey(resource: string, objectId: string): string {
+  return `${resource}/${objectId}`;
+}
+
 export class TrailingWrites {
   private readonly logger = new Logger('TrailingWrites');
   private readonly running = new Map<string, Promise<void>>();

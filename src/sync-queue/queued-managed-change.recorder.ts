@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { JsonObject, StoredObject } from '../managed/managed-object';
 import { FollowingExecutor } from '../persistence/following-writes';
 import { SqlDatabase, type SqlExecutor } from '../persistence/sql-database';
+import { trailingKey } from '../persistence/trailing-writes';
 import { ChangeDelivery } from './change-delivery.service';
 import { ChangeQueueStore, type ClosingWrites, type EnqueuedRef } from './change-queue.store';
 import { deliveryIsCollected, deliveryIsDeferred, noteDeferred } from './delivery-context';
@@ -47,7 +48,7 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
       ...(collected ? { delayMs: COLLECTED_GRACE_MS } : {}),
       ...(lease ? { leaseTo: lease } : {}),
     };
-    const key = `${resource}/${objectId}`;
+    const key = trailingKey(resource, objectId);
     // The object's previous delivery frees its queue row after its reply: this change must find the row free.
     await this.db.trailing.before(key);
     // The write and its queue row in one statement (FollowingExecutor), so no transaction is needed.
