@@ -19,6 +19,15 @@ interface Row {
 
 /** PostgreSQL error code for a unique-constraint violation. */
 const UNIQUE_VIOLATION = '23505';
+/** The primary key of `managed_objects` (object_type, id), as PostgreSQL names it. */
+const PRIMARY_KEY = 'managed_objects_pkey';
+
+/** The id in a primary-key violation's detail: `Key (object_type, id)=(user, <id>) already exists.` */
+function takenId(detail: string | undefined): string {
+  const key = /^Key \(object_type, id\)=\((.*)\) already exists\.$/.exec(detail ?? '')?.[1] ?? '';
+  const comma = key.indexOf(', ');
+  return comma < 0 ? key : key.slice(comma + 2);
+}
 /** Rows per INSERT of createMany: the JSON parameter stays a few hundred kB while round trips stay few. */
 const INSERT_CHUNK = 1_000;
 /**
@@ -121,24 +130,26 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     return this.db.transaction(insert);
   }
 
+  /**
+   * A plain INSERT: an id that exists fails the statement on the primary key (all or nothing, as the batch's
+   * transaction is). `ON CONFLICT DO NOTHING` would say the same through a missing RETURNING row, but its
+   * speculative insertion cost PostgreSQL a fifth more CPU per row (100k rows: 2.7 → 2.1 s of the backend's).
+   */
   private async insertChunk(
     executor: SqlExecutor,
     objectType: string,
     rows: readonly { readonly id: string; readonly doc: JsonObject }[],
   ): Promise<StoredObject[]> {
-    const inserted = await this.guardErrors(() =>
-      executor.query<{ id: string }>(
-        `INSERT INTO managed_objects (object_type, id, rev, doc)
-         SELECT $1, r->>0, 1, r->1 FROM jsonb_array_elements($2::jsonb) AS rows(r)
-         ON CONFLICT (object_type, id) DO NOTHING RETURNING id`,
-        [objectType, JSON.stringify(rows.map((row) => [row.id, row.doc]))],
-      ),
+    await this.guardErrors(
+      () =>
+        executor.query(
+          `INSERT INTO managed_objects (object_type, id, rev, doc)
+           SELECT $1, r->>0, 1, r->1 FROM jsonb_array_elements($2::jsonb) AS rows(r)`,
+          [objectType, JSON.stringify(rows.map((row) => [row.id, row.doc]))],
+        ),
+      (existing) =>
+        preconditionFailed(`Object managed/${objectType}/${existing} already exists`, { id: existing }),
     );
-    if (inserted.length < rows.length) {
-      const made = new Set(inserted.map((row) => row.id));
-      const existing = rows.find((row) => !made.has(row.id))?.id ?? '';
-      throw preconditionFailed(`Object managed/${objectType}/${existing} already exists`, { id: existing });
-    }
     return rows.map((row) => ({ id: row.id, rev: 1, doc: row.doc }));
   }
 
@@ -246,16 +257,21 @@ export class ManagedObjectRepository extends ManagedObjectStore {
    * A unique index violation is a policy failure on that property (403, as OpenIDM reports UNIQUE);
    * text PostgreSQL cannot store (NUL) is a bad request.
    */
-  private async guardErrors<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * PostgreSQL's errors in the user's terms: NUL refused, a unique property taken (the UNIQUE policy), and —
+   * through `idTaken`, for writes that insert without ON CONFLICT — an id that exists (the primary key).
+   */
+  private async guardErrors<T>(work: () => Promise<T>, idTaken?: (id: string) => DomainError): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      const pg = error as { code?: string; constraint?: string; message?: string };
+      const pg = error as { code?: string; constraint?: string; message?: string; detail?: string };
       if (pg.code !== undefined && NUL_REJECTED.has(pg.code)) {
         throw badRequest('Ids, values and query parameters cannot contain the NUL character (\\u0000)');
       }
       if (pg.code !== UNIQUE_VIOLATION) throw error;
       const index = pg.constraint ?? /"([^"]+)"/.exec(pg.message ?? '')?.[1] ?? '';
+      if (index === PRIMARY_KEY && idTaken !== undefined) throw idTaken(takenId(pg.detail));
       const property = this.uniqueIndexes.get(index)?.[1] ?? 'unknown';
       throw new DomainError('FORBIDDEN', 'Failed policy validation', {
         result: false,
