@@ -97,12 +97,19 @@ export class ManagedObjectRepository extends ManagedObjectStore {
 
   /** Keyset pages over the primary key: an index-only scan, no document leaves the database. */
   async idPage(objectType: string, afterId: string | null, limit: number): Promise<string[]> {
+    // Two statements, not `($2 IS NULL OR id > $2)`: in the generic plan PostgreSQL settles on for a prepared
+    // statement after five runs, that OR is a filter, not an index bound, so every page scanned from the first
+    // id (100k ids: 12 pages, 660k index entries read; 300k: 4.6M).
     const rows = await this.guardErrors(() =>
-      this.db.query<{ id: string }>(
-        `SELECT id FROM managed_objects WHERE object_type = $1 AND ($2::text IS NULL OR id > $2::text)
-         ORDER BY id LIMIT $3`,
-        [objectType, afterId, limit],
-      ),
+      afterId === null
+        ? this.db.query<{ id: string }>(
+            'SELECT id FROM managed_objects WHERE object_type = $1 ORDER BY id LIMIT $2',
+            [objectType, limit],
+          )
+        : this.db.query<{ id: string }>(
+            'SELECT id FROM managed_objects WHERE object_type = $1 AND id > $2 ORDER BY id LIMIT $3',
+            [objectType, afterId, limit],
+          ),
     );
     return rows.map((row) => row.id);
   }
