@@ -17,6 +17,8 @@ import {
   type ScriptLogger,
 } from './script-facade';
 import { refuseUnsupportedSyntax } from './script-source';
+import { boundedExpressionBody } from './bounded-expression';
+import { HostExpression, NOT_A_VARIABLE } from './host-expression';
 
 export interface ScriptRunnerOptions {
   /** Script `file` paths are relative to this directory. */
@@ -84,7 +86,9 @@ export class ScriptRunner {
     async (script: ScriptSpec, variables: Readonly<JsonObject>) => (await this.run(script, variables)).value,
     {
       now: (script: ScriptSpec, variables: Readonly<JsonObject>): { value: unknown } | undefined => {
-        const { compiled, reads } = this.compiled(script);
+        const { compiled, reads, host } = this.compiled(script);
+        const answer = host?.evaluate((name) => variableNamed(script, variables, name));
+        if (answer !== undefined) return { value: copiedOut(answer.value) };
         const attempt = this.attempt(script, compiled, variablesJson(script, variables, reads), [], {});
         return attempt.kind === 'done' ? { value: attempt.outcome.value } : undefined;
       },
@@ -101,7 +105,11 @@ export class ScriptRunner {
     variables: Readonly<JsonObject>,
     options: RunOptions = {},
   ): Promise<ScriptOutcome> {
-    const { compiled, reads } = this.compiled(script);
+    const { compiled, reads, host } = this.compiled(script);
+    if (options.capture === undefined || options.capture.length === 0) {
+      const answer = host?.evaluate((name) => variableNamed(script, variables, name));
+      if (answer !== undefined) return { value: copiedOut(answer.value), variables: {} };
+    }
     const input = variablesJson(script, variables, reads);
     const journal: JournalEntry[] = [];
     for (;;) {
@@ -210,7 +218,10 @@ export class ScriptRunner {
     try {
       const compiled = ScriptSandbox.compile(source, fileName);
       this.compilations++;
-      return { compiled, reads: namesRead(source) };
+      // Only what the sandbox itself runs as one plain expression: V8 has then settled where statements end.
+      const body = ScriptSandbox.isSingleExpression(compiled) ? boundedExpressionBody(source) : null;
+      const host = body === null ? null : HostExpression.compile(body);
+      return { compiled, reads: namesRead(source), host };
     } catch (error) {
       const thrown = describeThrown(error, fileName);
       throw new DomainError('CONFIG_INVALID', `Script syntax error in ${script.where}: ${thrown.message}`, {
@@ -239,6 +250,25 @@ interface Compiled {
   readonly compiled: vm.Script;
   /** The variables the script can read: those it names, or all of them (`undefined`). */
   readonly reads: ReadonlySet<string> | undefined;
+  /** The script evaluated without the sandbox, when it is a bounded expression of a form that allows it. */
+  readonly host: HostExpression | null;
+}
+
+/**
+ * A variable's value as the sandbox would see it (variablesJson: the run's variables, then the script's
+ * `globals`, then its extra keys, the first that has the name); NOT_A_VARIABLE when none has it.
+ */
+function variableNamed(script: ScriptSpec, variables: Readonly<JsonObject>, name: string): unknown {
+  for (const source of [variables, script.globals, script.extra]) {
+    if (Object.prototype.hasOwnProperty.call(source, name)) return source[name];
+  }
+  return NOT_A_VARIABLE;
+}
+
+/** A host answer as the sandbox's would come out: objects as their JSON (the sandbox held a parsed copy). */
+function copiedOut(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return copyOut(value, 'the script result');
+  return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
 /**

@@ -36,6 +36,11 @@ export class ScriptSandbox {
   /** The functions of EXPRESSION_FUNCTIONS made in the current context. */
   private expressions = new WeakMap<vm.Script, ExpressionFunction>();
 
+  /** Whether `script` (from `compile`) is a single plain expression, which `evaluateExpression` runs. */
+  static isSingleExpression(script: vm.Script): boolean {
+    return EXPRESSION_FUNCTIONS.has(script);
+  }
+
   /** Compiles user code for this sandbox: the global reset first, the code in a block so that its
    *  `let`/`const` are scoped to one run, and its last expression's value as the completion value. */
   static compile(source: string, fileName: string): vm.Script {

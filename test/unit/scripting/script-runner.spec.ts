@@ -132,6 +132,76 @@ describe('ScriptRunner: values and variables', () => {
     expect(await answer('object.sn')).toMatch(/Cannot read properties of null/);
   });
 
+  it('answers plain expressions outside the sandbox exactly as the sandbox does, over awkward data', async () => {
+    const { scripts } = runner();
+    const nullPrototype = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+    const variables = {
+      source: {
+        sn: 'Jensen',
+        n: 2,
+        zero: -0,
+        list: ['a', undefined],
+        nested: { deep: { value: 'x' } },
+        when: new Date(Date.UTC(2020, 0, 2)),
+        notANumber: NaN,
+        gone: undefined,
+        withToJson: { toJSON: () => 'replaced' },
+        bare: nullPrototype,
+      },
+      object: null,
+      missing: undefined,
+      linkQualifier: 'default',
+      Math: 'a variable named like a global',
+    };
+    const answer = (source: string) =>
+      scripts.run(inline(source), variables).then(
+        (outcome) => JSON.stringify({ value: outcome.value }),
+        (error: unknown) =>
+          error instanceof Error ? error.message.replace(/, line \d+/, '') : String(error),
+      );
+    for (const expression of [
+      '!!source.sn',
+      'source.sn != null',
+      "source.missingName || (source.sn + ' ' + source.n)",
+      'source.n * 3 % 4 - -1',
+      "source.n > 1 ? 'big' : source.n === 1 ? 'one' : 'small'",
+      'source.zero',
+      "'' + source.zero",
+      'source.list',
+      'source.list.length',
+      'source.sn.length',
+      'source.nested',
+      'source.nested.deep.value',
+      'source.nested?.absent?.deep',
+      'object?.sn',
+      'object.sn',
+      'source.when',
+      "source.when + '!'",
+      'source.notANumber',
+      'source.gone',
+      "'gone' + source.gone",
+      'missing',
+      'missing === null',
+      'source.withToJson',
+      'source.bare.a',
+      '!!source.bare.toString',
+      '!!source.constructor',
+      'source.list.map',
+      "source.sn == 'Jensen' && source.n",
+      'source.nested == source.nested',
+      'source + 1',
+      'Math',
+      'linkQualifier ?? 1',
+      'unknownName',
+      "'it''s'",
+      "'a\\'b'",
+      'true && null',
+    ]) {
+      const general = await answer(`var r = ${expression}; r`);
+      expect([expression, await answer(expression)]).toEqual([expression, general]);
+    }
+  });
+
   it('keeps built-ins frozen so one run cannot change them for the next', async () => {
     const { scripts } = runner();
     await scripts.run(

@@ -106,7 +106,9 @@ describe('script sandbox: what scripts cannot reach', () => {
       inline("Object.defineProperty(globalThis, 'stuck', { value: 1, configurable: false }); 0"),
       {},
     );
-    await scripts.run(inline('0'), {});
+    // The next run in the sandbox finds the global it cannot remove (a plain expression such as `0` is answered
+    // without entering the sandbox: it would not); the run after it has a new context.
+    await scripts.run(inline('var next = 0; next'), {});
     expect((await scripts.run(inline('typeof stuck'), {})).value).toBe('undefined');
   });
 });
