@@ -22,12 +22,6 @@ const UNIQUE_VIOLATION = '23505';
 /** The primary key of `managed_objects` (object_type, id), as PostgreSQL names it. */
 const PRIMARY_KEY = 'managed_objects_pkey';
 
-/** The id in a primary-key violation's detail: `Key (object_type, id)=(user, <id>) already exists.` */
-function takenId(detail: string | undefined): string {
-  const key = /^Key \(object_type, id\)=\((.*)\) already exists\.$/.exec(detail ?? '')?.[1] ?? '';
-  const comma = key.indexOf(', ');
-  return comma < 0 ? key : key.slice(comma + 2);
-}
 /** Rows per INSERT of createMany: the JSON parameter stays a few hundred kB while round trips stay few. */
 const INSERT_CHUNK = 1_000;
 /**
@@ -261,12 +255,9 @@ export class ManagedObjectRepository extends ManagedObjectStore {
   }
 
   /**
-   * A unique index violation is a policy failure on that property (403, as OpenIDM reports UNIQUE);
-   * text PostgreSQL cannot store (NUL) is a bad request.
-   */
-  /**
-   * PostgreSQL's errors in the user's terms: NUL refused, a unique property taken (the UNIQUE policy), and —
-   * through `idTaken`, for writes that insert without ON CONFLICT — an id that exists (the primary key).
+   * PostgreSQL's errors in the user's terms: text it cannot store (NUL) is a bad request; a unique index
+   * violation is a policy failure on that property (403, as OpenIDM reports UNIQUE); and, through `idTaken`
+   * for writes that insert without ON CONFLICT, a primary-key violation names the id that exists.
    */
   private async guardErrors<T>(work: () => Promise<T>, idTaken?: (id: string) => DomainError): Promise<T> {
     try {
@@ -290,4 +281,11 @@ export class ManagedObjectRepository extends ManagedObjectStore {
 
 function toStored(row: Row): StoredObject {
   return { id: row.id, rev: Number(row.rev), doc: row.doc };
+}
+
+/** The id in a primary-key violation's detail: `Key (object_type, id)=(user, <id>) already exists.` */
+function takenId(detail: string | undefined): string {
+  const key = /^Key \(object_type, id\)=\((.*)\) already exists\.$/.exec(detail ?? '')?.[1] ?? '';
+  const comma = key.indexOf(', ');
+  return comma < 0 ? key : key.slice(comma + 2);
 }

@@ -259,10 +259,13 @@ interface Compiled {
  * `globals`, then its extra keys, the first that has the name); NOT_A_VARIABLE when none has it.
  */
 function variableNamed(script: ScriptSpec, variables: Readonly<JsonObject>, name: string): unknown {
-  for (const source of [variables, script.globals, script.extra]) {
-    if (Object.prototype.hasOwnProperty.call(source, name)) return source[name];
-  }
-  return NOT_A_VARIABLE;
+  if (hasOwn(variables, name)) return variables[name];
+  if (hasOwn(script.globals, name)) return script.globals[name];
+  return hasOwn(script.extra, name) ? script.extra[name] : NOT_A_VARIABLE;
+}
+
+function hasOwn(holder: object, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(holder, name);
 }
 
 /** A host answer as the sandbox's would come out: objects as their JSON (the sandbox held a parsed copy). */
