@@ -38,42 +38,74 @@ interface BoundedScan {
 }
 
 function scanBounded(source: string): BoundedScan | null {
+  const tokens = boundedTokens(source);
+  if (tokens === null) return null;
   let previous: 'start' | 'operator' | 'operand' | 'member' = 'start';
-  let at = 0;
   let expressionEnd = 0;
   let semicolonSeen = false;
   let semicolonBeforeEnd = false;
+  for (const { kind, text, end } of tokens) {
+    if (kind === 'operator' && text === ';') semicolonSeen = true;
+    else {
+      expressionEnd = end;
+      semicolonBeforeEnd = semicolonSeen;
+    }
+    if (previous === 'member') {
+      if (kind !== 'name' || RESERVED.has(text)) return null;
+      previous = 'operand';
+      continue;
+    }
+    if (kind === 'literal') previous = 'operand';
+    else if (kind === 'name') {
+      if (RESERVED.has(text) && !LITERAL_NAMES.has(text)) return null;
+      previous = 'operand';
+    } else if (kind === 'member') {
+      if (previous !== 'operand') return null;
+      previous = 'member';
+    } else if (kind === 'operator') previous = 'operator';
+    else if (kind === 'open') {
+      if (previous === 'operand') return null;
+      previous = 'operator';
+    } else previous = 'operand';
+  }
+  return previous === 'member' ? null : { expressionEnd, semicolonBeforeEnd };
+}
+
+/** A token of the bounded grammar: its kind, its text, and where it starts and ends in the source. */
+export interface BoundedToken {
+  readonly kind: 'literal' | 'name' | 'member' | 'operator' | 'open' | 'close';
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The tokens of `source` without its whitespace; null when a character belongs to no token of the grammar. */
+export function boundedTokens(source: string): BoundedToken[] | null {
+  const tokens: BoundedToken[] = [];
+  let at = 0;
   while (at < source.length) {
     TOKEN.lastIndex = at;
     const match = TOKEN.exec(source);
     if (match === null) return null;
+    const start = at;
     at = TOKEN.lastIndex;
-    const [, space, literal, name, member, operator, open, close] = match;
+    const [, space, literal, name, member, operator, open] = match;
     if (space !== undefined) continue;
-    if (operator === ';') semicolonSeen = true;
-    else {
-      expressionEnd = at;
-      semicolonBeforeEnd = semicolonSeen;
-    }
-    if (previous === 'member') {
-      if (name === undefined || RESERVED.has(name)) return null;
-      previous = 'operand';
-      continue;
-    }
-    if (literal !== undefined) previous = 'operand';
-    else if (name !== undefined) {
-      if (RESERVED.has(name) && !LITERAL_NAMES.has(name)) return null;
-      previous = 'operand';
-    } else if (member !== undefined) {
-      if (previous !== 'operand') return null;
-      previous = 'member';
-    } else if (operator !== undefined) previous = 'operator';
-    else if (open !== undefined) {
-      if (previous === 'operand') return null;
-      previous = 'operator';
-    } else if (close !== undefined) previous = 'operand';
+    const kind: BoundedToken['kind'] =
+      literal !== undefined
+        ? 'literal'
+        : name !== undefined
+          ? 'name'
+          : member !== undefined
+            ? 'member'
+            : operator !== undefined
+              ? 'operator'
+              : open !== undefined
+                ? 'open'
+                : 'close';
+    tokens.push({ kind, text: match[0], start, end: at });
   }
-  return previous === 'member' ? null : { expressionEnd, semicolonBeforeEnd };
+  return tokens;
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as vm from 'node:vm';
+import { boundedTokens, type BoundedToken } from './bounded-expression';
 
 /**
  * A bounded expression (bounded-expression.ts: names, member reads, literals and operators, no calls)
@@ -219,33 +220,33 @@ type Token =
   | { readonly kind: 'punctuator'; readonly text: string };
 
 /**
- * The tokens of a bounded body; null for a string literal with an escape (its value is left to the sandbox) and
- * for `++` or `--`, which JavaScript reads as one operator (an increment), never as two signs.
+ * The tokens of a bounded body (bounded-expression.ts's, read as values); null for a string literal with an
+ * escape (its value is left to the sandbox) and for two signs side by side, which JavaScript reads as `++` or
+ * `--` (an increment), never as two signs.
  */
 function tokenize(body: string): Token[] | null {
+  const bounded = boundedTokens(body);
+  if (bounded === null) return null;
   const tokens: Token[] = [];
-  const pattern =
-    /\s+|'([^'\\\n]*)'|"([^"\\\n]*)"|(\d+(?:\.\d+)?)|([A-Za-z_$][\w$]*)|(===|!==|==|!=|<=|>=|\|\||&&|\?\?|\?\.(?!\d)|[.!+\-*%<>?:()])/y;
-  let at = 0;
-  while (at < body.length) {
-    pattern.lastIndex = at;
-    const match = pattern.exec(body);
-    if (match === null || body.startsWith('++', match.index) || body.startsWith('--', match.index)) {
-      return null;
-    }
-    at = pattern.lastIndex;
-    const [, single, double, number, name, punctuator] = match;
-    if (single !== undefined || double !== undefined)
-      tokens.push({ kind: 'literal', value: single ?? double ?? '' });
-    else if (number !== undefined) tokens.push({ kind: 'literal', value: Number(number) });
-    else if (name !== undefined) {
-      if (name === 'true' || name === 'false') tokens.push({ kind: 'literal', value: name === 'true' });
-      else if (name === 'null') tokens.push({ kind: 'literal', value: null });
-      else tokens.push({ kind: 'name', name });
-    } else if (punctuator !== undefined) tokens.push({ kind: 'punctuator', text: punctuator });
+  let previous: BoundedToken | undefined;
+  for (const token of bounded) {
+    const { kind, text } = token;
+    if (SIGNS.has(text) && previous?.text === text && previous.end === token.start) return null;
+    previous = token;
+    if (kind === 'literal') {
+      const quoted = text.startsWith("'") || text.startsWith('"');
+      if (quoted && text.includes('\\')) return null;
+      tokens.push({ kind: 'literal', value: quoted ? text.slice(1, -1) : Number(text) });
+    } else if (kind === 'name') {
+      if (text === 'true' || text === 'false') tokens.push({ kind: 'literal', value: text === 'true' });
+      else if (text === 'null') tokens.push({ kind: 'literal', value: null });
+      else tokens.push({ kind: 'name', name: text });
+    } else tokens.push({ kind: 'punctuator', text });
   }
   return tokens;
 }
+
+const SIGNS: ReadonlySet<string> = new Set(['+', '-']);
 
 /** Binding power of each binary operator, JavaScript's precedence (`??` beside `||`, which it cannot mix with). */
 const BINARY: ReadonlyMap<string, number> = new Map([
