@@ -51,6 +51,8 @@ type Node =
   | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
   | { readonly kind: 'name'; readonly name: string }
   | { readonly kind: 'member'; readonly object: Node; readonly name: string; readonly optional: boolean }
+  /** Parentheses: they end an optional chain, so `(a?.b).c` reads `c` of undefined, as JavaScript does. */
+  | { readonly kind: 'group'; readonly inner: Node }
   | { readonly kind: 'unary'; readonly operator: string; readonly operand: Node }
   | { readonly kind: 'binary'; readonly operator: string; readonly left: Node; readonly right: Node }
   | { readonly kind: 'conditional'; readonly test: Node; readonly then: Node; readonly otherwise: Node };
@@ -69,6 +71,8 @@ function evaluate(node: Node, variable: (name: string) => unknown): unknown {
       return variableValue(node.name, variable);
     case 'member':
       return memberChain(node, variable).value;
+    case 'group':
+      return evaluate(node.inner, variable);
     case 'unary':
       return unary(node.operator, evaluate(node.operand, variable));
     case 'conditional':
@@ -337,7 +341,7 @@ class Parser {
     }
     if (!this.take('(')) return null;
     const inner = this.expression();
-    return inner !== null && this.take(')') ? inner : null;
+    return inner !== null && this.take(')') ? { kind: 'group', inner } : null;
   }
 
   private take(text: string): boolean {

@@ -33,6 +33,7 @@ describe('HostExpression: sync.json expressions answered without the sandbox', (
     ['a name that is not a variable', 'unknownName'],
     ['a global', 'Math'],
     ['a member read of null', 'empty.anything'],
+    ['a member read of what a parenthesised optional chain gave', '(empty?.anything).deeper'],
     ['an inherited member', 'source.constructor'],
     ['a member of an array other than its length', 'source.list.map'],
     ['a value JSON would turn into text', 'source.when'],

@@ -173,6 +173,8 @@ describe('ScriptRunner: values and variables', () => {
       'source.nested',
       'source.nested.deep.value',
       'source.nested?.absent?.deep',
+      '(source.nested.deep?.absent).value',
+      '(object?.sn).length',
       'object?.sn',
       'object.sn',
       'source.when',
