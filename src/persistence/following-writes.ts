@@ -4,6 +4,12 @@ import type { SqlExecutor } from './sql-database';
 /** A write that can lead: INSERT, UPDATE or DELETE with a RETURNING clause (its rows become `concord_written`). */
 const LEADER = /^\s*(insert|update|delete)\b[\s\S]*\breturning\b/i;
 
+/** A read sent in the leading write's statement (`alongside`). */
+export interface CompanionRead {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
 interface Follower {
   readonly sql: string;
   readonly params: readonly unknown[];
@@ -25,6 +31,8 @@ interface Follower {
  */
 export class FollowingExecutor implements SqlExecutor {
   private follower: Follower | undefined;
+  private companion: CompanionRead | undefined;
+  private companionRows: readonly unknown[] | null = null;
   private deferred: { readonly sql: string; readonly params: readonly unknown[] }[] = [];
 
   constructor(private readonly target: SqlExecutor) {}
@@ -38,6 +46,21 @@ export class FollowingExecutor implements SqlExecutor {
     return new Promise<Row | null>((resolve, reject) => {
       this.follower = { sql, params, resolve: (row) => resolve(row as Row | null), reject };
     });
+  }
+
+  /**
+   * Registers a read to be made in the statement of the write that leads the follower, so that a caller who
+   * reads right after the write (implicit sync's link lookup) needs no round trip of its own. The read sees
+   * what every part of one statement sees: the database as the statement began, so not this write itself.
+   * Its rows are `companionRows` once that statement returned a written row.
+   */
+  alongside(read: CompanionRead): void {
+    this.companion = read;
+  }
+
+  /** The companion read's rows (as JSON), or null when no write led it or the write wrote nothing. */
+  get companionResult(): readonly unknown[] | null {
+    return this.companionRows;
   }
 
   /** True while the registered follower waits for a write to lead it. */
@@ -58,23 +81,33 @@ export class FollowingExecutor implements SqlExecutor {
     const follower = this.follower;
     if (!follower || !LEADER.test(sql)) return this.target.query<Row>(sql, params);
     this.follower = undefined;
+    const companion = this.companion;
+    this.companion = undefined;
+    const companionOffset = params.length + follower.params.length;
+    const companionColumn =
+      companion === undefined
+        ? ''
+        : `, (SELECT coalesce(json_agg(c), '[]'::json) FROM (${renumbered(companion.sql, companionOffset)}) AS c)` +
+          ' AS concord_companion';
     const text =
       `WITH concord_written AS (${sql}),\n` +
       `concord_follower AS (${renumbered(follower.sql, params.length)})\n` +
-      'SELECT concord_written.*, (SELECT row_to_json(f) FROM concord_follower f LIMIT 1) AS concord_followed\n' +
-      'FROM concord_written';
-    let rows: (Row & { concord_followed?: unknown })[];
+      'SELECT concord_written.*, (SELECT row_to_json(f) FROM concord_follower f LIMIT 1) AS concord_followed' +
+      `${companionColumn}\nFROM concord_written`;
+    let rows: (Row & { concord_followed?: unknown; concord_companion?: unknown })[];
     try {
-      rows = await this.target.query<Row & { concord_followed?: unknown }>(text, [
-        ...params,
-        ...follower.params,
-      ]);
+      rows = await this.target.query<Row & { concord_followed?: unknown; concord_companion?: unknown }>(
+        text,
+        [...params, ...follower.params, ...(companion?.params ?? [])],
+      );
     } catch (error) {
       follower.reject(error);
       throw error;
     }
+    const companionRows = rows[0]?.concord_companion;
+    if (Array.isArray(companionRows)) this.companionRows = companionRows;
     follower.resolve(rows[0]?.concord_followed ?? null);
-    return rows.map(({ concord_followed: _followed, ...row }) => row as Row);
+    return rows.map(({ concord_followed: _followed, concord_companion: _companion, ...row }) => row as Row);
   }
 
   /** Moves the deferred writes to `to`, which sends them with a statement of its own (ClosingWrites). */

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { QueryRequest } from '../core/crest/query-request';
 import { conflict, notFound } from '../core/errors/domain-error';
 import type { LinkKey, LinkRecord } from '../core/sync/link';
+import type { LinkSide } from '../core/sync/link-snapshot';
 import { IdGenerator } from '../managed/id-generator';
 import type { StoreQueryPage } from '../managed/managed-object.store';
-import { LinkStore } from '../sync/ports/link.store';
+import { LinkStore, type LinkSidesRead } from '../sync/ports/link.store';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul, violatedConstraint } from './pg-error';
@@ -92,6 +93,25 @@ export class LinkRepository extends LinkStore {
     tx: SqlExecutor = this.db,
   ): Promise<LinkRecord | null> {
     return this.findOne('second_id', [linkType, qualifier, secondId], tx);
+  }
+
+  sidesRead(sides: readonly LinkSide[]): LinkSidesRead {
+    const params: unknown[] = [];
+    const selects = sides.map((side) => {
+      const column = side.column === 'firstId' ? 'first_id' : 'second_id';
+      params.push(side.linkType, [...side.qualifiers], side.id);
+      const n = params.length;
+      // The qualifiers as a list: (link_type, link_qualifier, <column>) stays an index lookup.
+      return `SELECT ${COLUMNS} FROM links WHERE link_type = $${n - 2} AND link_qualifier = ANY($${n - 1}::text[])
+              AND ${column} = $${n}`;
+    });
+    return {
+      read: {
+        sql: selects.length > 0 ? selects.join(' UNION ALL ') : `SELECT ${COLUMNS} FROM links WHERE false`,
+        params,
+      },
+      records: (rows) => rows.map((row) => toRecord(row as LinkRow)),
+    };
   }
 
   async findByEitherId(id: string): Promise<LinkRecord[]> {

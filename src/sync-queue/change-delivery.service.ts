@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { SqlExecutor } from '../persistence/sql-database';
-import { ChangeProcessor, type CurrentState } from './change-processor.port';
+import { ChangeProcessor, type CurrentState, type WriteCompanion } from './change-processor.port';
 import { ChangeQueueStore, type ClosingWrites, type EnqueuedRef } from './change-queue.store';
 import type { CreatedObject } from './managed-change.recorder';
 import type { QueuedChange } from './queued-change';
@@ -71,6 +71,11 @@ export class ChangeDelivery {
     created: readonly CreatedObject[],
   ): Promise<readonly boolean[]> {
     return this.processor?.settleCreated(tx, resource, created) ?? Promise.resolve(created.map(() => false));
+  }
+
+  /** What the delivery of this change would read first, to be read by the write's statement (ChangeProcessor). */
+  companionOf(resource: string, objectId: string): WriteCompanion | undefined {
+    return this.processor?.companionOf(resource, objectId);
   }
 
   get ready(): boolean {

@@ -1,3 +1,5 @@
+import type { LinkSnapshot } from '../core/sync/link-snapshot';
+import type { CompanionRead } from '../persistence/following-writes';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { ClosingWrites } from './change-queue.store';
 import type { CreatedObject } from './managed-change.recorder';
@@ -7,6 +9,14 @@ import type { ChangeOutcome, QueuedChange } from './queued-change';
 /** An object's state as a read of it returns it at this moment; `object` null when it is gone. */
 export interface CurrentState {
   readonly object: JsonObject | null;
+  /** The object's links as the write's own statement read them (ChangeProcessor.companionOf). */
+  readonly links?: LinkSnapshot;
+}
+
+/** A read the processor wants made in the statement of the write it will deliver, and how to take its rows. */
+export interface WriteCompanion {
+  readonly read: CompanionRead;
+  readonly take: (rows: readonly unknown[]) => LinkSnapshot;
 }
 
 /**
@@ -39,6 +49,14 @@ export abstract class ChangeProcessor {
    */
   wants(_resource: string): boolean {
     return true;
+  }
+
+  /**
+   * What the delivery of a change of `resource`/`objectId` will read first and may have read by the write's
+   * own statement instead (its links): one round trip less between the write and the target. None by default.
+   */
+  companionOf(_resource: string, _objectId: string): WriteCompanion | undefined {
+    return undefined;
   }
 
   /**

@@ -53,6 +53,9 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
     await this.db.trailing.before(key);
     // The write and its queue row in one statement (FollowingExecutor), so no transaction is needed.
     const tx = new FollowingExecutor(this.db);
+    // What the inline delivery reads first (the object's links) comes back with the write.
+    const companion = lease ? this.delivery.companionOf(resource, objectId) : undefined;
+    if (companion) tx.alongside(companion.read);
     const enqueued = this.queue.enqueueAfterWrite(tx, change);
     enqueued.catch(() => undefined); // a failed statement is the write's failure: write(tx) throws it
     let ref: EnqueuedRef | null = null;
@@ -76,12 +79,14 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
     if (lease) {
       const object = operation === 'delete' ? null : present?.(stored);
       const carried = ref.leased ? (closing: ClosingWrites) => tx.handOver(closing) : undefined;
-      await this.delivery.deliverNow(
-        ref,
-        lease.holder,
-        object === undefined ? undefined : { object },
-        carried,
-      );
+      const rows = tx.companionResult;
+      const current =
+        object === undefined
+          ? undefined
+          : companion && rows !== null
+            ? { object, links: companion.take(rows) }
+            : { object };
+      await this.delivery.deliverNow(ref, lease.holder, current, carried);
     } else if (inline && deliveryIsDeferred()) noteDeferred(ref);
     else if (inline) await this.delivery.deliverNow(ref);
     return stored;

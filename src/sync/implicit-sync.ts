@@ -2,19 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AuditEventFilter } from '../core/audit/audit-event-filter';
+import { normaliseSourceId, sourceColumn } from '../core/sync/link';
+import { LinkSnapshot, type LinkSide } from '../core/sync/link-snapshot';
 import { quietEcho, type EngineWrite, type QuietEcho } from '../core/sync/pending-link-echo';
 import type { Mapping } from '../core/sync/sync-config.types';
 import type { JsonObject } from '../core/sync/script';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { ScriptRunner } from '../scripting/script-runner';
 import { ChangeDelivery } from '../sync-queue/change-delivery.service';
-import { ChangeProcessor, type CurrentState } from '../sync-queue/change-processor.port';
+import { ChangeProcessor, type CurrentState, type WriteCompanion } from '../sync-queue/change-processor.port';
 import type { ClosingWrites, EnqueuedRef } from '../sync-queue/change-queue.store';
 import { collectingDeferred } from '../sync-queue/delivery-context';
 import type { CreatedObject } from '../sync-queue/managed-change.recorder';
 import type { ChangeOutcome, QueuedChange } from '../sync-queue/queued-change';
 import { LiveSyncChangeHandler, type LiveSyncChange } from '../livesync/live-sync-change.handler';
 import { AuditStore, type AuditEvent } from './ports/audit.store';
+import { LinkStore } from './ports/link.store';
 import { syncAuditEvent } from './sync-audit-event';
 import type { SyncOutcome } from './sync-run';
 import { SyncMappings } from './sync-mappings';
@@ -77,9 +80,12 @@ export class SourceChangeSync {
     closing: ClosingWrites | undefined,
   ): Promise<void> {
     const transactionId = randomUUID();
-    for (const mapping of this.mappings.syncedFrom(source)) {
+    for (const [index, mapping] of this.mappings.syncedFrom(source).entries()) {
+      // Links read with the write are the first mapping's (ImplicitSyncProcessor.companionOf); a later mapping
+      // reads its own, after whatever the earlier ones and their scripts wrote.
+      const state = current !== undefined && index > 0 ? { object: current.object } : current;
       const outcomes = await this.sync.syncSourceChange(
-        { mapping: mapping.name, sourceId, oldValue, ...(current ? { current } : {}) },
+        { mapping: mapping.name, sourceId, oldValue, ...(state ? { current: state } : {}) },
         this.scriptRunner(),
       );
       await this.record(mapping, outcomes, transactionId, userId, closing);
@@ -141,12 +147,31 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     private readonly mappings: SyncMappings,
     private readonly audit: AuditStore,
     private readonly auditFilter: AuditEventFilter,
+    private readonly links: LinkStore,
   ) {
     super();
   }
 
   override wants(resource: string): boolean {
     return this.mappings.syncedFrom(resource).length > 0;
+  }
+
+  /**
+   * The first mapping's lookup of the object's link, made by the write's own statement. Only with static
+   * qualifiers: a qualifier script decides from the object which links to look up.
+   */
+  override companionOf(resource: string, objectId: string): WriteCompanion | undefined {
+    const first = this.mappings.syncedFrom(resource)[0];
+    if (first === undefined || !first.enableLinking || first.linkQualifiers.kind !== 'static')
+      return undefined;
+    const side: LinkSide = {
+      linkType: first.link.type,
+      qualifiers: first.linkQualifiers.names,
+      column: sourceColumn(first.link),
+      id: normaliseSourceId(first.link, objectId),
+    };
+    const { read, records } = this.links.sidesRead([side]);
+    return { read, take: (rows) => new LinkSnapshot([side], records(rows)) };
   }
 
   async process(

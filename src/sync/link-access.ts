@@ -4,8 +4,10 @@ import {
   linkTargetId,
   normaliseSourceId,
   normaliseTargetId,
+  sourceColumn,
   type LinkRecord,
 } from '../core/sync/link';
+import type { LinkSnapshot } from '../core/sync/link-snapshot';
 import type { LinkSpec } from '../core/sync/sync-config.types';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { PackedTable } from './packed-table';
@@ -47,10 +49,15 @@ export class LinkAccess {
   /** The prefetched links, packed (packed-table.ts); null until `prefetch()`. */
   private links: PackedTable | null = null;
 
+  /**
+   * `known`: the source's links as a read just made found them (implicit sync: the managed write's statement);
+   * `forSource` answers from it where it looked, until this access writes a link.
+   */
   constructor(
     private readonly store: LinkStore,
     private readonly spec: LinkSpec,
     private readonly enabled: boolean,
+    private known?: LinkSnapshot,
   ) {}
 
   get prefetched(): boolean {
@@ -69,10 +76,10 @@ export class LinkAccess {
     return links.keyCount(SOURCE_KEY);
   }
 
-  /** The source's link from the prefetched links, without a promise; undefined when not prefetched. */
+  /** The source's link from the prefetched or known links, without a promise; undefined when not there. */
   prefetchedForSource(qualifier: string, sourceId: string): LinkRecord | null | undefined {
     if (!this.enabled) return null;
-    if (this.links === null) return undefined;
+    if (this.links === null) return this.knownForSource(qualifier, sourceId);
     return this.unpack(
       this.links.find(SOURCE_KEY, prefixOf(qualifier), normaliseSourceId(this.spec, sourceId)),
     );
@@ -91,6 +98,8 @@ export class LinkAccess {
     if (!this.enabled) return null;
     const id = normaliseSourceId(this.spec, sourceId);
     if (this.links !== null) return this.unpack(this.links.find(SOURCE_KEY, prefixOf(qualifier), id));
+    const known = this.knownForSource(qualifier, sourceId);
+    if (known !== undefined) return known;
     return this.spec.reversed
       ? this.store.findBySecondId(this.spec.type, qualifier, id)
       : this.store.findByFirstId(this.spec.type, qualifier, id);
@@ -103,6 +112,11 @@ export class LinkAccess {
     return this.spec.reversed
       ? this.store.findByFirstId(this.spec.type, qualifier, id)
       : this.store.findBySecondId(this.spec.type, qualifier, id);
+  }
+
+  private knownForSource(qualifier: string, sourceId: string): LinkRecord | null | undefined {
+    const id = normaliseSourceId(this.spec, sourceId);
+    return this.known?.lookup(this.spec.type, sourceColumn(this.spec), qualifier, id);
   }
 
   /** This mapping's target id in a link (normalised as stored). */
@@ -121,6 +135,7 @@ export class LinkAccess {
   /** Creates the link; a duplicate on either side is a CONFLICT from the store (unique indexes). */
   async create(qualifier: string, sourceId: string, targetId: string): Promise<LinkRecord | null> {
     if (!this.enabled) return null;
+    this.known = undefined;
     const [link] = await this.store.createMany([linkBetween(this.spec, qualifier, sourceId, targetId)]);
     if (link !== undefined) this.remember(link);
     return link ?? null;
@@ -129,6 +144,7 @@ export class LinkAccess {
   /** Re-points an existing link to another target (MISSING → CREATE, LINK to another object). */
   async repoint(link: LinkRecord, sourceId: string, targetId: string): Promise<LinkRecord | null> {
     if (!this.enabled) return null;
+    this.known = undefined;
     const updated = await this.store.update(
       link._id,
       linkBetween(this.spec, link.linkQualifier, sourceId, targetId),
@@ -148,6 +164,7 @@ export class LinkAccess {
     repointed: readonly { link: LinkRecord; sourceId: string; targetId: string }[],
   ): Promise<LinkWrites> {
     if (!this.enabled) return { created: [], repointed: [] };
+    this.known = undefined;
     const keys = created.map((c) => linkBetween(this.spec, c.qualifier, c.sourceId, c.targetId));
     const records = await this.store.createMany(keys, tx);
     const moved: (readonly [LinkRecord, LinkRecord])[] = [];
@@ -168,6 +185,7 @@ export class LinkAccess {
 
   async remove(link: LinkRecord): Promise<void> {
     if (!this.enabled) return;
+    this.known = undefined;
     await this.store.deleteMany([link._id]);
     this.forget(link);
   }

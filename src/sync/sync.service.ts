@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { badRequest, conflict } from '../core/errors/domain-error';
 import { isAction } from '../core/sync/action';
 import { normaliseId } from '../core/sync/link';
+import type { LinkSnapshot } from '../core/sync/link-snapshot';
 import type { JsonObject } from '../core/sync/script';
 import type { Mapping } from '../core/sync/sync-config.types';
 import type { ScriptRunner } from '../scripting/script-runner';
@@ -55,7 +56,7 @@ export class SyncService {
    * a runner the caller keeps across changes (implicit sync), else a new one for this change.
    */
   async syncSourceChange(change: SourceChange, scripts?: ScriptRunner): Promise<SyncOutcome[]> {
-    const run = this.runFor(this.mappings.get(change.mapping), scripts);
+    const run = this.runFor(this.mappings.get(change.mapping), scripts, change.current?.links);
     const source = change.current ? change.current.object : await run.source.read(change.sourceId);
     if (source !== null) return syncPresentSource(run, change.sourceId, source, change.oldValue);
     return syncDeletedSource(run, change.sourceId, change.oldValue ?? null);
@@ -162,13 +163,14 @@ export class SyncService {
     return found;
   }
 
-  private runFor(mapping: Mapping, scripts?: ScriptRunner): SyncRun {
+  /** `known`: the source's links as the caller already read them (CurrentState.links). */
+  private runFor(mapping: Mapping, scripts?: ScriptRunner, known?: LinkSnapshot): SyncRun {
     return {
       mapping,
       source: this.sets.get(mapping.source),
       target: this.sets.get(mapping.target),
       scripts: scripts ?? this.scripts.create(false),
-      links: new LinkAccess(this.links, mapping.link, mapping.enableLinking),
+      links: new LinkAccess(this.links, mapping.link, mapping.enableLinking, known),
       reconId: null,
       analyze: false,
       targetSetKnownEmpty: false,

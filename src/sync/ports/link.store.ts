@@ -1,5 +1,13 @@
 import type { LinkKey, LinkRecord } from '../../core/sync/link';
+import type { LinkSide } from '../../core/sync/link-snapshot';
+import type { CompanionRead } from '../../persistence/following-writes';
 import type { SqlExecutor } from '../../persistence/sql-database';
+
+/** A read of the links on some sides, made inside another statement, and how to take its rows. */
+export interface LinkSidesRead {
+  readonly read: CompanionRead;
+  readonly records: (rows: readonly unknown[]) => LinkRecord[];
+}
 
 /**
  * Port: OpenIDM's `links` (shared/reference/openidm-sync-facts.md §3). Ids are stored exactly as given:
@@ -21,6 +29,11 @@ export abstract class LinkStore {
     secondId: string,
     tx?: SqlExecutor,
   ): Promise<LinkRecord | null>;
+  /**
+   * The read `findByFirstId`/`findBySecondId` would make for each side, as one read to send along with
+   * another statement (FollowingExecutor.alongside); rows come back as JSON objects.
+   */
+  abstract sidesRead(sides: readonly LinkSide[]): LinkSidesRead;
   /** Links where `id` is the firstId or the secondId, of any type (getLinkedResources). */
   abstract findByEitherId(id: string): Promise<LinkRecord[]>;
   /** Inserts many links in one statement; a duplicate on either unique side throws CONFLICT naming the key. */

@@ -60,6 +60,30 @@ describe.each(REPO_KINDS)('a write with a follower on %s', (kind) => {
     expect(await handle.db.query('SELECT * FROM things')).toEqual([]);
   });
 
+  it('makes a companion read in the same statement, as the database was when the statement began', async () => {
+    await handle.db.query(`INSERT INTO things (id, n) VALUES ('d', 1), ('e', 5)`);
+    const tx = new FollowingExecutor(handle.db);
+    const followed = tx.follow(NOTE, [10]);
+    tx.alongside({ sql: 'SELECT id, n FROM things WHERE n >= $1 ORDER BY id', params: [1] });
+    expect(tx.companionResult).toBeNull();
+    await tx.query('UPDATE things SET n = $2 WHERE id = $1 RETURNING id, n', ['d', 3]);
+    expect(await followed).toEqual({ thing: 'd', seen: 13 });
+    // The write's own change is not in it: every part of a statement sees the same snapshot.
+    expect(tx.companionResult).toEqual([
+      { id: 'd', n: 1 },
+      { id: 'e', n: 5 },
+    ]);
+  });
+
+  it('gives no companion rows when the write wrote nothing', async () => {
+    const tx = new FollowingExecutor(handle.db);
+    const followed = tx.follow(NOTE, [0]);
+    tx.alongside({ sql: 'SELECT id FROM things', params: [] });
+    await tx.query('UPDATE things SET n = 0 WHERE id = $1 RETURNING id, n', ['absent']);
+    expect(await followed).toBeNull();
+    expect(tx.companionResult).toBeNull();
+  });
+
   it('sends reads and writes without RETURNING as they are, and deferred writes only when drained', async () => {
     const tx = new FollowingExecutor(handle.db);
     const followed = tx.follow(NOTE, [0]);

@@ -1,6 +1,7 @@
 import type { LinkKey } from '../../../src/core/sync/link';
 import { DomainError } from '../../../src/core/errors/domain-error';
 import { RandomUuidGenerator } from '../../../src/managed/id-generator';
+import { FollowingExecutor } from '../../../src/persistence/following-writes';
 import { LinkRepository } from '../../../src/persistence/link.repository';
 import {
   crestQuery,
@@ -32,6 +33,29 @@ describe.each(REPO_KINDS)('LinkRepository on %s', (kind) => {
 
   afterAll(async () => {
     await database.destroy();
+  });
+
+  it('reads the links of some sides inside another statement, as the lookups by id would find them', async () => {
+    const [byFirst, bySecond] = await repo.createMany([
+      link('sides', 'uid=a', 'm-a'),
+      link('sides-reversed', 'uid=b', 'm-a', 'contractor'),
+      link('sides', 'uid=c', 'm-c', 'other'),
+    ]);
+    const { read, records } = repo.sidesRead([
+      { linkType: 'sides', qualifiers: ['default', 'other'], column: 'firstId', id: 'uid=a' },
+      { linkType: 'sides-reversed', qualifiers: ['contractor'], column: 'secondId', id: 'm-a' },
+      { linkType: 'sides', qualifiers: ['default'], column: 'secondId', id: 'm-c' },
+    ]);
+    await database.db.query('CREATE TABLE IF NOT EXISTS sides_writes (id text PRIMARY KEY)');
+    const tx = new FollowingExecutor(database.db);
+    const followed = tx.follow('SELECT id FROM concord_written');
+    tx.alongside(read);
+    await tx.query('INSERT INTO sides_writes (id) VALUES ($1) RETURNING id', ['w1']);
+    await followed;
+    const found = records(tx.companionResult ?? []);
+    expect(found).toHaveLength(2);
+    expect(found).toEqual(expect.arrayContaining([byFirst, bySecond]));
+    await database.db.query('DROP TABLE sides_writes');
   });
 
   it('creates links with a random UUID _id and _rev "0", found again from either side', async () => {

@@ -1,7 +1,8 @@
-import type { LinkKey, LinkRecord } from '../../../src/core/sync/link';
+import { sourceColumn, type LinkKey, type LinkRecord } from '../../../src/core/sync/link';
+import { LinkSnapshot } from '../../../src/core/sync/link-snapshot';
 import type { LinkSpec } from '../../../src/core/sync/sync-config.types';
 import { LinkAccess } from '../../../src/sync/link-access';
-import { LinkStore } from '../../../src/sync/ports/link.store';
+import { LinkStore, type LinkSidesRead } from '../../../src/sync/ports/link.store';
 
 /** The links table in memory, unique per (type, qualifier, firstId) and per (type, qualifier, secondId). */
 class MemoryLinks extends LinkStore {
@@ -11,6 +12,10 @@ class MemoryLinks extends LinkStore {
   async *allOfType(linkType: string, pageSize = 3): AsyncIterable<LinkRecord[]> {
     const all = [...this.rows.values()].filter((link) => link.linkType === linkType);
     for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
+  }
+  reads = 0;
+  sidesRead(): LinkSidesRead {
+    throw new Error('The links in memory are not read by SQL');
   }
   async findByFirstId(type: string, qualifier: string, firstId: string): Promise<LinkRecord | null> {
     return this.find((l) => l.linkType === type && l.linkQualifier === qualifier && l.firstId === firstId);
@@ -44,6 +49,7 @@ class MemoryLinks extends LinkStore {
     return [...this.rows.values()].filter((l) => l.linkType === type).length;
   }
   private find(test: (link: LinkRecord) => boolean): LinkRecord | null {
+    this.reads += 1;
     return [...this.rows.values()].find(test) ?? null;
   }
 }
@@ -98,4 +104,45 @@ describe('LinkAccess with prefetched (packed) links answers as the store does', 
     expect(await packed.forTarget('a', 'T1-1')).toBeNull();
     expect(direct.prefetchedForSource('default', 'S0')).toBeUndefined();
   });
+});
+
+describe('LinkAccess with the links a write read for it (implicit sync)', () => {
+  it.each([
+    { name: 'forward', spec: spec(false) },
+    { name: 'reversed (links of another mapping)', spec: spec(true) },
+  ])(
+    '$name: answers the source lookups the snapshot covers, reads the rest, and reads again after a write',
+    async ({ spec }) => {
+      const store = new MemoryLinks();
+      const writer = new LinkAccess(store, spec, true);
+      const linked = (await writer.create('default', 'S1', 'T1')) as LinkRecord;
+      await writer.create('other', 'S1', 'T9');
+      const side = {
+        linkType: spec.type,
+        qualifiers: ['default', 'spare'],
+        column: sourceColumn(spec),
+        id: 'S1',
+      };
+      const snapshot = new LinkSnapshot([side], [linked]);
+      const access = new LinkAccess(store, spec, true, snapshot);
+      store.reads = 0;
+
+      expect(access.prefetchedForSource('default', 'S1')).toEqual(linked);
+      expect(await access.forSource('default', 'S1')).toEqual(linked);
+      // Covered and absent when read: none, without asking the store.
+      expect(await access.forSource('spare', 'S1')).toBeNull();
+      expect(store.reads).toBe(0);
+      // Not covered (another qualifier, another id): the store answers.
+      expect(access.prefetchedForSource('other', 'S1')).toBeUndefined();
+      expect(access.targetOf((await access.forSource('other', 'S1')) as LinkRecord)).toBe('T9');
+      expect(await access.forSource('default', 'S2')).toBeNull();
+      expect(store.reads).toBe(2);
+
+      // Once this access wrote a link, what the snapshot saw may be out of date: every lookup reads.
+      await access.create('spare', 'S1', 'T2');
+      expect(access.targetOf((await access.forSource('spare', 'S1')) as LinkRecord)).toBe('T2');
+      expect(access.prefetchedForSource('default', 'S1')).toBeUndefined();
+      expect(store.reads).toBe(3);
+    },
+  );
 });
