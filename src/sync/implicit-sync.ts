@@ -158,7 +158,10 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
 
   /**
    * The first mapping's lookup of the object's link, made by the write's own statement. Only with static
-   * qualifiers: a qualifier script decides from the object which links to look up.
+   * qualifiers: a qualifier script decides from the object which links to look up. The statement sees the
+   * links as it began; a link written while it ran is missed as one written just after a separate read
+   * would be (the engine writes links in statements of their own, never with an update of the object), and
+   * the change's delivery then fails on the target and is retried with a fresh read.
    */
   override companionOf(resource: string, objectId: string): WriteCompanion | undefined {
     const first = this.mappings.syncedFrom(resource)[0];
