@@ -6,8 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startConcord, tempProjectDir, type TestConcord } from '../../support/concord-app';
-import { REPO_KINDS } from '../../integration/sync-persistence/test-database';
+import { startConcord, tempProjectDir, type RepoKind, type TestConcord } from '../../support/concord-app';
 
 /** SOURCE_MISSING's default is EXCEPTION (§2): these mappings delete the role with its user, as the sample does. */
 const policies = [{ situation: 'SOURCE_MISSING', action: 'DELETE' }];
@@ -40,7 +39,7 @@ const SYNC = {
   ],
 };
 
-describe.each(REPO_KINDS)('two mappings from managed/user on %s', (repo) => {
+describe.each<RepoKind>(['postgres', 'embedded'])('two mappings from managed/user on %s', (repo) => {
   let t: TestConcord;
 
   beforeAll(async () => {
