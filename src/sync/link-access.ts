@@ -79,7 +79,7 @@ export class LinkAccess {
   /** The source's link from the prefetched or known links, without a promise; undefined when not there. */
   prefetchedForSource(qualifier: string, sourceId: string): LinkRecord | null | undefined {
     if (!this.enabled) return null;
-    if (this.links === null) return this.knownForSource(qualifier, sourceId);
+    if (this.links === null) return this.knownForSource(qualifier, normaliseSourceId(this.spec, sourceId));
     return this.unpack(
       this.links.find(SOURCE_KEY, prefixOf(qualifier), normaliseSourceId(this.spec, sourceId)),
     );
@@ -98,7 +98,7 @@ export class LinkAccess {
     if (!this.enabled) return null;
     const id = normaliseSourceId(this.spec, sourceId);
     if (this.links !== null) return this.unpack(this.links.find(SOURCE_KEY, prefixOf(qualifier), id));
-    const known = this.knownForSource(qualifier, sourceId);
+    const known = this.knownForSource(qualifier, id);
     if (known !== undefined) return known;
     return this.spec.reversed
       ? this.store.findBySecondId(this.spec.type, qualifier, id)
@@ -114,8 +114,8 @@ export class LinkAccess {
       : this.store.findBySecondId(this.spec.type, qualifier, id);
   }
 
-  private knownForSource(qualifier: string, sourceId: string): LinkRecord | null | undefined {
-    const id = normaliseSourceId(this.spec, sourceId);
+  /** `id`: the source id normalised as stored. */
+  private knownForSource(qualifier: string, id: string): LinkRecord | null | undefined {
     return this.known?.lookup(this.spec.type, sourceColumn(this.spec), qualifier, id);
   }
 
