@@ -87,8 +87,8 @@ export class ScriptRunner {
     {
       now: (script: ScriptSpec, variables: Readonly<JsonObject>): { value: unknown } | undefined => {
         const { compiled, reads, host } = this.compiled(script);
-        const answer = host?.evaluate((name) => variableNamed(script, variables, name));
-        if (answer !== undefined) return { value: copiedOut(answer.value) };
+        const answer = hostAnswer(host, script, variables);
+        if (answer !== undefined) return answer;
         const attempt = this.attempt(script, compiled, variablesJson(script, variables, reads), [], {});
         return attempt.kind === 'done' ? { value: attempt.outcome.value } : undefined;
       },
@@ -107,8 +107,8 @@ export class ScriptRunner {
   ): Promise<ScriptOutcome> {
     const { compiled, reads, host } = this.compiled(script);
     if (options.capture === undefined || options.capture.length === 0) {
-      const answer = host?.evaluate((name) => variableNamed(script, variables, name));
-      if (answer !== undefined) return { value: copiedOut(answer.value), variables: {} };
+      const answer = hostAnswer(host, script, variables);
+      if (answer !== undefined) return { value: answer.value, variables: {} };
     }
     const input = variablesJson(script, variables, reads);
     const journal: JournalEntry[] = [];
@@ -252,6 +252,16 @@ interface Compiled {
   readonly reads: ReadonlySet<string> | undefined;
   /** The script evaluated without the sandbox, when it is a bounded expression of a form that allows it. */
   readonly host: HostExpression | null;
+}
+
+/** The script's value computed without the sandbox, copied out as the sandbox's would be; undefined when it gives up. */
+function hostAnswer(
+  host: HostExpression | null,
+  script: ScriptSpec,
+  variables: Readonly<JsonObject>,
+): { value: unknown } | undefined {
+  const answer = host?.evaluate((name) => variableNamed(script, variables, name));
+  return answer === undefined ? undefined : { value: copiedOut(answer.value) };
 }
 
 /**
