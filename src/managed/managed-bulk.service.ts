@@ -13,7 +13,7 @@ import { FieldCrypto } from '../security/field-crypto';
 import { ManagedChangeRecorder, type WriteOrigin } from '../sync-queue/managed-change.recorder';
 import { IdGenerator } from './id-generator';
 import type { JsonObject, StoredObject } from './managed-object';
-import { ManagedObjectStore } from './managed-object.store';
+import { ManagedObjectStore, type ObjectVersion } from './managed-object.store';
 import { ManagedTypes } from './managed-types';
 import { sealFields } from './sealed-fields';
 import type { ManagedResource } from './managed.service';
@@ -110,6 +110,23 @@ export class ManagedBulkService {
       if (ids.length < pageSize) return;
       after = ids[ids.length - 1] ?? null;
     }
+  }
+
+  /** As streamIdPages, each id with its object's version (recon's unchanged stamps). */
+  async *streamVersionPages(type: string, pageSize: number): AsyncIterable<readonly ObjectVersion[]> {
+    this.types.get(type);
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.store.versionPage(type, after, pageSize);
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]?.id ?? null;
+    }
+  }
+
+  /** The version of the objects insertPrepared creates inside `tx`. */
+  createdVersion(tx: SqlExecutor): Promise<string> {
+    return this.store.createdVersion(tx);
   }
 
   /** The existing objects among `ids`, by id, as reads return them (private fields hidden). */

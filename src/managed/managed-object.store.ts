@@ -19,6 +19,12 @@ export interface StoreQueryPage {
   readonly total: number;
 }
 
+/** An object's id and version (ManagedObjectStore.versionPage). */
+export interface ObjectVersion {
+  readonly id: string;
+  readonly version: string;
+}
+
 /**
  * Port: where managed objects live. The PostgreSQL/PGlite adapter is persistence/managed-object.repository.ts.
  * Revisions are compared and bumped inside the store so that a stale revision can never overwrite a newer one.
@@ -31,6 +37,13 @@ export abstract class ManagedObjectStore {
   abstract readMany(objectType: string, ids: readonly string[]): Promise<StoredObject[]>;
   /** Up to `limit` ids of the type after `afterId` (null: from the start), in id order: id sets without documents. */
   abstract idPage(objectType: string, afterId: string | null, limit: number): Promise<string[]>;
+  /**
+   * As idPage, with each object's version: text that every write of the object changes and that an object
+   * deleted and created again under the same id never repeats (recon's unchanged stamps).
+   */
+  abstract versionPage(objectType: string, afterId: string | null, limit: number): Promise<ObjectVersion[]>;
+  /** The version an object created inside `tx` by createMany has, known before `tx` commits. */
+  abstract createdVersion(tx: SqlExecutor): Promise<string>;
   /**
    * Inserts every row in one statement, all or nothing: an id that exists throws PRECONDITION_FAILED naming
    * it, a unique property already taken throws the UNIQUE policy failure. `tx` (an open transaction of the

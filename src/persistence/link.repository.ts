@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRequest } from '../core/crest/query-request';
 import { conflict, notFound } from '../core/errors/domain-error';
-import type { LinkKey, LinkRecord } from '../core/sync/link';
+import type { LinkKey, LinkRecord, LinkStamp, StampedLinkKey, StampedLinkRecord } from '../core/sync/link';
 import type { LinkSide } from '../core/sync/link-snapshot';
 import { IdGenerator } from '../managed/id-generator';
 import type { StoreQueryPage } from '../managed/managed-object.store';
@@ -18,6 +18,7 @@ interface LinkRow {
   link_qualifier: string;
   first_id: string;
   second_id: string;
+  stamp?: string | null;
 }
 
 /** Rows per INSERT: one statement per chunk keeps the JSON parameter small while round trips stay few. */
@@ -64,14 +65,14 @@ export class LinkRepository extends LinkStore {
    * Pages in the order of the (link_type, link_qualifier, first_id) unique index, by keyset: no extra index,
    * and each page starts where the last ended even while links are written.
    */
-  async *allOfType(linkType: string, pageSize = DEFAULT_PAGE): AsyncIterable<LinkRecord[]> {
+  async *allOfType(linkType: string, pageSize = DEFAULT_PAGE): AsyncIterable<StampedLinkRecord[]> {
     const size = Math.max(1, Math.floor(pageSize));
     let after: LinkRow | undefined;
     for (;;) {
       const rows = await this.run(() =>
         this.db.transaction((tx) => this.pageOfType(tx, linkType, size, after)),
       );
-      if (rows.length > 0) yield rows.map(toRecord);
+      if (rows.length > 0) yield rows.map((row) => ({ ...toRecord(row), stamp: row.stamp ?? null }));
       if (rows.length < size) return;
       after = rows[rows.length - 1];
     }
@@ -124,13 +125,22 @@ export class LinkRepository extends LinkStore {
     return rows.map(toRecord);
   }
 
-  async createMany(links: readonly LinkKey[], tx?: SqlExecutor): Promise<LinkRecord[]> {
-    const records = links.map((key): LinkRecord => ({ _id: this.ids.next(), _rev: '0', ...key }));
+  async createMany(links: readonly StampedLinkKey[], tx?: SqlExecutor): Promise<LinkRecord[]> {
+    const stamps = links.map((link) => link.stamp ?? null);
+    const records = links.map(({ linkType, linkQualifier, firstId, secondId }): LinkRecord => ({
+      _id: this.ids.next(),
+      _rev: '0',
+      linkType,
+      linkQualifier,
+      firstId,
+      secondId,
+    }));
     if (records.length === 0) return [];
     // Several chunks commit together: a conflict in the last one must not leave the first ones behind.
     const insert = async (executor: SqlExecutor): Promise<void> => {
       for (let start = 0; start < records.length; start += INSERT_CHUNK) {
-        await this.insertChunk(executor, records.slice(start, start + INSERT_CHUNK));
+        const end = start + INSERT_CHUNK;
+        await this.insertChunk(executor, records.slice(start, end), stamps.slice(start, end));
       }
     };
     if (tx !== undefined || records.length <= INSERT_CHUNK) await insert(tx ?? this.db);
@@ -141,7 +151,9 @@ export class LinkRepository extends LinkStore {
   async update(id: string, key: LinkKey, tx: SqlExecutor = this.db): Promise<LinkRecord> {
     const rows = await this.run(() =>
       tx.query<LinkRow>(
-        `UPDATE links SET rev = rev + 1, link_type = $2, link_qualifier = $3, first_id = $4, second_id = $5
+        // A re-pointed link no longer joins what its stamp was about.
+        `UPDATE links SET rev = rev + 1, link_type = $2, link_qualifier = $3, first_id = $4, second_id = $5,
+           stamp = NULL
          WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, key.linkType, key.linkQualifier, key.firstId, key.secondId],
       ),
@@ -149,6 +161,14 @@ export class LinkRepository extends LinkStore {
     const row = rows[0];
     if (!row) throw notFound(`Link ${id} not found`, { id });
     return toRecord(row);
+  }
+
+  async setStamps(stamps: readonly LinkStamp[]): Promise<void> {
+    if (stamps.length === 0) return;
+    await this.db.query(
+      `UPDATE links SET stamp = s.stamp FROM unnest($1::text[], $2::text[]) AS s(id, stamp) WHERE links.id = s.id`,
+      [stamps.map((s) => s.linkId), stamps.map((s) => s.stamp)],
+    );
   }
 
   async deleteMany(ids: readonly string[], tx: SqlExecutor = this.db): Promise<number> {
@@ -216,24 +236,35 @@ export class LinkRepository extends LinkStore {
     await tx.query('SET LOCAL enable_sort = off');
     if (after === undefined) {
       return tx.query<LinkRow>(
-        `SELECT ${COLUMNS} FROM links WHERE link_type = $1 ORDER BY link_qualifier, first_id LIMIT $2`,
+        `SELECT ${COLUMNS}, stamp FROM links WHERE link_type = $1 ORDER BY link_qualifier, first_id LIMIT $2`,
         [linkType, pageSize],
       );
     }
     return tx.query<LinkRow>(
-      `SELECT ${COLUMNS} FROM links WHERE link_type = $1 AND (link_qualifier, first_id) > ($2, $3)
+      `SELECT ${COLUMNS}, stamp FROM links WHERE link_type = $1 AND (link_qualifier, first_id) > ($2, $3)
        ORDER BY link_qualifier, first_id LIMIT $4`,
       [linkType, after.link_qualifier, after.first_id, pageSize],
     );
   }
 
   /** One statement for the whole chunk: the rows travel as a single JSON array parameter. */
-  private async insertChunk(executor: SqlExecutor, records: readonly LinkRecord[]): Promise<void> {
-    const rows = records.map((r) => [r._id, r.linkType, r.linkQualifier, r.firstId, r.secondId]);
+  private async insertChunk(
+    executor: SqlExecutor,
+    records: readonly LinkRecord[],
+    stamps: readonly (string | null)[],
+  ): Promise<void> {
+    const rows = records.map((r, i) => [
+      r._id,
+      r.linkType,
+      r.linkQualifier,
+      r.firstId,
+      r.secondId,
+      stamps[i],
+    ]);
     await this.run(() =>
       executor.query(
-        `INSERT INTO links (${COLUMNS})
-         SELECT r->>0, 0, r->>1, r->>2, r->>3, r->>4 FROM jsonb_array_elements($1::jsonb) AS rows(r)`,
+        `INSERT INTO links (${COLUMNS}, stamp)
+         SELECT r->>0, 0, r->>1, r->>2, r->>3, r->>4, r->>5 FROM jsonb_array_elements($1::jsonb) AS rows(r)`,
         [JSON.stringify(rows)],
       ),
     );

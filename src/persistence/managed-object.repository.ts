@@ -5,6 +5,7 @@ import type { JsonObject, StoredObject } from '../managed/managed-object';
 import {
   ManagedObjectStore,
   type ObjectTypeIndexing,
+  type ObjectVersion,
   type StoreQueryPage,
 } from '../managed/managed-object.store';
 import { buildManagedObjectSelect, buildSqlWhere, searchableIndexSql } from './query-filter.sql';
@@ -31,6 +32,15 @@ const INSERT_CHUNK = 1_000;
 const NUL_REJECTED = new Set(['22021', '22P05']);
 
 /** Managed objects in `managed_objects` (PostgreSQL or PGlite): one row per object, the document as jsonb. */
+/**
+ * An object's version (ManagedObjectStore.versionPage): its revision, which every write moves, and the
+ * microsecond it was created, which a deleted object created again under its old id does not share.
+ */
+function versionSql(rev: string, createdAt: string): string {
+  return `${rev}::text || '.' || ((extract(epoch FROM ${createdAt}) * 1000000)::bigint)::text`;
+}
+const VERSION_SQL = versionSql('rev', 'created_at');
+
 @Injectable()
 export class ManagedObjectRepository extends ManagedObjectStore {
   private readonly logger = new Logger('ManagedObjectRepository');
@@ -106,6 +116,30 @@ export class ManagedObjectRepository extends ManagedObjectStore {
           ),
     );
     return rows.map((row) => row.id);
+  }
+
+  async versionPage(objectType: string, afterId: string | null, limit: number): Promise<ObjectVersion[]> {
+    // As idPage: two statements, so that the generic plan keeps `id > $2` an index bound.
+    return this.guardErrors(() =>
+      afterId === null
+        ? this.db.query<ObjectVersion>(
+            `SELECT id, ${VERSION_SQL} AS version FROM managed_objects WHERE object_type = $1 ORDER BY id LIMIT $2`,
+            [objectType, limit],
+          )
+        : this.db.query<ObjectVersion>(
+            `SELECT id, ${VERSION_SQL} AS version FROM managed_objects
+             WHERE object_type = $1 AND id > $2 ORDER BY id LIMIT $3`,
+            [objectType, afterId, limit],
+          ),
+    );
+  }
+
+  async createdVersion(tx: SqlExecutor): Promise<string> {
+    // A new row has rev 1 and created_at = now(), the transaction's start (the column's default).
+    const rows = await this.guardErrors(() =>
+      tx.query<{ version: string }>(`SELECT ${versionSql('1', 'now()')} AS version`),
+    );
+    return (rows[0] as { version: string }).version;
   }
 
   /**

@@ -207,6 +207,7 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
     // The common recon case (CONFIRMED, nothing changed): what mapping and comparing would conclude, uncopied.
     run.record('propertyMappingScript', performance.now() - checkStart);
     if (run.analyze) return { targetId, diff: [], linkCreated: false, message: null };
+    run.unchanged?.agreed(plan);
     if (hooks.postMapping !== undefined)
       await runHook(run, 'postMappingScript', hooks.postMapping, () => hookScope(run, plan, existing));
     return { targetId, diff: [], linkCreated, message: null };

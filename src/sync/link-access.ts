@@ -6,6 +6,7 @@ import {
   normaliseTargetId,
   sourceColumn,
   type LinkRecord,
+  type LinkStamp,
 } from '../core/sync/link';
 import type { LinkSnapshot } from '../core/sync/link-snapshot';
 import type { LinkSpec } from '../core/sync/sync-config.types';
@@ -19,6 +20,8 @@ const TARGET_KEY = 1;
 const QUALIFIER = 2;
 const LINK_ID = 3;
 const LINK_REV = 4;
+/** Recon's stamp of the link as prefetched (unchanged-stamp.ts); '' when none. */
+const STAMP = 5;
 
 /**
  * Keys are `<length of the qualifier>:<qualifier><id>`: one key per qualifier and id, whatever characters they
@@ -66,10 +69,10 @@ export class LinkAccess {
 
   /** Loads every link of the type; returns how many (the summary's `links.existing.total`). */
   async prefetch(): Promise<number> {
-    const links = new PackedTable(5, [SOURCE_KEY, TARGET_KEY]);
+    const links = new PackedTable(6, [SOURCE_KEY, TARGET_KEY]);
     if (this.enabled) {
       for await (const page of this.store.allOfType(this.spec.type, 5_000)) {
-        for (const link of page) this.pack(links, link);
+        for (const link of page) this.pack(links, link, link.stamp ?? '');
       }
     }
     this.links = links;
@@ -92,6 +95,26 @@ export class LinkAccess {
     const row = links.find(SOURCE_KEY, prefixOf(qualifier), normaliseSourceId(this.spec, sourceId));
     if (row < 0) return null;
     return links.value(row, TARGET_KEY).slice(prefixOf(qualifier).length);
+  }
+
+  /**
+   * The target id and recon stamp of the source's prefetched link, read in one lookup; null when there is no
+   * such link or no prefetch. `stamp` is '' when the link has none.
+   */
+  prefetchedStampOf(qualifier: string, sourceId: string): { targetId: string; stamp: string } | null {
+    const links = this.links;
+    if (!this.enabled || links === null) return null;
+    const row = links.find(SOURCE_KEY, prefixOf(qualifier), normaliseSourceId(this.spec, sourceId));
+    if (row < 0) return null;
+    return {
+      targetId: links.value(row, TARGET_KEY).slice(prefixOf(qualifier).length),
+      stamp: links.value(row, STAMP),
+    };
+  }
+
+  /** Stores recon stamps on links (the prefetched copies keep theirs: a run looks at each link once). */
+  async stamp(stamps: readonly LinkStamp[]): Promise<void> {
+    if (this.enabled && stamps.length > 0) await this.store.setStamps(stamps);
   }
 
   async forSource(qualifier: string, sourceId: string): Promise<LinkRecord | null> {
@@ -160,12 +183,15 @@ export class LinkAccess {
    */
   async writeIn(
     tx: SqlExecutor,
-    created: readonly { qualifier: string; sourceId: string; targetId: string }[],
+    created: readonly { qualifier: string; sourceId: string; targetId: string; stamp?: string | null }[],
     repointed: readonly { link: LinkRecord; sourceId: string; targetId: string }[],
   ): Promise<LinkWrites> {
     if (!this.enabled) return { created: [], repointed: [] };
     this.known = undefined;
-    const keys = created.map((c) => linkBetween(this.spec, c.qualifier, c.sourceId, c.targetId));
+    const keys = created.map((c) => ({
+      ...linkBetween(this.spec, c.qualifier, c.sourceId, c.targetId),
+      stamp: c.stamp ?? null,
+    }));
     const records = await this.store.createMany(keys, tx);
     const moved: (readonly [LinkRecord, LinkRecord])[] = [];
     for (const r of repointed) {
@@ -207,7 +233,7 @@ export class LinkAccess {
     }
   }
 
-  private pack(links: PackedTable, link: LinkRecord): void {
+  private pack(links: PackedTable, link: LinkRecord, stamp = ''): void {
     const qualifier = link.linkQualifier;
     links.insert([
       keyOf(qualifier, linkSourceId(this.spec, link)),
@@ -215,6 +241,7 @@ export class LinkAccess {
       qualifier,
       link._id,
       link._rev,
+      stamp,
     ]);
   }
 

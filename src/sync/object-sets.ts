@@ -6,6 +6,7 @@ import { badRequest, DomainError, notFound } from '../core/errors/domain-error';
 import type { JsonObject } from '../core/sync/script';
 import type { JsonObject as ManagedJson } from '../managed/managed-object';
 import { ManagedBulkService, type PreparedCreate } from '../managed/managed-bulk.service';
+import type { ObjectVersion } from '../managed/managed-object.store';
 import { ManagedService } from '../managed/managed.service';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { ConnectorRegistry } from '../system/connector-registry';
@@ -46,6 +47,16 @@ export interface ObjectSet {
   streamIdPages?(pageSize: number): AsyncIterable<readonly string[]>;
   /** Creates in batches that join a transaction; absent where every create is its own call (directories). */
   readonly bulk?: BulkCreates;
+  /** Object versions for recon's unchanged stamps; absent where the set has none (directories). */
+  readonly versions?: ObjectVersions;
+}
+
+/** Versions that every write of an object changes (core/sync/unchanged-stamp.ts). */
+export interface ObjectVersions {
+  /** Every object's id and version in pages (recon's target id set). */
+  streamPages(pageSize: number): AsyncIterable<readonly ObjectVersion[]>;
+  /** The version of the objects `bulk.insert` created inside `tx`. */
+  ofCreated(tx: SqlExecutor): Promise<string>;
 }
 
 /** Batched creates: `prepare` checks one object as `create` would (and throws what it would throw). */
@@ -74,6 +85,7 @@ const isNotFound = (error: unknown): boolean => error instanceof DomainError && 
 
 class ManagedObjectSet implements ObjectSet {
   readonly bulk: BulkCreates;
+  readonly versions: ObjectVersions;
 
   constructor(
     readonly path: string,
@@ -84,6 +96,10 @@ class ManagedObjectSet implements ObjectSet {
     this.bulk = {
       prepare: (id, object) => batches.prepareCreate(type, id, object as ManagedJson),
       insert: (prepared, tx) => batches.insertPrepared(type, prepared, tx),
+    };
+    this.versions = {
+      streamPages: (pageSize) => batches.streamVersionPages(type, pageSize),
+      ofCreated: (tx) => batches.createdVersion(tx),
     };
   }
 

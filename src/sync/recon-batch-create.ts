@@ -133,12 +133,20 @@ async function writeBatch(
     ready.map((entry) => entry.prepared),
     tx,
   );
-  const fresh: { qualifier: string; sourceId: string; targetId: string }[] = [];
+  const fresh: { qualifier: string; sourceId: string; targetId: string; stamp: string | null }[] = [];
   const moved: { link: NonNullable<PlannedOperation['link']>; sourceId: string; targetId: string }[] = [];
+  // The new links carry the unchanged stamp of what they join (unchanged-entries.ts), in the same INSERT.
+  const unchanged = run.unchanged;
+  const version =
+    unchanged !== undefined && run.target.versions !== undefined
+      ? await run.target.versions.ofCreated(tx)
+      : null;
   ready.forEach(({ plan }, index) => {
-    const targetId = String((created[index] as JsonObject)['_id']);
+    const object = created[index] as JsonObject;
+    const targetId = String(object['_id']);
     const sourceId = plan.sourceId as string;
-    if (plan.link === null) fresh.push({ qualifier: plan.linkQualifier, sourceId, targetId });
+    const stamp = version === null ? null : (unchanged?.createdStamp(plan.source, object, version) ?? null);
+    if (plan.link === null) fresh.push({ qualifier: plan.linkQualifier, sourceId, targetId, stamp });
     else moved.push({ link: plan.link, sourceId, targetId });
   });
   const links = await timed(run, 'linkQuery', () => run.links.writeIn(tx, fresh, moved));

@@ -34,8 +34,9 @@ export async function reconcileSource(
   const inFlight = run.mapping.taskThreads <= 1 ? 0 : WRITES_IN_FLIGHT;
   const writing: Promise<void>[] = [];
   try {
-    for await (const chunk of inChunks(pages, RECON_CHUNK)) {
+    for await (const whole of inChunks(pages, RECON_CHUNK)) {
       if (ctx.shouldStop()) break;
+      const chunk = settleUnchanged(run, whole, ctx);
       // The linked targets are read while the chunk is decided: the database round trip overlaps the CPU work.
       const early = readLinkedTargets(run, chunk);
       const written = writeChunk(run, await decideChunk(run, chunk, ctx), ctx, early);
@@ -49,6 +50,30 @@ export async function reconcileSource(
     await Promise.allSettled(writing);
   }
   for (const written of writing) await written;
+}
+
+/**
+ * The entries of a chunk that nothing touched since their link's stamp get their outcome here, without a
+ * target read or a mapping (unchanged-entries.ts); the others are returned to be reconciled in full.
+ */
+export function settleUnchanged(
+  run: SyncRun,
+  items: readonly SourceItem[],
+  ctx: ChunkContext,
+): readonly SourceItem[] {
+  const unchanged = run.unchanged;
+  if (unchanged === undefined) return items;
+  const rest: SourceItem[] = [];
+  for (const item of items) {
+    const outcomes = item.object === null ? null : unchanged.outcomesOf(item.id, item.object);
+    if (outcomes === null) {
+      rest.push(item);
+      continue;
+    }
+    ctx.seen();
+    for (const outcome of outcomes) ctx.finish(outcome);
+  }
+  return rest;
 }
 
 /**
@@ -166,6 +191,7 @@ export async function writeChunk(
   if (creates.length > 0 && canBatchCreates(run)) {
     for (const outcome of await createInBatch(run, creates, ctx.shouldStop, breathe)) ctx.finish(outcome);
   }
+  await run.unchanged?.flush();
 }
 
 /**

@@ -28,10 +28,16 @@ function isDefaultAllIds(query: ReconQuery): boolean {
  * read (`_fields`, see source-fields.ts). Otherwise `sourceQueryFullEntry` decides, or each entry is judged by
  * OpenIDM's rule (more than two keys besides `_id`/`_rev` ⇒ full).
  */
-export function sourcePages(mapping: Mapping, set: ObjectSet): AsyncIterable<readonly SourceItem[]> {
+export function sourcePages(
+  mapping: Mapping,
+  set: ObjectSet,
+  withRevisions = false,
+): AsyncIterable<readonly SourceItem[]> {
   const query = mapping.sourceQuery;
   const upgrade = isDefaultAllIds(query) && mapping.sourceQueryFullEntry !== false;
-  const fields = upgrade ? sourceFieldsRead(mapping) : null;
+  const read = upgrade ? sourceFieldsRead(mapping) : null;
+  // Recon's unchanged stamps need each source's revision (unchanged-stamps.ts).
+  const fields = read !== null && withRevisions ? [...read, '_rev'] : read;
   const params = !upgrade
     ? query.params
     : fields === null
@@ -60,14 +66,23 @@ export async function* idPages(ids: readonly string[]): AsyncIterable<readonly S
   if (ids.length > 0) yield ids.map((id) => ({ id, object: null }));
 }
 
-/** The target ids of a recon's target phase, normalised → as stored; never whole objects (memory stays flat). */
+/**
+ * The target ids of a recon's target phase, normalised → as stored; never whole objects (memory stays flat).
+ * With `withVersions`, and a target set that has versions, each id's version too (unchanged-stamps.ts).
+ */
 export async function targetIdSet(
   mapping: Mapping,
   set: ObjectSet,
   normalise: (id: string) => string,
+  withVersions = false,
 ): Promise<ReconTargets> {
   const query = mapping.targetQuery;
   const ids = new ReconTargets();
+  if (isDefaultAllIds(query) && withVersions && set.versions !== undefined) {
+    for await (const page of set.versions.streamPages(10_000))
+      for (const { id, version } of page) ids.add(normalise(id), id, version);
+    return ids;
+  }
   if (isDefaultAllIds(query) && set.streamIdPages !== undefined) {
     // Every id, and nothing else: the store reads its primary key instead of pages of whole objects.
     for await (const page of set.streamIdPages(10_000)) for (const id of page) ids.add(normalise(id), id);

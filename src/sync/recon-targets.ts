@@ -3,6 +3,8 @@ import { PackedTable } from './packed-table';
 const KEY = 0;
 /** The id as stored when it differs from its normalised key (case-insensitive sides), else ''. */
 const STORED = 1;
+/** The target's version when the target query read versions (unchanged-stamps.ts), else ''. */
+const VERSION = 2;
 
 /**
  * A recon's target ids (normalised key → id as stored) and which of them the source phase claimed, packed
@@ -10,7 +12,7 @@ const STORED = 1;
  * target id until its target phase, and memory should not grow with the directory much beyond the ids.
  */
 export class ReconTargets {
-  private readonly table = new PackedTable(2, [KEY]);
+  private readonly table = new PackedTable(3, [KEY]);
   private claims: Uint8Array | null = null;
 
   get size(): number {
@@ -18,12 +20,20 @@ export class ReconTargets {
   }
 
   /** Adds a target while the target query runs (before any claim); a repeated key keeps the later id. */
-  add(key: string, stored: string): void {
-    this.table.insert([key, stored === key ? '' : stored]);
+  add(key: string, stored: string, version = ''): void {
+    this.table.insert([key, stored === key ? '' : stored, version]);
   }
 
   has(key: string): boolean {
     return this.table.find(KEY, key) >= 0;
+  }
+
+  /** The target's version as the target query read it; null when absent or read without versions. */
+  versionOf(key: string): string | null {
+    const row = this.table.find(KEY, key);
+    if (row < 0) return null;
+    const version = this.table.value(row, VERSION);
+    return version === '' ? null : version;
   }
 
   /** The source phase linked, correlated or found ambiguous this target: the target phase skips it. */

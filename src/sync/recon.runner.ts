@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuditEventFilter, RECON_TRIGGER } from '../core/audit/audit-event-filter';
 import { linkQualifiersFor } from '../core/sync/link-qualifier';
+import { unchangedStampFingerprint } from '../core/sync/unchanged-stamp';
 import { simpleSituationSummary } from '../core/sync/recon-summary';
 import type { ScriptRunner } from '../scripting/script-runner';
 import { forEachConcurrently } from './async-pool';
@@ -14,6 +15,8 @@ import { ReconTargets } from './recon-targets';
 import { idPages, peek, sourcePages, targetIdSet } from './recon-source';
 import { runOnReconScript, runResultScript } from './recon-result.script';
 import { syncUnclaimedTarget } from './sync.operation';
+import { UnchangedEntries } from './unchanged-entries';
+import type { ObjectSet } from './object-sets';
 import { reconcileSource } from './recon-chunk';
 import { errorMessage, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
 
@@ -170,10 +173,12 @@ export class ReconRunner {
     progress.stage = 'ACTIVE_QUERY_ENTRIES';
     await runOnReconScript(scripts, mapping, this.request.reconId);
     const started = performance.now();
+    const targetQuerySet = this.deps.sets.get(mapping.targetQuery.resourceName);
+    const fingerprint = this.unchangedFingerprint(targetQuerySet);
     const source = await peek(
       this.request.sourceIds
         ? idPages(this.request.sourceIds)
-        : sourcePages(mapping, this.deps.sets.get(mapping.sourceQuery.resourceName)),
+        : sourcePages(mapping, this.deps.sets.get(mapping.sourceQuery.resourceName), fingerprint !== null),
     );
     record('sourceQuery', performance.now() - started);
     if (source.empty && !mapping.allowEmptySourceSet) {
@@ -187,9 +192,7 @@ export class ReconRunner {
     const [targets, linkTotal] = await Promise.all([
       this.request.runTargetPhase
         ? this.timedStep('targetQuery', () =>
-            targetIdSet(mapping, this.deps.sets.get(mapping.targetQuery.resourceName), (id) =>
-              links.normaliseTarget(id),
-            ),
+            targetIdSet(mapping, targetQuerySet, (id) => links.normaliseTarget(id), fingerprint !== null),
           )
         : new ReconTargets(),
       mapping.prefetchLinks ? this.timedStep('linkQuery', () => links.prefetch()) : null,
@@ -210,6 +213,9 @@ export class ReconRunner {
       deferDestructive: true,
       record,
       transaction: this.deps.transaction,
+      ...(fingerprint === null
+        ? {}
+        : { unchanged: new UnchangedEntries(fingerprint, mapping, links, targets, !this.request.analyze) }),
     };
     const handle = (outcome: SyncOutcome): void => {
       for (const id of outcome.claimed) targets.claim(links.normaliseTarget(id));
@@ -254,6 +260,20 @@ export class ReconRunner {
       record('targetPhase', performance.now() - targetStart);
     }
     if (!this.cancelled) await this.settleDeferred(run, deferred, journal, targets.size);
+  }
+
+  /**
+   * The mapping's fingerprint when this run takes the unchanged-stamp shortcut (core/sync/unchanged-stamp.ts):
+   * a full recon (the target id set gives target versions, the link prefetch the stamps) of a mapping that
+   * qualifies, into a target set with versions.
+   */
+  private unchangedFingerprint(targetQuerySet: ObjectSet): string | null {
+    const { mapping } = this.request;
+    if (this.request.sourceIds !== undefined || !this.request.runTargetPhase || !mapping.prefetchLinks)
+      return null;
+    if (targetQuerySet.versions === undefined || mapping.targetQuery.resourceName !== mapping.target)
+      return null;
+    return unchangedStampFingerprint(mapping);
   }
 
   /** Delete safety: the deferred DELETE/UNLINK run only when within the threshold or confirmed. */

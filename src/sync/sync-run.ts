@@ -9,6 +9,7 @@ import type { SqlExecutor } from '../persistence/sql-database';
 import type { ScriptRunner } from '../scripting/script-runner';
 import type { LinkAccess } from './link-access';
 import type { ObjectSet } from './object-sets';
+import type { UnchangedEntries } from './unchanged-entries';
 
 /**
  * Everything one sync operation needs besides its identity: the mapping, both object sets, the scripts,
@@ -41,6 +42,8 @@ export interface SyncRun {
    * undefined where writes are one at a time.
    */
   readonly transaction?: <T>(work: (tx: SqlExecutor) => Promise<T>) => Promise<T>;
+  /** A recon whose mapping takes the unchanged-stamp shortcut (core/sync/unchanged-stamp.ts). */
+  readonly unchanged?: UnchangedEntries;
 }
 
 /** What an assessment concluded and the decision for it: everything `executeAction` needs. */

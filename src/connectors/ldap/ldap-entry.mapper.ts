@@ -25,6 +25,24 @@ export function returnedProperties(type: ObjectTypeConfig, fields?: readonly str
   return readable.filter((p) => wanted.has(p.name));
 }
 
+/**
+ * The attribute that gives an entry's `_rev` when `_fields` asks for it: OpenLDAP's entryCSN, which every
+ * change of the entry moves (recon's unchanged stamps). A directory without it gives no `_rev`.
+ */
+export const REVISION_ATTRIBUTE = 'entryCSN';
+
+/** Whether `_fields` names `_rev`. */
+export function wantsRevision(fields?: readonly string[]): boolean {
+  return fields !== undefined && fields.some((field) => field.replace(/^\//, '') === '_rev');
+}
+
+/** Sets `_rev` from the entry's REVISION_ATTRIBUTE, when it has one. */
+export function addRevision(object: SystemObject, entry: Entry): SystemObject {
+  const [csn] = valuesOf(entry, REVISION_ATTRIBUTE);
+  if (csn !== undefined) object['_rev'] = csn.toString();
+  return object;
+}
+
 /** LDAP attributes to request: the returned properties' attributes plus the id attribute. */
 export function requestedAttributes(properties: readonly PropertyConfig[], uidAttribute: string): string[] {
   const names = properties.filter(isAttribute).map((p) => p.nativeName);

@@ -23,12 +23,15 @@ import { canonicalDn, isUnder } from './ldap-dn';
 import { DnHints } from './ldap-dn-hints';
 import {
   LDAP_GROUPS,
+  REVISION_ATTRIBUTE,
+  addRevision,
   binaryAttributes,
   entryId,
   entryToObject,
   idsAreDns,
   requestedAttributes,
   returnedProperties,
+  wantsRevision,
 } from './ldap-entry.mapper';
 import {
   type GroupSettings,
@@ -94,6 +97,8 @@ export class LdapConnector extends SystemConnector {
       ? type.properties.filter((p) => p.nativeName === '__NAME__')
       : returnedProperties(type, options.fields);
     const wantsGroups = properties.some((p) => p.nativeName === 'ldapGroups');
+    const revision = !options.idsOnly && wantsRevision(options.fields);
+    const attributes = requestedAttributes(properties, this.config.uidAttribute);
     const filter = this.types.searchFilter(type, options.filter);
     const conn = await this.pool.acquire();
     let broken = false;
@@ -102,7 +107,7 @@ export class LdapConnector extends SystemConnector {
         bases: this.config.baseContexts,
         scope: 'sub',
         filter,
-        attributes: requestedAttributes(properties, this.config.uidAttribute),
+        attributes: revision ? [...attributes.filter((a) => a !== '1.1'), REVISION_ATTRIBUTE] : attributes,
         binaryAttributes: binaryAttributes(type),
         pageSize: this.config.usePagedResultControl ? this.config.blockSize : 0,
         timeoutMs: this.timeout('SEARCH'),
@@ -116,14 +121,15 @@ export class LdapConnector extends SystemConnector {
               entries.map((e) => e.dn),
             )
           : undefined;
-        const objects = entries.map((entry) =>
-          entryToObject(
+        const objects = entries.map((entry) => {
+          const object = entryToObject(
             entry,
             properties,
             this.config.uidAttribute,
             groups?.get(this.types.memberKey(entry.dn)),
-          ),
-        );
+          );
+          return revision ? addRevision(object, entry) : object;
+        });
         if (objects.length > 0) yield objects;
       }
     } catch (error) {

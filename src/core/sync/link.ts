@@ -17,6 +17,22 @@ export interface LinkRecord {
 
 export type LinkKey = Omit<LinkRecord, '_id' | '_rev'>;
 
+/** A link with recon's stamp (unchanged-stamp.ts), as the link prefetch reads it; null when none. */
+export interface StampedLinkRecord extends LinkRecord {
+  readonly stamp: string | null;
+}
+
+/** A link to create, with the stamp to store along (recon's CREATE batches). */
+export interface StampedLinkKey extends LinkKey {
+  readonly stamp?: string | null;
+}
+
+/** A stamp to store on an existing link. */
+export interface LinkStamp {
+  readonly linkId: string;
+  readonly stamp: string;
+}
+
 export type LinkColumn = 'firstId' | 'secondId';
 
 /** The column holding this mapping's source ids: `secondId` when it uses another mapping's links in reverse. */

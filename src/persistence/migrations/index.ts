@@ -5,6 +5,7 @@ import { AuditEvents1764460800002 } from './0004-audit-events.migration';
 import { SchedulerCluster1765500000000 } from './0005-scheduler-cluster.migration';
 import { SyncDelivery1765600000000 } from './0006-sync-delivery.migration';
 import { ReconEntriesInAudit1765700000000 } from './0007-recon-entries-in-audit.migration';
+import { LinkUnchangedStamps1765800000000 } from './0008-link-unchanged-stamps.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   SchedulerCluster1765500000000,
   SyncDelivery1765600000000,
   ReconEntriesInAudit1765700000000,
+  LinkUnchangedStamps1765800000000,
 ];

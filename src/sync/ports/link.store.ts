@@ -1,4 +1,4 @@
-import type { LinkKey, LinkRecord } from '../../core/sync/link';
+import type { LinkKey, LinkRecord, LinkStamp, StampedLinkKey, StampedLinkRecord } from '../../core/sync/link';
 import type { LinkSide } from '../../core/sync/link-snapshot';
 import type { CompanionRead } from '../../persistence/following-writes';
 import type { SqlExecutor } from '../../persistence/sql-database';
@@ -16,7 +16,7 @@ export interface LinkSidesRead {
  */
 export abstract class LinkStore {
   /** Every link of a link type (all qualifiers), streamed in pages so 10^6 links need not be one array. */
-  abstract allOfType(linkType: string, pageSize?: number): AsyncIterable<LinkRecord[]>;
+  abstract allOfType(linkType: string, pageSize?: number): AsyncIterable<StampedLinkRecord[]>;
   abstract findByFirstId(
     linkType: string,
     qualifier: string,
@@ -37,9 +37,11 @@ export abstract class LinkStore {
   /** Links where `id` is the firstId or the secondId, of any type (getLinkedResources). */
   abstract findByEitherId(id: string): Promise<LinkRecord[]>;
   /** Inserts many links in one statement; a duplicate on either unique side throws CONFLICT naming the key. */
-  abstract createMany(links: readonly LinkKey[], tx?: SqlExecutor): Promise<LinkRecord[]>;
-  /** Re-points an existing link (MISSING → CREATE, LINK to another object). */
+  abstract createMany(links: readonly StampedLinkKey[], tx?: SqlExecutor): Promise<LinkRecord[]>;
+  /** Re-points an existing link (MISSING → CREATE, LINK to another object); its stamp is cleared. */
   abstract update(id: string, key: LinkKey, tx?: SqlExecutor): Promise<LinkRecord>;
+  /** Stores recon's stamps on existing links (unchanged-stamp.ts), in one statement. */
+  abstract setStamps(stamps: readonly LinkStamp[]): Promise<void>;
   abstract deleteMany(ids: readonly string[], tx?: SqlExecutor): Promise<number>;
   /** `delete-mapping-links`: removes every link of the type; returns how many. */
   abstract deleteOfType(linkType: string): Promise<number>;

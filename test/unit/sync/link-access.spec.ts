@@ -1,4 +1,11 @@
-import { sourceColumn, type LinkKey, type LinkRecord } from '../../../src/core/sync/link';
+import {
+  sourceColumn,
+  type LinkKey,
+  type LinkRecord,
+  type LinkStamp,
+  type StampedLinkKey,
+  type StampedLinkRecord,
+} from '../../../src/core/sync/link';
 import { LinkSnapshot } from '../../../src/core/sync/link-snapshot';
 import type { LinkSpec } from '../../../src/core/sync/sync-config.types';
 import { LinkAccess } from '../../../src/sync/link-access';
@@ -6,10 +13,10 @@ import { LinkStore, type LinkSidesRead } from '../../../src/sync/ports/link.stor
 
 /** The links table in memory, unique per (type, qualifier, firstId) and per (type, qualifier, secondId). */
 class MemoryLinks extends LinkStore {
-  readonly rows = new Map<string, LinkRecord>();
+  readonly rows = new Map<string, StampedLinkRecord>();
   private next = 0;
 
-  async *allOfType(linkType: string, pageSize = 3): AsyncIterable<LinkRecord[]> {
+  async *allOfType(linkType: string, pageSize = 3): AsyncIterable<StampedLinkRecord[]> {
     const all = [...this.rows.values()].filter((link) => link.linkType === linkType);
     for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
   }
@@ -26,18 +33,24 @@ class MemoryLinks extends LinkStore {
   async findByEitherId(id: string): Promise<LinkRecord[]> {
     return [...this.rows.values()].filter((l) => l.firstId === id || l.secondId === id);
   }
-  async createMany(keys: readonly LinkKey[]): Promise<LinkRecord[]> {
+  async createMany(keys: readonly StampedLinkKey[]): Promise<LinkRecord[]> {
     return keys.map((key) => {
-      const link = { ...key, _id: `link-${++this.next}`, _rev: '0' };
+      const link = { ...key, _id: `link-${++this.next}`, _rev: '0', stamp: key.stamp ?? null };
       this.rows.set(link._id, link);
       return link;
     });
   }
   async update(id: string, key: LinkKey): Promise<LinkRecord> {
     const before = this.rows.get(id) as LinkRecord;
-    const link = { ...key, _id: id, _rev: String(Number(before._rev) + 1) };
+    const link = { ...key, _id: id, _rev: String(Number(before._rev) + 1), stamp: null };
     this.rows.set(id, link);
     return link;
+  }
+  async setStamps(stamps: readonly LinkStamp[]): Promise<void> {
+    for (const { linkId, stamp } of stamps) {
+      const link = this.rows.get(linkId);
+      if (link !== undefined) this.rows.set(linkId, { ...link, stamp });
+    }
   }
   async deleteMany(ids: readonly string[]): Promise<number> {
     return ids.filter((id) => this.rows.delete(id)).length;

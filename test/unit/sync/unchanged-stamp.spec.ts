@@ -1,0 +1,113 @@
+import { compileSyncConfig } from '../../../src/core/sync/sync-config.compiler';
+import type { Mapping, PropertyMapping } from '../../../src/core/sync/sync-config.types';
+import {
+  unchangedStamp,
+  unchangedStampFingerprint,
+  unchangedStampRefusal,
+} from '../../../src/core/sync/unchanged-stamp';
+import { sampleSyncJson } from './sample-sync';
+import { filter, script } from './sync-fixtures';
+
+/**
+ * Which mappings may skip an entry nothing touched since it last agreed: only those whose CONFIRMED outcome
+ * depends on the two objects alone. Any script could read something else (another object, the clock).
+ */
+const [ldapToManaged, managedToLdap] = compileSyncConfig(sampleSyncJson(), 'sync.json') as [Mapping, Mapping];
+
+describe('unchanged stamps: which mappings take the shortcut', () => {
+  it('the sample LDAP → managed mapping does (plain property copies, CONFIRMED → UPDATE)', () => {
+    expect(unchangedStampRefusal(ldapToManaged)).toBeNull();
+    expect(unchangedStampFingerprint(ldapToManaged)).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("the sample managed → LDAP mapping does not: it has scripts and uses the other mapping's links", () => {
+    expect(unchangedStampFingerprint(managedToLdap)).toBeNull();
+  });
+
+  it.each<[string, Partial<Mapping>, string]>([
+    [
+      'a transform',
+      {
+        properties: [
+          {
+            source: ['cn'],
+            target: ['displayName'],
+            targetText: 'displayName',
+            transform: script('x'),
+            where: 'p',
+          },
+        ],
+      },
+      'a property has a transform',
+    ],
+    [
+      'a property condition',
+      {
+        properties: [
+          {
+            source: ['cn'],
+            target: ['displayName'],
+            targetText: 'displayName',
+            condition: filter('/object/cn pr'),
+            where: 'p',
+          },
+        ],
+      },
+      'a script or condition looks at the source',
+    ],
+    ['validSource', { validSource: script('valid') }, 'a script or condition looks at the source'],
+    ['validTarget', { validTarget: script('valid') }, 'validTarget is a script'],
+    [
+      'an onUpdate hook',
+      { hooks: { onUpdate: script('hook') } },
+      'a script or condition looks at the source',
+    ],
+    [
+      'a postMapping hook',
+      { hooks: { postMapping: script('hook') } },
+      'a script or condition looks at the source',
+    ],
+    [
+      'correlation',
+      { correlation: { kind: 'script', script: script('c') } },
+      'a script or condition looks at the source',
+    ],
+    ['linking disabled', { enableLinking: false }, 'linking is disabled'],
+    [
+      "another mapping's links",
+      { link: { ...ldapToManaged.link, reversed: true } },
+      "the links are another mapping's",
+    ],
+    [
+      'CONFIRMED → IGNORE',
+      { policies: [{ situation: 'CONFIRMED', action: 'IGNORE', where: 'p' }] },
+      'CONFIRMED is not a plain UPDATE',
+    ],
+    [
+      'a CONFIRMED policy with a condition',
+      {
+        policies: [
+          { situation: 'CONFIRMED', action: 'UPDATE', condition: filter('/object/x eq 1'), where: 'p' },
+        ],
+      },
+      'a script or condition looks at the source',
+    ],
+  ])('refuses a mapping with %s', (_, variant, reason) => {
+    const mapping = { ...ldapToManaged, ...variant };
+    expect(unchangedStampRefusal(mapping)).toBe(reason);
+    expect(unchangedStampFingerprint(mapping)).toBeNull();
+  });
+
+  it('any edit of the mapping changes the fingerprint, so every stamp made before it is stale', () => {
+    const added: PropertyMapping = { source: ['l'], target: ['city'], targetText: 'city', where: 'p' };
+    const edited = { ...ldapToManaged, raw: { ...ldapToManaged.raw, extra: true }, properties: [added] };
+    expect(unchangedStampFingerprint(edited)).not.toBe(unchangedStampFingerprint(ldapToManaged));
+    expect(unchangedStampFingerprint({ ...ldapToManaged })).toBe(unchangedStampFingerprint(ldapToManaged));
+  });
+
+  it('a stamp tells its three parts apart whatever characters the revisions hold', () => {
+    expect(unchangedStamp('f', 'a:1', '2')).not.toBe(unchangedStamp('f', 'a', '1:2'));
+    expect(unchangedStamp('f', 'r', 'v')).toBe(unchangedStamp('f', 'r', 'v'));
+    expect(unchangedStamp('f', 'r', 'v')).not.toBe(unchangedStamp('g', 'r', 'v'));
+  });
+});
