@@ -49,6 +49,12 @@ export interface ObjectSet {
   readonly bulk?: BulkCreates;
   /** Object versions for recon's unchanged stamps; absent where the set has none (directories). */
   readonly versions?: ObjectVersions;
+  /**
+   * True when an object's `_rev` (where `_fields` asks for it and the system has one) is never given to another
+   * state of it, not even after a delete and a create under the same id: recon's unchanged stamps take it as
+   * the source's revision. Managed revisions start again at 1, so they are not.
+   */
+  readonly revisionsIdentifyStates?: boolean;
 }
 
 /** Versions that every write of an object changes (core/sync/unchanged-stamp.ts). */
@@ -168,6 +174,9 @@ function revisionCondition(rev: string | undefined) {
 
 /** A connected system's object type. Directories have no revisions: `rev` is not checked. */
 class SystemObjectSet implements ObjectSet {
+  /** LDAP's `_rev` is entryCSN (ldap-entry.mapper.ts): a change sequence number, new for every change. */
+  readonly revisionsIdentifyStates = true;
+
   constructor(
     readonly path: string,
     private readonly type: string,

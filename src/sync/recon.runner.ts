@@ -265,7 +265,7 @@ export class ReconRunner {
   /**
    * The mapping's fingerprint when this run takes the unchanged-stamp shortcut (core/sync/unchanged-stamp.ts):
    * a full recon (the target id set gives target versions, the link prefetch the stamps) of a mapping that
-   * qualifies, into a target set with versions.
+   * qualifies, from a source whose revisions identify states into a target set with versions.
    */
   private unchangedFingerprint(targetQuerySet: ObjectSet): string | null {
     const { mapping } = this.request;
@@ -273,6 +273,7 @@ export class ReconRunner {
       return null;
     if (targetQuerySet.versions === undefined || mapping.targetQuery.resourceName !== mapping.target)
       return null;
+    if (this.deps.sets.get(mapping.sourceQuery.resourceName).revisionsIdentifyStates !== true) return null;
     return unchangedStampFingerprint(mapping);
   }
 

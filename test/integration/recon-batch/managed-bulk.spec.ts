@@ -94,6 +94,36 @@ describe.each(REPO_KINDS)('managed objects in batches on %s', (kind) => {
     expect(await repo.idPage('role', null, 10)).toEqual([]);
   });
 
+  it('gives versions that every write moves and a re-created object never repeats', async () => {
+    const versionOf = async (id: string): Promise<string | undefined> => {
+      for await (const page of bulk.streamVersionPages('user', 500))
+        for (const entry of page) if (entry.id === id) return entry.version;
+      return undefined;
+    };
+    const { created, announced } = await database.db.transaction(async (tx) => {
+      const made = await bulk.insertPrepared(
+        'user',
+        [bulk.prepareCreate('user', 'versioned', { userName: 'v1' })],
+        tx,
+      );
+      return { created: made, announced: await bulk.createdVersion(tx) };
+    });
+    expect(created[0]?._rev).toBe('1');
+    const first = await versionOf('versioned');
+    // What the creating transaction announced is what the table says once it has committed.
+    expect(first).toBe(announced);
+    await repo.update('user', 'versioned', { userName: 'v1', givenName: 'Changed' }, 1);
+    const second = await versionOf('versioned');
+    expect(second).not.toBe(first);
+    await repo.delete('user', 'versioned');
+    await repo.create('user', 'versioned', { userName: 'v1' });
+    const third = await versionOf('versioned');
+    expect((await repo.read('user', 'versioned'))?.rev).toBe(1);
+    expect(third).not.toBe(first);
+    expect(third).not.toBe(second);
+    await repo.delete('user', 'versioned');
+  });
+
   it('refuses a whole batch when one userName is taken (UNIQUE policy) and writes none of it', async () => {
     const batch = ['fresh1', 'bulk5', 'fresh2'].map((userName) =>
       bulk.prepareCreate('user', undefined, { userName }),

@@ -126,6 +126,25 @@ describe.each(REPO_KINDS)('LinkRepository on %s', (kind) => {
     expect((await drain(repo.allOfType('stream', 2_500))).sizes).toEqual([2_500]);
   });
 
+  it("keeps recon's stamps: stored with new links and later, read by the prefetch, cleared by a re-point", async () => {
+    const [plain, stamped] = await repo.createMany([
+      link('stamped', 's1', 't1'),
+      { ...link('stamped', 's2', 't2'), stamp: 'fp:3:abc:1.5' },
+    ]);
+    const stampOf = async (id: string | undefined): Promise<string | null | undefined> =>
+      (await drain(repo.allOfType('stamped'))).items.find((l) => l._id === id)?.stamp;
+    expect(await stampOf(plain?._id)).toBeNull();
+    expect(await stampOf(stamped?._id)).toBe('fp:3:abc:1.5');
+    // The finders give OpenIDM's link document, without the stamp.
+    expect(await repo.findByFirstId('stamped', 'default', 's2')).toEqual(stamped);
+
+    await repo.setStamps([{ linkId: plain?._id as string, stamp: 'fp:1:x:2.7' }]);
+    expect(await stampOf(plain?._id)).toBe('fp:1:x:2.7');
+    await repo.update(stamped?._id as string, link('stamped', 's2', 't3'));
+    expect(await stampOf(stamped?._id)).toBeNull();
+    await repo.setStamps([]);
+  });
+
   it('finds the links of an id on either side, of any type', async () => {
     await repo.createMany([
       link('either-a', 'x-1', 'm-x'),

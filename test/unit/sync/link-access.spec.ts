@@ -13,11 +13,15 @@ import { LinkStore, type LinkSidesRead } from '../../../src/sync/ports/link.stor
 
 /** The links table in memory, unique per (type, qualifier, firstId) and per (type, qualifier, secondId). */
 class MemoryLinks extends LinkStore {
-  readonly rows = new Map<string, StampedLinkRecord>();
+  readonly rows = new Map<string, LinkRecord>();
+  /** Recon's stamps by link id: the prefetch reads them, the finders do not. */
+  readonly stamps = new Map<string, string | null>();
   private next = 0;
 
   async *allOfType(linkType: string, pageSize = 3): AsyncIterable<StampedLinkRecord[]> {
-    const all = [...this.rows.values()].filter((link) => link.linkType === linkType);
+    const all = [...this.rows.values()]
+      .filter((link) => link.linkType === linkType)
+      .map((link) => ({ ...link, stamp: this.stamps.get(link._id) ?? null }));
     for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
   }
   reads = 0;
@@ -35,22 +39,22 @@ class MemoryLinks extends LinkStore {
   }
   async createMany(keys: readonly StampedLinkKey[]): Promise<LinkRecord[]> {
     return keys.map((key) => {
-      const link = { ...key, _id: `link-${++this.next}`, _rev: '0', stamp: key.stamp ?? null };
+      const { stamp, ...fields } = key;
+      const link = { ...fields, _id: `link-${++this.next}`, _rev: '0' };
+      this.stamps.set(link._id, stamp ?? null);
       this.rows.set(link._id, link);
       return link;
     });
   }
   async update(id: string, key: LinkKey): Promise<LinkRecord> {
     const before = this.rows.get(id) as LinkRecord;
-    const link = { ...key, _id: id, _rev: String(Number(before._rev) + 1), stamp: null };
+    const link = { ...key, _id: id, _rev: String(Number(before._rev) + 1) };
     this.rows.set(id, link);
+    this.stamps.set(id, null);
     return link;
   }
   async setStamps(stamps: readonly LinkStamp[]): Promise<void> {
-    for (const { linkId, stamp } of stamps) {
-      const link = this.rows.get(linkId);
-      if (link !== undefined) this.rows.set(linkId, { ...link, stamp });
-    }
+    for (const { linkId, stamp } of stamps) if (this.rows.has(linkId)) this.stamps.set(linkId, stamp);
   }
   async deleteMany(ids: readonly string[]): Promise<number> {
     return ids.filter((id) => this.rows.delete(id)).length;
