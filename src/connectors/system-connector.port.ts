@@ -97,6 +97,11 @@ export abstract class SystemConnector {
   ): AsyncIterable<readonly SystemObject[]>;
   /** One page of a query, for REST paging. */
   abstract queryPage(objectType: string, options: SystemPageOptions): Promise<SystemQueryPage>;
+  /**
+   * Text that changes whenever the configuration changes what this connector makes of an entry of the type as
+   * stored (which attribute a property reads, its type, its flags): recon's unchanged stamps include it.
+   */
+  abstract objectShape(objectType: string): string;
   /** NOT_FOUND when absent. `fields` restricts the returned properties. */
   abstract read(objectType: string, id: string, fields?: readonly string[]): Promise<SystemObject>;
   abstract create(objectType: string, object: JsonObject): Promise<SystemObject>;

@@ -124,6 +124,11 @@ export class ManagedBulkService {
     }
   }
 
+  /** What of the type's schema shapes what reads return of a stored object: the properties they leave out. */
+  readShape(type: string): string {
+    return JSON.stringify({ private: [...this.types.get(type).privateProperties].sort() });
+  }
+
   /** The version of the objects insertPrepared creates inside `tx`. */
   createdVersion(tx: SqlExecutor): Promise<string> {
     return this.store.createdVersion(tx);

@@ -55,6 +55,11 @@ export interface ObjectSet {
    * the source's revision. Managed revisions start again at 1, so they are not.
    */
   readonly revisionsIdentifyStates?: boolean;
+  /**
+   * Text that changes whenever the configuration changes what reads of this set return for objects as stored
+   * (recon's unchanged stamps include it: a stamp says nothing once the objects are read differently).
+   */
+  readShape(): string;
 }
 
 /** Versions that every write of an object changes (core/sync/unchanged-stamp.ts). */
@@ -111,6 +116,10 @@ class ManagedObjectSet implements ObjectSet {
 
   readMany(ids: readonly string[]): Promise<Map<string, JsonObject>> {
     return this.batches.readMany(this.type, ids);
+  }
+
+  readShape(): string {
+    return this.batches.readShape(this.type);
   }
 
   streamIdPages(pageSize: number): AsyncIterable<readonly string[]> {
@@ -182,6 +191,10 @@ class SystemObjectSet implements ObjectSet {
     private readonly type: string,
     private readonly connector: SystemConnector,
   ) {}
+
+  readShape(): string {
+    return this.connector.objectShape(this.type);
+  }
 
   async read(id: string): Promise<JsonObject | null> {
     try {

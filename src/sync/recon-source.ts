@@ -36,7 +36,7 @@ export function sourcePages(
   const query = mapping.sourceQuery;
   const upgrade = isDefaultAllIds(query) && mapping.sourceQueryFullEntry !== false;
   const read = upgrade ? sourceFieldsRead(mapping) : null;
-  // Recon's unchanged stamps need each source's revision (unchanged-stamps.ts).
+  // Recon's unchanged stamps need each source's revision (unchanged-stamp.ts).
   const fields = read !== null && withRevisions ? [...read, '_rev'] : read;
   const params = !upgrade
     ? query.params
@@ -68,7 +68,7 @@ export async function* idPages(ids: readonly string[]): AsyncIterable<readonly S
 
 /**
  * The target ids of a recon's target phase, normalised → as stored; never whole objects (memory stays flat).
- * With `withVersions`, and a target set that has versions, each id's version too (unchanged-stamps.ts).
+ * With `withVersions`, and a target set that has versions, each id's version too (unchanged-stamp.ts).
  */
 export async function targetIdSet(
   mapping: Mapping,

@@ -3,7 +3,7 @@ import { PackedTable } from './packed-table';
 const KEY = 0;
 /** The id as stored when it differs from its normalised key (case-insensitive sides), else ''. */
 const STORED = 1;
-/** The target's version when the target query read versions (unchanged-stamps.ts), else ''. */
+/** The target's version when the target query read versions (unchanged-stamp.ts), else ''. */
 const VERSION = 2;
 
 /**

@@ -273,8 +273,9 @@ export class ReconRunner {
       return null;
     if (targetQuerySet.versions === undefined || mapping.targetQuery.resourceName !== mapping.target)
       return null;
-    if (this.deps.sets.get(mapping.sourceQuery.resourceName).revisionsIdentifyStates !== true) return null;
-    return unchangedStampFingerprint(mapping);
+    const sourceSet = this.deps.sets.get(mapping.sourceQuery.resourceName);
+    if (sourceSet.revisionsIdentifyStates !== true) return null;
+    return unchangedStampFingerprint(mapping, [sourceSet.readShape(), targetQuerySet.readShape()]);
   }
 
   /** Delete safety: the deferred DELETE/UNLINK run only when within the threshold or confirmed. */

@@ -105,3 +105,33 @@ describe('TLS', () => {
     await untrusted.close();
   });
 });
+
+describe("an entry's revision (entryCSN) for recon's unchanged stamps", () => {
+  it('gives _rev only when _fields asks for it, and a new one after every change of the entry', async () => {
+    const revOf = async (): Promise<unknown> => {
+      const [entry] = await collect(
+        ldap.query('account', { ...eq('uid', 'p0007'), fields: ['mail', '_rev'] }),
+      );
+      return entry?.['_rev'];
+    };
+    const [plain] = await collect(ldap.query('account', { ...eq('uid', 'p0007'), fields: ['mail'] }));
+    expect(plain).not.toHaveProperty('_rev');
+    const before = await revOf();
+    expect(before).toMatch(/^\d{14}\.\d{6}Z#/);
+    await slapd.modify(
+      `dn: uid=p0007,ou=People,dc=example,dc=com\nchangetype: modify\nreplace: sn\nsn: Moved\n`,
+    );
+    const after = await revOf();
+    expect(after).not.toBe(before);
+    expect(await revOf()).toBe(after);
+  });
+
+  it("describes how it reads an object type, so that a change of a property's attribute is seen", () => {
+    const moved = connectorFor(slapd, {
+      configure: (raw) => (raw.objectTypes.account.properties.mail.nativeName = 'otherMailbox'),
+    });
+    expect(moved.objectShape('account')).not.toBe(ldap.objectShape('account'));
+    expect(connectorFor(slapd).objectShape('account')).toBe(connectorFor(slapd).objectShape('account'));
+    void moved.close();
+  });
+});

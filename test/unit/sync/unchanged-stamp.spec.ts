@@ -13,15 +13,17 @@ import { filter, script } from './sync-fixtures';
  * depends on the two objects alone. Any script could read something else (another object, the clock).
  */
 const [ldapToManaged, managedToLdap] = compileSyncConfig(sampleSyncJson(), 'sync.json') as [Mapping, Mapping];
+/** How the source and target sets read their objects (ObjectSet.readShape). */
+const SHAPES = ['{"properties":[{"name":"mail","nativeName":"mail"}]}', '{"private":[]}'];
 
 describe('unchanged stamps: which mappings take the shortcut', () => {
   it('the sample LDAP → managed mapping does (plain property copies, CONFIRMED → UPDATE)', () => {
     expect(unchangedStampRefusal(ldapToManaged)).toBeNull();
-    expect(unchangedStampFingerprint(ldapToManaged)).toMatch(/^[0-9a-f]{16}$/);
+    expect(unchangedStampFingerprint(ldapToManaged, SHAPES)).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it("the sample managed → LDAP mapping does not: it has scripts and uses the other mapping's links", () => {
-    expect(unchangedStampFingerprint(managedToLdap)).toBeNull();
+    expect(unchangedStampFingerprint(managedToLdap, SHAPES)).toBeNull();
   });
 
   it.each<[string, Partial<Mapping>, string]>([
@@ -95,14 +97,42 @@ describe('unchanged stamps: which mappings take the shortcut', () => {
   ])('refuses a mapping with %s', (_, variant, reason) => {
     const mapping = { ...ldapToManaged, ...variant };
     expect(unchangedStampRefusal(mapping)).toBe(reason);
-    expect(unchangedStampFingerprint(mapping)).toBeNull();
+    expect(unchangedStampFingerprint(mapping, SHAPES)).toBeNull();
   });
 
   it('any edit of the mapping changes the fingerprint, so every stamp made before it is stale', () => {
     const added: PropertyMapping = { source: ['l'], target: ['city'], targetText: 'city', where: 'p' };
     const edited = { ...ldapToManaged, raw: { ...ldapToManaged.raw, extra: true }, properties: [added] };
-    expect(unchangedStampFingerprint(edited)).not.toBe(unchangedStampFingerprint(ldapToManaged));
-    expect(unchangedStampFingerprint({ ...ldapToManaged })).toBe(unchangedStampFingerprint(ldapToManaged));
+    expect(unchangedStampFingerprint(edited, SHAPES)).not.toBe(
+      unchangedStampFingerprint(ldapToManaged, SHAPES),
+    );
+    expect(unchangedStampFingerprint({ ...ldapToManaged }, SHAPES)).toBe(
+      unchangedStampFingerprint(ldapToManaged, SHAPES),
+    );
+  });
+
+  it("a change to how either set reads its objects changes the fingerprint (a connector property's attribute)", () => {
+    const moved = ['{"properties":[{"name":"mail","nativeName":"otherMailbox"}]}', '{"private":[]}'];
+    expect(unchangedStampFingerprint(ldapToManaged, moved)).not.toBe(
+      unchangedStampFingerprint(ldapToManaged, SHAPES),
+    );
+    const hidden = [SHAPES[0] as string, '{"private":["mail"]}'];
+    expect(unchangedStampFingerprint(ldapToManaged, hidden)).not.toBe(
+      unchangedStampFingerprint(ldapToManaged, SHAPES),
+    );
+  });
+
+  it('stamps are short and differ for every state of a run of many', () => {
+    const stamps = new Set<string>();
+    for (let entry = 0; entry < 20_000; entry++) {
+      const csn = `20261201134512.${String(entry).padStart(6, '0')}Z#000000#000#000000`;
+      for (const version of ['1.1796132046132747', '2.1796132046132747']) {
+        const stamp = unchangedStamp('775c8ae3043e72a1', csn, version);
+        expect(stamp.length).toBeLessThanOrEqual(11);
+        stamps.add(stamp);
+      }
+    }
+    expect(stamps.size).toBe(40_000);
   });
 
   it('a stamp tells its three parts apart whatever characters the revisions hold', () => {
