@@ -1,16 +1,24 @@
 /**
- * Rows of string columns packed into one growing Buffer, outside the V8 heap, each row found by the value of
- * any indexed column (open addressing over an Int32Array). Recon holds one entry per link and per target id
- * for a whole run; as JavaScript objects, strings and Map entries these cost ~300 bytes each on the heap, and
- * V8 lets a heap grow to several times what it holds live, so peak memory grew with the size of the run.
- * Packed, a link is ~150 bytes of plain memory and the heap stays the size of the work in flight.
+ * Rows of string columns packed into Buffers outside the V8 heap, each row found by the value of any indexed
+ * column (open addressing over an Int32Array). Recon holds one entry per link and per target id for a whole
+ * run; as JavaScript objects, strings and Map entries these cost ~300 bytes each on the heap, and V8 lets a
+ * heap grow to several times what it holds live, so peak memory grew with the size of the run. Packed, a link
+ * is ~150 bytes of plain memory and the heap stays the size of the work in flight.
+ *
+ * The rows fill segments of at most SEGMENT bytes, never copied: a single Buffer grown by doubling held up to
+ * twice the rows' bytes, and three times while it was copied into the next, which at 300k links was most of
+ * what a recon's peak memory grew by over 100k.
  *
  * Strings are stored exactly: Latin-1 (one byte a character) when every character fits, UTF-16 otherwise.
  * Within one index a key names one row: inserting a row whose key is present re-points the key to the new row.
  */
 export class PackedTable {
-  private arena = Buffer.allocUnsafe(1 << 16);
+  private readonly segments: Buffer[] = [Buffer.allocUnsafe(FIRST_SEGMENT)];
+  /** The segment rows are written to (the last one) and how much of it is used. */
+  private arena: Buffer = this.segments[0] as Buffer;
   private used = 0;
+  /** Per row: its segment and where in it the row starts. */
+  private segmentOf: Uint16Array = new Uint16Array(1024);
   private starts: Uint32Array = new Uint32Array(1024);
   private rows = 0;
   private readonly indexes: Index[];
@@ -38,6 +46,10 @@ export class PackedTable {
     if (values.length !== this.columns) throw new Error(`A row has ${this.columns} columns`);
     const row = this.rows;
     this.ensureRows(row + 1);
+    let bytes = 0;
+    for (const value of values) bytes += 4 + value.length * 2;
+    this.ensureBytes(bytes);
+    this.segmentOf[row] = this.segments.length - 1;
     this.starts[row] = this.used;
     for (const value of values) this.write(value);
     this.rows += 1;
@@ -63,26 +75,24 @@ export class PackedTable {
   }
 
   value(row: number, column: number): string {
-    return this.decode(this.cellAt(row, column));
+    const arena = this.segmentOfRow(row);
+    return decode(arena, cellAt(arena, this.starts[row] as number, column));
   }
 
   /** Every column of `row`, read in one pass. */
   values(row: number): string[] {
+    const arena = this.segmentOfRow(row);
     const values: string[] = [];
     let at = this.starts[row] as number;
     for (let c = 0; c < this.columns; c++) {
-      values.push(this.decode(at));
-      at = this.skip(at);
+      values.push(decode(arena, at));
+      at = skip(arena, at);
     }
     return values;
   }
 
-  private decode(at: number): string {
-    const header = this.arena.readUInt32LE(at);
-    const length = header >>> 1;
-    const start = at + 4;
-    if (header & 1) return this.arena.toString('utf16le', start, start + length * 2);
-    return this.arena.toString('latin1', start, start + length);
+  private segmentOfRow(row: number): Buffer {
+    return this.segments[this.segmentOf[row] as number] as Buffer;
   }
 
   private index(column: number): Index {
@@ -97,7 +107,6 @@ export class PackedTable {
    */
   private write(value: string): void {
     const length = value.length;
-    this.ensureBytes(this.used + 4 + length * 2);
     const arena = this.arena;
     const start = this.used + 4;
     let i = 0;
@@ -112,36 +121,18 @@ export class PackedTable {
     this.used = start + (wide ? length * 2 : length);
   }
 
-  private skip(at: number): number {
-    const header = this.arena.readUInt32LE(at);
-    return at + 4 + (header & 1 ? (header >>> 1) * 2 : header >>> 1);
-  }
-
-  private cellAt(row: number, column: number): number {
-    let at = this.starts[row] as number;
-    for (let c = 0; c < column; c++) at = this.skip(at);
-    return at;
-  }
-
-  /** Whether the string stored at `at` is `key` + `suffix`. */
-  private equals(at: number, key: string, suffix = ''): boolean {
-    const header = this.arena.readUInt32LE(at);
+  /** Whether the string stored in `row`'s `column` is `key` + `suffix`. */
+  private cellEquals(row: number, column: number, key: string, suffix = ''): boolean {
+    const arena = this.segmentOfRow(row);
+    const at = cellAt(arena, this.starts[row] as number, column);
+    const header = arena.readUInt32LE(at);
     if (header >>> 1 !== key.length + suffix.length) return false;
     const wide = (header & 1) === 1;
     const start = at + 4;
     return (
-      this.holds(start, key, wide) && this.holds(start + (wide ? key.length * 2 : key.length), suffix, wide)
+      holds(arena, start, key, wide) &&
+      holds(arena, start + (wide ? key.length * 2 : key.length), suffix, wide)
     );
-  }
-
-  private holds(start: number, text: string, wide: boolean): boolean {
-    if (wide) {
-      for (let i = 0; i < text.length; i++)
-        if (this.arena.readUInt16LE(start + i * 2) !== text.charCodeAt(i)) return false;
-      return true;
-    }
-    for (let i = 0; i < text.length; i++) if (this.arena[start + i] !== text.charCodeAt(i)) return false;
-    return true;
   }
 
   /** The slot holding `key` + `suffix`, or -1. */
@@ -155,7 +146,7 @@ export class PackedTable {
       if (
         entry !== TOMBSTONE &&
         index.hashes[entry - 1] === keyHash &&
-        this.equals(this.cellAt(entry - 1, index.column), key, suffix)
+        this.cellEquals(entry - 1, index.column, key, suffix)
       ) {
         return slot;
       }
@@ -183,7 +174,7 @@ export class PackedTable {
         index.live += 1;
         return;
       }
-      if (index.hashes[entry - 1] === keyHash && this.equals(this.cellAt(entry - 1, index.column), key)) {
+      if (index.hashes[entry - 1] === keyHash && this.cellEquals(entry - 1, index.column, key)) {
         index.slots[slot] = row + 1;
         return;
       }
@@ -206,18 +197,57 @@ export class PackedTable {
     index.dead = 0;
   }
 
-  private ensureBytes(needed: number): void {
-    if (needed <= this.arena.length) return;
-    let size = this.arena.length * 2;
-    while (size < needed) size *= 2;
-    const bigger = Buffer.allocUnsafe(size);
-    this.arena.copy(bigger, 0, 0, this.used);
-    this.arena = bigger;
+  /** Room for `bytes` more in the current segment, or a new segment (the full ones stay where they are). */
+  private ensureBytes(bytes: number): void {
+    if (this.used + bytes <= this.arena.length) return;
+    const size = Math.max(bytes, Math.min(SEGMENT, this.arena.length * 2));
+    this.arena = Buffer.allocUnsafe(size);
+    this.segments.push(this.arena);
+    this.used = 0;
   }
 
   private ensureRows(needed: number): void {
     this.starts = grown(this.starts, needed);
+    if (needed > this.segmentOf.length) {
+      const bigger = new Uint16Array(this.starts.length);
+      bigger.set(this.segmentOf);
+      this.segmentOf = bigger;
+    }
   }
+}
+
+/** A table's first segment; each next one is twice the last, up to SEGMENT. */
+const FIRST_SEGMENT = 1 << 16;
+const SEGMENT = 1 << 22;
+
+function decode(arena: Buffer, at: number): string {
+  const header = arena.readUInt32LE(at);
+  const length = header >>> 1;
+  const start = at + 4;
+  if (header & 1) return arena.toString('utf16le', start, start + length * 2);
+  return arena.toString('latin1', start, start + length);
+}
+
+function skip(arena: Buffer, at: number): number {
+  const header = arena.readUInt32LE(at);
+  return at + 4 + (header & 1 ? (header >>> 1) * 2 : header >>> 1);
+}
+
+/** Where `column` of the row starting at `start` begins. */
+function cellAt(arena: Buffer, start: number, column: number): number {
+  let at = start;
+  for (let c = 0; c < column; c++) at = skip(arena, at);
+  return at;
+}
+
+function holds(arena: Buffer, start: number, text: string, wide: boolean): boolean {
+  if (wide) {
+    for (let i = 0; i < text.length; i++)
+      if (arena.readUInt16LE(start + i * 2) !== text.charCodeAt(i)) return false;
+    return true;
+  }
+  for (let i = 0; i < text.length; i++) if (arena[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** `array`, or a copy twice as long when it is shorter than `needed`. */

@@ -22,6 +22,25 @@ describe('PackedTable', () => {
     expect(table.find(1, '数')).toBe(-1);
   });
 
+  it('keeps every row exact across many segments (12 MB of rows, Latin-1 and UTF-16)', () => {
+    const table = new PackedTable(3, [0, 2]);
+    const rowOf = (i: number): string[] => [
+      `key-${i}-${'x'.repeat(i % 97)}`,
+      i % 5 === 0 ? `数据-${i}-${'é'.repeat(i % 41)}` : `plain-${i}`,
+      `second-${i}`,
+    ];
+    const count = 60_000;
+    for (let i = 0; i < count; i++) expect(table.insert(rowOf(i))).toBe(i);
+    for (let i = 0; i < count; i += 7) {
+      const row = rowOf(i);
+      expect(table.find(0, row[0] as string)).toBe(i);
+      expect(table.find(2, 'second-', String(i))).toBe(i);
+      expect(table.values(i)).toEqual(row);
+      expect(table.value(i, 1)).toBe(row[1]);
+    }
+    expect(table.find(0, 'key-1')).toBe(-1);
+  });
+
   it('agrees with a Map over many keys, replacements and removals (growth and rehash included)', () => {
     const table = new PackedTable(2, [0]);
     const model = new Map<string, string>();
