@@ -156,7 +156,11 @@ export class LdapConnector extends SystemConnector {
   objectShape(objectType: string): string {
     const type = this.types.get(objectType);
     const properties = type.properties.map((p) => ({ ...p, flags: [...p.flags].sort() }));
-    return JSON.stringify({ uidAttribute: this.config.uidAttribute, revision: REVISION_ATTRIBUTE, properties });
+    return JSON.stringify({
+      uidAttribute: this.config.uidAttribute,
+      revision: REVISION_ATTRIBUTE,
+      properties,
+    });
   }
 
   async read(objectType: string, id: string, fields?: readonly string[]): Promise<SystemObject> {
