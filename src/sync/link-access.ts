@@ -51,6 +51,8 @@ export interface LinkWrites {
 export class LinkAccess {
   /** The prefetched links, packed (packed-table.ts); null until `prefetch()`. */
   private links: PackedTable | null = null;
+  /** How many prefetched links carry a recon stamp. */
+  private stamped = 0;
 
   /**
    * `known`: the source's links as a read just made found them (implicit sync: the managed write's statement);
@@ -72,7 +74,10 @@ export class LinkAccess {
     const links = new PackedTable(6, [SOURCE_KEY, TARGET_KEY]);
     if (this.enabled) {
       for await (const page of this.store.allOfType(this.spec.type, 5_000)) {
-        for (const link of page) this.pack(links, link, link.stamp ?? '');
+        for (const link of page) {
+          if (link.stamp !== null) this.stamped += 1;
+          this.pack(links, link, link.stamp ?? '');
+        }
       }
     }
     this.links = links;
@@ -110,6 +115,11 @@ export class LinkAccess {
       targetId: links.value(row, TARGET_KEY).slice(prefixOf(qualifier).length),
       stamp: links.value(row, STAMP),
     };
+  }
+
+  /** Whether any prefetched link carries a recon stamp (a first recon's links have none to look up). */
+  get anyStamped(): boolean {
+    return this.stamped > 0;
   }
 
   /** Stores recon stamps on links (the prefetched copies keep theirs: a run looks at each link once). */

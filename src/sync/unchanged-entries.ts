@@ -34,7 +34,7 @@ export class UnchangedEntries {
    */
   outcomesOf(sourceId: string, source: JsonObject): SyncOutcome[] | null {
     const revision = source['_rev'];
-    if (typeof revision !== 'string' || this.qualifiers.length === 0) return null;
+    if (typeof revision !== 'string' || !this.links.anyStamped || this.qualifiers.length === 0) return null;
     const outcomes: SyncOutcome[] = [];
     for (const linkQualifier of this.qualifiers) {
       const linked = this.links.prefetchedStampOf(linkQualifier, sourceId);

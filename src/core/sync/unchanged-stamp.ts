@@ -51,26 +51,32 @@ export function unchangedStampRefusal(mapping: Mapping): string | null {
  * servers' own, not chosen by a client.
  */
 export function unchangedStamp(fingerprint: string, sourceRevision: string, targetVersion: string): string {
-  return digest53(`${fingerprint}:${sourceRevision.length}:${sourceRevision}:${targetVersion}`);
+  const lanes = { a: 0x811c9dc5, b: 0x2545f491 };
+  feed(lanes, fingerprint);
+  feed(lanes, `:${sourceRevision.length}:`);
+  feed(lanes, sourceRevision);
+  feed(lanes, ':');
+  feed(lanes, targetVersion);
+  const high = avalanche(lanes.a ^ Math.imul(lanes.b, 0x27d4eb2f)) & 0x1fffff;
+  const low = avalanche(lanes.b ^ Math.imul(lanes.a, 0x165667b1)) >>> 0;
+  return (high * 0x100000000 + low).toString(36);
 }
 
 /**
  * Two 32-bit lanes over the UTF-16 code units (FNV-1a's xor-then-multiply, each lane with its own seed and
- * odd multiplier), each finished with MurmurHash3's avalanche, joined into 53 bits (what a double holds
- * exactly). Cheap enough for every entry of a recon: a cryptographic digest per entry cost more than the
- * rest of the shortcut.
+ * odd multiplier), each finished with MurmurHash3's avalanche and joined into 53 bits (what a double holds
+ * exactly). Cheap enough for every entry of a recon, fed part by part without joining the parts: a
+ * cryptographic digest per entry cost more than the rest of the shortcut.
  */
-function digest53(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x2545f491;
+function feed(lanes: { a: number; b: number }, text: string): void {
+  let { a, b } = lanes;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     a = Math.imul(a ^ unit, 0x01000193);
     b = Math.imul(b ^ unit, 0x5bd1e995);
   }
-  const high = avalanche(a ^ Math.imul(b, 0x27d4eb2f)) & 0x1fffff;
-  const low = avalanche(b ^ Math.imul(a, 0x165667b1)) >>> 0;
-  return (high * 0x100000000 + low).toString(36);
+  lanes.a = a;
+  lanes.b = b;
 }
 
 function avalanche(h: number): number {
