@@ -42,6 +42,12 @@ export interface PreparedCreate {
  */
 @Injectable()
 export class ManagedBulkService {
+  /**
+   * The versions of the objects insertPrepared returned, by object: a side table, so that what it returns stays
+   * the resources clients see, and a version lives as long as the object it belongs to.
+   */
+  private readonly createdVersions = new WeakMap<object, string>();
+
   constructor(
     private readonly store: ManagedObjectStore,
     private readonly types: ManagedTypes,
@@ -75,10 +81,14 @@ export class ManagedBulkService {
     const schema = this.types.get(type);
     const insert = async (executor?: SqlExecutor): Promise<ManagedResource[]> => {
       const stored = await this.store.createMany(type, prepared, executor);
+      const resources = stored.map((object) => toResource(schema, object));
+      stored.forEach(({ version }, i) => {
+        if (version !== undefined) this.createdVersions.set(resources[i] as ManagedResource, version);
+      });
       // audit/activity: the batch's CREATE events in one statement, in the batch's transaction.
       const created = stored.map((after) => ({ operation: 'CREATE' as const, type, before: null, after }));
       await this.activity?.recordMany(created, executor);
-      return stored.map((object) => toResource(schema, object));
+      return resources;
     };
     if (this.changes === undefined) return insert(tx);
     return this.changes.recordCreates(
@@ -129,9 +139,9 @@ export class ManagedBulkService {
     return JSON.stringify({ private: [...this.types.get(type).privateProperties].sort() });
   }
 
-  /** The version of the objects insertPrepared creates inside `tx`. */
-  createdVersion(tx: SqlExecutor): Promise<string> {
-    return this.store.createdVersion(tx);
+  /** The version of an object insertPrepared returned, as its insert answered (recon's unchanged stamps). */
+  createdVersion(created: object): string | undefined {
+    return this.createdVersions.get(created);
   }
 
   /** The existing objects among `ids`, by id, as reads return them (private fields hidden). */

@@ -42,10 +42,9 @@ export abstract class ManagedObjectStore {
    * deleted and created again under the same id never repeats (recon's unchanged stamps).
    */
   abstract versionPage(objectType: string, afterId: string | null, limit: number): Promise<ObjectVersion[]>;
-  /** The version an object created inside `tx` by createMany has, known before `tx` commits. */
-  abstract createdVersion(tx: SqlExecutor): Promise<string>;
+
   /**
-   * Inserts every row in one statement, all or nothing: an id that exists throws PRECONDITION_FAILED naming
+   * Inserts every row in one statement, all or nothing (each StoredObject with its `version`): an id that exists throws PRECONDITION_FAILED naming
    * it, a unique property already taken throws the UNIQUE policy failure. `tx` (an open transaction of the
    * SQL adapter) lets the rows commit together with other writes, e.g. recon's links.
    */

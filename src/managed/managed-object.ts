@@ -4,6 +4,8 @@ export interface StoredObject {
   readonly rev: number;
   /** The document without `_id`/`_rev`. */
   readonly doc: JsonObject;
+  /** Its version (ManagedObjectStore.versionPage), where the store gives it: createMany does. */
+  readonly version?: string;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

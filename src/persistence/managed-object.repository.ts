@@ -134,14 +134,6 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     );
   }
 
-  async createdVersion(tx: SqlExecutor): Promise<string> {
-    // A new row has rev 1 and created_at = now(), the transaction's start (the column's default).
-    const rows = await this.guardErrors(() =>
-      tx.query<{ version: string }>(`SELECT ${versionSql('1', 'now()')} AS version`),
-    );
-    return (rows[0] as { version: string }).version;
-  }
-
   /**
    * Multi-row INSERT of up to INSERT_CHUNK rows per statement, the rows as one JSON array parameter; several
    * chunks share one transaction. An existing id is not overwritten: the missing RETURNING row names it.
@@ -175,17 +167,26 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     objectType: string,
     rows: readonly { readonly id: string; readonly doc: JsonObject }[],
   ): Promise<StoredObject[]> {
-    await this.guardErrors(
+    // The statement answers with the version the new rows have (rev 1, created now), not with the rows.
+    const answer = await this.guardErrors(
       () =>
-        executor.query(
-          `INSERT INTO managed_objects (object_type, id, rev, doc)
-           SELECT $1, r->>0, 1, r->1 FROM jsonb_array_elements($2::jsonb) AS rows(r)`,
+        executor.query<{ version: string }>(
+          `WITH created AS (
+             INSERT INTO managed_objects (object_type, id, rev, doc)
+             SELECT $1, r->>0, 1, r->1 FROM jsonb_array_elements($2::jsonb) AS rows(r))
+           SELECT ${versionSql('1', 'now()')} AS version`,
           [objectType, JSON.stringify(rows.map((row) => [row.id, row.doc]))],
         ),
       (existing) =>
         preconditionFailed(`Object managed/${objectType}/${existing} already exists`, { id: existing }),
     );
-    return rows.map((row) => ({ id: row.id, rev: 1, doc: row.doc }));
+    const version = answer[0]?.version;
+    return rows.map((row) => ({
+      id: row.id,
+      rev: 1,
+      doc: row.doc,
+      ...(version === undefined ? {} : { version }),
+    }));
   }
 
   async update(

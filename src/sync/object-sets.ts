@@ -66,8 +66,8 @@ export interface ObjectSet {
 export interface ObjectVersions {
   /** Every object's id and version in pages (recon's target id set). */
   streamPages(pageSize: number): AsyncIterable<readonly ObjectVersion[]>;
-  /** The version of the objects `bulk.insert` created inside `tx`. */
-  ofCreated(tx: SqlExecutor): Promise<string>;
+  /** The version of an object `bulk.insert` returned; undefined if the insert did not say. */
+  ofCreated(created: JsonObject): string | undefined;
 }
 
 /** Batched creates: `prepare` checks one object as `create` would (and throws what it would throw). */
@@ -110,7 +110,7 @@ class ManagedObjectSet implements ObjectSet {
     };
     this.versions = {
       streamPages: (pageSize) => batches.streamVersionPages(type, pageSize),
-      ofCreated: (tx) => batches.createdVersion(tx),
+      ofCreated: (created) => batches.createdVersion(created),
     };
   }
 

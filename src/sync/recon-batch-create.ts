@@ -136,16 +136,15 @@ async function writeBatch(
   const fresh: { qualifier: string; sourceId: string; targetId: string; stamp: string | null }[] = [];
   const moved: { link: NonNullable<PlannedOperation['link']>; sourceId: string; targetId: string }[] = [];
   // The new links carry the unchanged stamp of what they join (unchanged-entries.ts), in the same INSERT.
-  const unchanged = run.unchanged;
-  const version =
-    unchanged !== undefined && run.target.versions !== undefined
-      ? await run.target.versions.ofCreated(tx)
-      : null;
+  const { unchanged } = run;
+  const versions = unchanged === undefined ? undefined : run.target.versions;
   ready.forEach(({ plan }, index) => {
     const object = created[index] as JsonObject;
     const targetId = String(object['_id']);
     const sourceId = plan.sourceId as string;
-    const stamp = version === null ? null : (unchanged?.createdStamp(plan.source, object, version) ?? null);
+    const version = versions?.ofCreated(object);
+    const stamp =
+      version === undefined ? null : (unchanged?.createdStamp(plan.source, object, version) ?? null);
     if (plan.link === null) fresh.push({ qualifier: plan.linkQualifier, sourceId, targetId, stamp });
     else moved.push({ link: plan.link, sourceId, targetId });
   });
