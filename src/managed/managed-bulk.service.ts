@@ -111,26 +111,39 @@ export class ManagedBulkService {
    * Every id of the type in pages of `pageSize` (recon's target id set: ids only, never documents). Whole
    * pages, not one id at a time: a stream of single ids cost five promises per id.
    */
-  async *streamIdPages(type: string, pageSize: number): AsyncIterable<readonly string[]> {
-    this.types.get(type);
-    let after: string | null = null;
-    for (;;) {
-      const ids = await this.store.idPage(type, after, pageSize);
-      if (ids.length > 0) yield ids;
-      if (ids.length < pageSize) return;
-      after = ids[ids.length - 1] ?? null;
-    }
+  streamIdPages(type: string, pageSize: number): AsyncIterable<readonly string[]> {
+    return this.keysetPages(
+      type,
+      pageSize,
+      (after) => this.store.idPage(type, after, pageSize),
+      (id) => id,
+    );
   }
 
   /** As streamIdPages, each id with its object's version (recon's unchanged stamps). */
-  async *streamVersionPages(type: string, pageSize: number): AsyncIterable<readonly ObjectVersion[]> {
+  streamVersionPages(type: string, pageSize: number): AsyncIterable<readonly ObjectVersion[]> {
+    return this.keysetPages(
+      type,
+      pageSize,
+      (after) => this.store.versionPage(type, after, pageSize),
+      (entry) => entry.id,
+    );
+  }
+
+  /** Pages of `pageSize` after the last page's last id, until a short page (the store's keyset reads). */
+  private async *keysetPages<T>(
+    type: string,
+    pageSize: number,
+    page: (after: string | null) => Promise<T[]>,
+    idOf: (item: T) => string,
+  ): AsyncIterable<readonly T[]> {
     this.types.get(type);
     let after: string | null = null;
     for (;;) {
-      const page = await this.store.versionPage(type, after, pageSize);
-      if (page.length > 0) yield page;
-      if (page.length < pageSize) return;
-      after = page[page.length - 1]?.id ?? null;
+      const items = await page(after);
+      if (items.length > 0) yield items;
+      if (items.length < pageSize) return;
+      after = idOf(items[items.length - 1] as T);
     }
   }
 
