@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startConcord, tempProjectDir, type TestConcord } from '../../support/concord-app';
+import { startConcord, tempProjectDir, type RepoKind, type TestConcord } from '../../support/concord-app';
 import { startSlapd, type SlapdInstance } from '../../support/slapd';
 import { factory } from '../../support/slapd.factory';
 
@@ -32,6 +32,8 @@ export interface ReconTestOptions {
   readonly mappings?: (mappings: [RawMapping, RawMapping]) => RawMapping[];
   /** More files of the project's config directory, by name (`audit.json`), as JSON. */
   readonly configFiles?: Readonly<Record<string, unknown>>;
+  /** The repository: PostgreSQL (default) or the embedded one. */
+  readonly repo?: RepoKind;
 }
 
 /** The sample's sync.json as shipped. */
@@ -52,7 +54,7 @@ export async function startReconTest(options: ReconTestOptions = {}): Promise<Re
       writeFileSync(join(projectDir, 'config', name), JSON.stringify(content, null, 2));
     }
     const t = await startConcord({
-      repo: 'postgres',
+      repo: options.repo ?? 'postgres',
       projectDir,
       env: { OPENIDM_LDAP_HOST: slapd.host, OPENIDM_LDAP_PORT: String(slapd.port) },
     });

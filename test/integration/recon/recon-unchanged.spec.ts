@@ -36,98 +36,102 @@ function targetReads(summary: Record<string, unknown>): number {
  * a managed object deleted and created again under its id. Implicit sync is off here (the managed → LDAP
  * mapping has enableSync false), so a managed edit stays a managed edit for the next recon to undo.
  */
-describe('recon: entries nothing touched since they last agreed', () => {
-  let env: ReconTestEnv;
+describe.each(['postgres', 'embedded'] as const)(
+  'recon on %s: entries nothing touched since they last agreed',
+  (repo) => {
+    let env: ReconTestEnv;
 
-  beforeAll(async () => {
-    const ldif = Array.from({ length: USERS }, (_, i) => factory.ldapEntry({ uid: `calm${i}` })).join('');
-    env = await startReconTest({
-      ldif,
-      mappings: ([ldapToManaged, managedToLdap]): RawMapping[] => [
-        ldapToManaged,
-        { ...managedToLdap, enableSync: false },
-      ],
+    beforeAll(async () => {
+      const ldif = Array.from({ length: USERS }, (_, i) => factory.ldapEntry({ uid: `calm${i}` })).join('');
+      env = await startReconTest({
+        repo,
+        ldif,
+        mappings: ([ldapToManaged, managedToLdap]): RawMapping[] => [
+          ldapToManaged,
+          { ...managedToLdap, enableSync: false },
+        ],
+      });
+      const first = await env.recon(LDAP_TO_MANAGED);
+      expect((await env.summary(first._id))['situationSummary']).toMatchObject({ ABSENT: TOTAL });
+    }, 60_000);
+    afterAll(async () => {
+      await env?.destroy();
     });
-    const first = await env.recon(LDAP_TO_MANAGED);
-    expect((await env.summary(first._id))['situationSummary']).toMatchObject({ ABSENT: TOTAL });
-  }, 60_000);
-  afterAll(async () => {
-    await env?.destroy();
-  });
 
-  it('a second recon finds every entry CONFIRMED without reading a single target', async () => {
-    const run = await env.recon(LDAP_TO_MANAGED);
-    const summary = await env.summary(run._id);
-    expect(summary['situationSummary']).toMatchObject({ CONFIRMED: TOTAL, ABSENT: 0 });
-    expect(summary['statusSummary']).toEqual({ SUCCESS: TOTAL, FAILURE: 0 });
-    expect(targetReads(summary)).toBe(0);
-    const entries = await env.t.admin('get', `/openidm/recon/${run._id}/entries?_queryFilter=true`);
-    expect(entries.body.result).toHaveLength(TOTAL);
-    expect(entries.body.result[0]).toMatchObject({
-      situation: 'CONFIRMED',
-      action: 'UPDATE',
-      status: 'SUCCESS',
+    it('a second recon finds every entry CONFIRMED without reading a single target', async () => {
+      const run = await env.recon(LDAP_TO_MANAGED);
+      const summary = await env.summary(run._id);
+      expect(summary['situationSummary']).toMatchObject({ CONFIRMED: TOTAL, ABSENT: 0 });
+      expect(summary['statusSummary']).toEqual({ SUCCESS: TOTAL, FAILURE: 0 });
+      expect(targetReads(summary)).toBe(0);
+      const entries = await env.t.admin('get', `/openidm/recon/${run._id}/entries?_queryFilter=true`);
+      expect(entries.body.result).toHaveLength(TOTAL);
+      expect(entries.body.result[0]).toMatchObject({
+        situation: 'CONFIRMED',
+        action: 'UPDATE',
+        status: 'SUCCESS',
+      });
     });
-  });
 
-  it('an entry changed in the directory is mapped again and updates its managed user', async () => {
-    await env.slapd.modify(
-      `dn: uid=calm1,ou=People,${BASE_DN}\nchangetype: modify\nreplace: mail\nmail: calm1.moved@example.com\n`,
-    );
-    const run = await env.recon(LDAP_TO_MANAGED);
-    expect(await managedByUserName(env, 'calm1')).toMatchObject({ mail: 'calm1.moved@example.com' });
-    const changed = await changedEntries(env, run._id);
-    expect(changed).toHaveLength(1);
-    expect(changed[0]?.['diff']).toEqual([
-      { field: '/mail', before: 'calm1@example.com', after: 'calm1.moved@example.com' },
-    ]);
-    // The next recon reads that one target, finds it in agreement and stamps its link; the one after reads none.
-    const again = await env.summary((await env.recon(LDAP_TO_MANAGED))._id);
-    expect(again['situationSummary']).toMatchObject({ CONFIRMED: TOTAL });
-    expect(targetReads(again)).toBe(1);
-    const third = await env.summary((await env.recon(LDAP_TO_MANAGED))._id);
-    expect(third['situationSummary']).toMatchObject({ CONFIRMED: TOTAL });
-    expect(targetReads(third)).toBe(0);
-  });
+    it('an entry changed in the directory is mapped again and updates its managed user', async () => {
+      await env.slapd.modify(
+        `dn: uid=calm1,ou=People,${BASE_DN}\nchangetype: modify\nreplace: mail\nmail: calm1.moved@example.com\n`,
+      );
+      const run = await env.recon(LDAP_TO_MANAGED);
+      expect(await managedByUserName(env, 'calm1')).toMatchObject({ mail: 'calm1.moved@example.com' });
+      const changed = await changedEntries(env, run._id);
+      expect(changed).toHaveLength(1);
+      expect(changed[0]?.['diff']).toEqual([
+        { field: '/mail', before: 'calm1@example.com', after: 'calm1.moved@example.com' },
+      ]);
+      // The next recon reads that one target, finds it in agreement and stamps its link; the one after reads none.
+      const again = await env.summary((await env.recon(LDAP_TO_MANAGED))._id);
+      expect(again['situationSummary']).toMatchObject({ CONFIRMED: TOTAL });
+      expect(targetReads(again)).toBe(1);
+      const third = await env.summary((await env.recon(LDAP_TO_MANAGED))._id);
+      expect(third['situationSummary']).toMatchObject({ CONFIRMED: TOTAL });
+      expect(targetReads(third)).toBe(0);
+    });
 
-  it('a managed user edited on its own is put back to what the directory says', async () => {
-    const user = await managedByUserName(env, 'calm2');
-    const put = await env.t
-      .admin('put', `/openidm/managed/user/${String(user['_id'])}`)
-      .set('If-Match', String(user['_rev']))
-      .send({ ...user, mail: 'edited@example.com' });
-    expect(put.status).toBe(200);
-    const run = await env.recon(LDAP_TO_MANAGED);
-    expect(await managedByUserName(env, 'calm2')).toMatchObject({ mail: 'calm2@example.com' });
-    expect(await changedEntries(env, run._id)).toHaveLength(1);
-  });
+    it('a managed user edited on its own is put back to what the directory says', async () => {
+      const user = await managedByUserName(env, 'calm2');
+      const put = await env.t
+        .admin('put', `/openidm/managed/user/${String(user['_id'])}`)
+        .set('If-Match', String(user['_rev']))
+        .send({ ...user, mail: 'edited@example.com' });
+      expect(put.status).toBe(200);
+      const run = await env.recon(LDAP_TO_MANAGED);
+      expect(await managedByUserName(env, 'calm2')).toMatchObject({ mail: 'calm2@example.com' });
+      expect(await changedEntries(env, run._id)).toHaveLength(1);
+    });
 
-  it('a managed user deleted and created again under its id, at the same revision, is mapped again', async () => {
-    const user = await managedByUserName(env, 'calm3');
-    const id = String(user['_id']);
-    expect(user['_rev']).toBe('1');
-    expect((await env.t.admin('delete', `/openidm/managed/user/${id}`)).status).toBe(200);
-    const { _id: _ignored, _rev: _old, ...fields } = user;
-    const created = await env.t
-      .admin('put', `/openidm/managed/user/${id}`)
-      .set('If-None-Match', '*')
-      .send({ ...fields, sn: 'Impostor' });
-    expect(created.status).toBe(201);
-    expect(created.body._rev).toBe('1');
-    await env.recon(LDAP_TO_MANAGED);
-    expect(await managedByUserName(env, 'calm3')).toMatchObject({ _id: id, sn: 'Tester' });
-  });
+    it('a managed user deleted and created again under its id, at the same revision, is mapped again', async () => {
+      const user = await managedByUserName(env, 'calm3');
+      const id = String(user['_id']);
+      expect(user['_rev']).toBe('1');
+      expect((await env.t.admin('delete', `/openidm/managed/user/${id}`)).status).toBe(200);
+      const { _id: _ignored, _rev: _old, ...fields } = user;
+      const created = await env.t
+        .admin('put', `/openidm/managed/user/${id}`)
+        .set('If-None-Match', '*')
+        .send({ ...fields, sn: 'Impostor' });
+      expect(created.status).toBe(201);
+      expect(created.body._rev).toBe('1');
+      await env.recon(LDAP_TO_MANAGED);
+      expect(await managedByUserName(env, 'calm3')).toMatchObject({ _id: id, sn: 'Tester' });
+    });
 
-  it('a dry run skips as a real run does and plans the changes it finds', async () => {
-    await env.slapd.modify(
-      `dn: uid=calm4,ou=People,${BASE_DN}\nchangetype: modify\nreplace: sn\nsn: Planned\n`,
-    );
-    const run = await env.recon(LDAP_TO_MANAGED, '&analyze=true');
-    const summary = await env.summary(run._id);
-    expect(summary['situationSummary']).toMatchObject({ CONFIRMED: TOTAL });
-    const planned = await changedEntries(env, run._id);
-    expect(planned).toHaveLength(1);
-    expect(planned[0]?.['diff']).toEqual([{ field: '/sn', before: 'Tester', after: 'Planned' }]);
-    expect(await managedByUserName(env, 'calm4')).toMatchObject({ sn: 'Tester' });
-  });
-});
+    it('a dry run skips as a real run does and plans the changes it finds', async () => {
+      await env.slapd.modify(
+        `dn: uid=calm4,ou=People,${BASE_DN}\nchangetype: modify\nreplace: sn\nsn: Planned\n`,
+      );
+      const run = await env.recon(LDAP_TO_MANAGED, '&analyze=true');
+      const summary = await env.summary(run._id);
+      expect(summary['situationSummary']).toMatchObject({ CONFIRMED: TOTAL });
+      const planned = await changedEntries(env, run._id);
+      expect(planned).toHaveLength(1);
+      expect(planned[0]?.['diff']).toEqual([{ field: '/sn', before: 'Tester', after: 'Planned' }]);
+      expect(await managedByUserName(env, 'calm4')).toMatchObject({ sn: 'Tester' });
+    });
+  },
+);
