@@ -36,7 +36,8 @@ export async function reconcileSource(
   try {
     for await (const whole of inChunks(pages, RECON_CHUNK)) {
       if (ctx.shouldStop()) break;
-      const chunk = settleUnchanged(run, whole, ctx);
+      const rest = settleUnchanged(run, whole, ctx);
+      const chunk = run.unchanged === undefined ? rest : await run.unchanged.complete(rest);
       // The linked targets are read while the chunk is decided: the database round trip overlaps the CPU work.
       const early = readLinkedTargets(run, chunk);
       const written = writeChunk(run, await decideChunk(run, chunk, ctx), ctx, early);

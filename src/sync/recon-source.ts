@@ -9,7 +9,16 @@ import { ReconTargets } from './recon-targets';
 export interface SourceItem {
   readonly id: string;
   readonly object: JsonObject | null;
+  /** The object holds its `_id` and `_rev` only: read whole if its stamp does not settle it (unchanged-entries.ts). */
+  readonly partial?: boolean;
 }
+
+/**
+ * What a recon asks the source query for besides the mapping's fields: nothing (`plain`), each entry's
+ * revision too, or at first only its id and revision (the entries whose stamp does not settle them are read
+ * whole afterwards, UnchangedEntries.complete).
+ */
+export type SourceRevisions = 'plain' | 'with revisions' | 'revisions only';
 
 const DEFAULT_PAGE = 1_000;
 
@@ -31,13 +40,14 @@ function isDefaultAllIds(query: ReconQuery): boolean {
 export function sourcePages(
   mapping: Mapping,
   set: ObjectSet,
-  withRevisions = false,
+  revisions: SourceRevisions = 'plain',
 ): AsyncIterable<readonly SourceItem[]> {
   const query = mapping.sourceQuery;
   const upgrade = isDefaultAllIds(query) && mapping.sourceQueryFullEntry !== false;
   const read = upgrade ? sourceFieldsRead(mapping) : null;
-  // Recon's unchanged stamps need each source's revision (unchanged-stamp.ts).
-  const fields = read !== null && withRevisions ? [...read, '_rev'] : read;
+  // Recon's unchanged stamps need each source's revision (unchanged-stamp.ts), or at first only that.
+  const partial = read !== null && revisions === 'revisions only';
+  const fields = read === null || revisions === 'plain' ? read : partial ? ['_rev'] : [...read, '_rev'];
   const params = !upgrade
     ? query.params
     : fields === null
@@ -54,7 +64,7 @@ export function sourcePages(
         const id = entry['_id'];
         if (typeof id !== 'string') continue;
         const whole = full === undefined ? isFullEntry(entry) : full;
-        items.push({ id, object: whole ? entry : null });
+        items.push(partial ? { id, object: entry, partial } : { id, object: whole ? entry : null });
       }
       if (items.length > 0) yield items;
     }
@@ -97,8 +107,11 @@ export async function targetIdSet(
   return ids;
 }
 
-/** Pulls the first item so that emptiness is known before anything else runs; `all` still yields every item. */
-export async function peek<T>(items: AsyncIterable<T>): Promise<{ empty: boolean; all: AsyncIterable<T> }> {
+/**
+ * Pulls the first item so that emptiness is known before anything else runs; `all` still yields every item,
+ * `first` is that item, and `close` ends the query without reading further (when `all` is not used).
+ */
+export async function peek<T>(items: AsyncIterable<T>): Promise<Peeked<T>> {
   const iterator = items[Symbol.asyncIterator]();
   const first = await iterator.next();
   const all = (async function* () {
@@ -106,5 +119,17 @@ export async function peek<T>(items: AsyncIterable<T>): Promise<{ empty: boolean
     yield first.value;
     for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
   })();
-  return { empty: first.done === true, all };
+  return {
+    empty: first.done === true,
+    first: first.done === true ? undefined : first.value,
+    all,
+    close: async () => void (await iterator.return?.()),
+  };
+}
+
+export interface Peeked<T> {
+  readonly empty: boolean;
+  readonly first: T | undefined;
+  readonly all: AsyncIterable<T>;
+  readonly close: () => Promise<void>;
 }

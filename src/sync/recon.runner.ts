@@ -12,7 +12,15 @@ import { ReconJournal } from './recon-journal';
 import type { ReconRequest, ReconResult, ReconRunnerDeps } from './recon-request';
 import { ReconProgress } from './recon-progress';
 import { ReconTargets } from './recon-targets';
-import { idPages, peek, sourcePages, targetIdSet } from './recon-source';
+import {
+  idPages,
+  peek,
+  sourcePages,
+  targetIdSet,
+  type Peeked,
+  type SourceItem,
+  type SourceRevisions,
+} from './recon-source';
 import { runOnReconScript, runResultScript } from './recon-result.script';
 import { syncUnclaimedTarget } from './sync.operation';
 import { UnchangedEntries } from './unchanged-entries';
@@ -172,14 +180,33 @@ export class ReconRunner {
     const targetSet = this.deps.sets.get(mapping.target);
     progress.stage = 'ACTIVE_QUERY_ENTRIES';
     await runOnReconScript(scripts, mapping, this.request.reconId);
-    const started = performance.now();
     const targetQuerySet = this.deps.sets.get(mapping.targetQuery.resourceName);
+    const sourceQuerySet = this.deps.sets.get(mapping.sourceQuery.resourceName);
     const fingerprint = this.unchangedFingerprint(targetQuerySet);
-    const source = await peek(
-      this.request.sourceIds
-        ? idPages(this.request.sourceIds)
-        : sourcePages(mapping, this.deps.sets.get(mapping.sourceQuery.resourceName), fingerprint !== null),
-    );
+    // The target ids and the links are independent queries: both at once.
+    const prefetch = (): Promise<[ReconTargets, number | null]> =>
+      Promise.all([
+        this.request.runTargetPhase
+          ? this.timedStep('targetQuery', () =>
+              targetIdSet(mapping, targetQuerySet, (id) => links.normaliseTarget(id), fingerprint !== null),
+            )
+          : new ReconTargets(),
+        mapping.prefetchLinks ? this.timedStep('linkQuery', () => links.prefetch()) : null,
+      ]);
+    // With unchanged stamps the links come first: when they carry stamps, the source query asks only for each
+    // entry's id and revision, and the entries that changed are read whole afterwards (unchanged-entries.ts).
+    const early = fingerprint === null ? null : await prefetch();
+    const unchanged =
+      fingerprint === null || early === null
+        ? undefined
+        : new UnchangedEntries(fingerprint, mapping, {
+            links,
+            targets: early[0],
+            source: sourceQuerySet,
+            writes: !this.request.analyze,
+          });
+    const started = performance.now();
+    const source = await this.openSource(sourceQuerySet, unchanged, links.anyStamped);
     record('sourceQuery', performance.now() - started);
     if (source.empty && !mapping.allowEmptySourceSet) {
       progress.counters.source.total = 0;
@@ -188,15 +215,7 @@ export class ReconRunner {
           '(set allowEmptySourceSet to true to reconcile an empty source).',
       );
     }
-    // The target ids and the links are independent queries: both at once.
-    const [targets, linkTotal] = await Promise.all([
-      this.request.runTargetPhase
-        ? this.timedStep('targetQuery', () =>
-            targetIdSet(mapping, targetQuerySet, (id) => links.normaliseTarget(id), fingerprint !== null),
-          )
-        : new ReconTargets(),
-      mapping.prefetchLinks ? this.timedStep('linkQuery', () => links.prefetch()) : null,
-    ]);
+    const [targets, linkTotal] = early ?? (await prefetch());
     if (this.request.runTargetPhase) progress.counters.target.total = targets.size;
     if (linkTotal !== null) progress.counters.links.total = linkTotal;
     const deferred: PlannedOperation[] = [];
@@ -213,9 +232,7 @@ export class ReconRunner {
       deferDestructive: true,
       record,
       transaction: this.deps.transaction,
-      ...(fingerprint === null
-        ? {}
-        : { unchanged: new UnchangedEntries(fingerprint, mapping, links, targets, !this.request.analyze) }),
+      ...(unchanged === undefined ? {} : { unchanged }),
     };
     const handle = (outcome: SyncOutcome): void => {
       for (const id of outcome.claimed) targets.claim(links.normaliseTarget(id));
@@ -260,6 +277,27 @@ export class ReconRunner {
       record('targetPhase', performance.now() - targetStart);
     }
     if (!this.cancelled) await this.settleDeferred(run, deferred, journal, targets.size);
+  }
+
+  /**
+   * The source query, its first page read. With unchanged stamps on the links and a source that reads lists of
+   * ids, a light first pass (ids and revisions only), unless its first page shows most entries unsettled (the
+   * stamps went stale with an edit of the mapping): then whole entries, as without stamps.
+   */
+  private async openSource(
+    set: ObjectSet,
+    unchanged: UnchangedEntries | undefined,
+    anyStamped: boolean,
+  ): Promise<Peeked<readonly SourceItem[]>> {
+    const { mapping, sourceIds } = this.request;
+    const query = (revisions: SourceRevisions): Promise<Peeked<readonly SourceItem[]>> =>
+      peek(sourceIds ? idPages(sourceIds) : sourcePages(mapping, set, revisions));
+    if (unchanged === undefined) return query('plain');
+    if (!anyStamped || set.readByIds === undefined) return query('with revisions');
+    const light = await query('revisions only');
+    if (light.first === undefined || unchanged.mostlySettled(light.first)) return light;
+    await light.close();
+    return query('with revisions');
   }
 
   /**

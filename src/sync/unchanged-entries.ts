@@ -1,11 +1,25 @@
 import { leavesTargetUnchanged } from '../core/sync/property-mapping';
+import { sourceFieldsRead } from '../core/sync/source-fields';
 import type { JsonObject } from '../core/sync/script';
 import type { LinkStamp } from '../core/sync/link';
 import type { Mapping } from '../core/sync/sync-config.types';
 import { unchangedStamp } from '../core/sync/unchanged-stamp';
 import type { LinkAccess } from './link-access';
 import type { ReconTargets } from './recon-targets';
+import type { ObjectSet } from './object-sets';
+import type { SourceItem } from './recon-source';
 import type { PlannedOperation, SyncOutcome } from './sync-run';
+
+/** What UnchangedEntries works with in its recon. */
+export interface UnchangedRun {
+  readonly links: LinkAccess;
+  /** The target id set, with versions. */
+  readonly targets: ReconTargets;
+  /** The source query's set, which reads the entries a light first pass did not settle. */
+  readonly source: ObjectSet;
+  /** False in a dry run, which stores nothing, stamps included. */
+  readonly writes: boolean;
+}
 
 /**
  * One recon's side of the unchanged stamps (core/sync/unchanged-stamp.ts): it tells the entries whose link
@@ -16,16 +30,46 @@ import type { PlannedOperation, SyncOutcome } from './sync-run';
 export class UnchangedEntries {
   private pending: LinkStamp[] = [];
   private readonly qualifiers: readonly string[];
+  private readonly links: LinkAccess;
+  private readonly targets: ReconTargets;
+  private readonly writes: boolean;
+  /** What a whole source entry is read with: the mapping's fields and the revision. */
+  private readonly fields: readonly string[];
 
-  /** `writes`: false in a dry run, which stores nothing, stamps included. */
   constructor(
     private readonly fingerprint: string,
     private readonly mapping: Mapping,
-    private readonly links: LinkAccess,
-    private readonly targets: ReconTargets,
-    private readonly writes: boolean,
+    private readonly run: UnchangedRun,
   ) {
     this.qualifiers = mapping.linkQualifiers.kind === 'static' ? mapping.linkQualifiers.names : [];
+    ({ links: this.links, targets: this.targets, writes: this.writes } = run);
+    this.fields = [...(sourceFieldsRead(mapping) ?? []), '_rev'];
+  }
+
+  /**
+   * Whether most of these entries (a light first pass's first page) are settled by their stamps. When not —
+   * after an edit of the mapping every stamp is stale — reading the rest whole in lists of ids would cost the
+   * directory more than one full query: the recon asks for whole entries instead.
+   */
+  mostlySettled(items: readonly SourceItem[]): boolean {
+    let settled = 0;
+    for (const item of items)
+      if (item.object !== null && this.outcomesOf(item.id, item.object) !== null) settled++;
+    return settled * 2 >= items.length;
+  }
+
+  /**
+   * The entries of a light first pass (ids and revisions only) that their stamps did not settle, read whole in
+   * one query; an entry gone since the first pass is left without its object, and reads as not found.
+   */
+  async complete(items: readonly SourceItem[]): Promise<readonly SourceItem[]> {
+    const readByIds = this.run.source.readByIds?.bind(this.run.source);
+    const partial = items.filter((item) => item.partial === true).map((item) => item.id);
+    if (partial.length === 0 || readByIds === undefined) return items;
+    const whole = await readByIds(partial, this.fields);
+    return items.map((item) =>
+      item.partial === true ? { id: item.id, object: whole.get(item.id) ?? null } : item,
+    );
   }
 
   /**

@@ -179,4 +179,15 @@ describe('recon: an entry settled from its stamp reads as one reconciled in full
     expect(settled.entries).toEqual(full.entries);
     expect(settled.summary).toEqual(full.summary);
   });
+
+  it('with every stamp stale (the mapping was edited) reads whole entries and concludes the same', async () => {
+    const settled = await runAsRead();
+    await env.t.sql("UPDATE links SET stamp = 'stale'");
+    const stale = await runAsRead();
+    expect(stale.targetReads).toBe(1);
+    expect(stale.entries).toEqual(settled.entries);
+    expect(stale.summary).toEqual(settled.summary);
+    // The run stamped the links anew.
+    expect((await runAsRead()).targetReads).toBe(0);
+  });
 });
