@@ -3,7 +3,7 @@ import { sourceFieldsRead } from '../core/sync/source-fields';
 import type { JsonObject } from '../core/sync/script';
 import type { LinkStamp } from '../core/sync/link';
 import type { Mapping } from '../core/sync/sync-config.types';
-import { unchangedStamp } from '../core/sync/unchanged-stamp';
+import { unchangedStamper } from '../core/sync/unchanged-stamp';
 import type { LinkAccess } from './link-access';
 import type { ReconTargets } from './recon-targets';
 import type { ObjectSet } from './object-sets';
@@ -35,15 +35,17 @@ export class UnchangedEntries {
   private readonly writes: boolean;
   /** What a whole source entry is read with: the mapping's fields and the revision. */
   private readonly fields: readonly string[];
+  private readonly stamp: (sourceRevision: string, targetVersion: string) => string;
 
   constructor(
-    private readonly fingerprint: string,
+    fingerprint: string,
     private readonly mapping: Mapping,
     private readonly run: UnchangedRun,
   ) {
     this.qualifiers = mapping.linkQualifiers.kind === 'static' ? mapping.linkQualifiers.names : [];
     ({ links: this.links, targets: this.targets, writes: this.writes } = run);
     this.fields = [...(sourceFieldsRead(mapping) ?? []), '_rev'];
+    this.stamp = unchangedStamper(fingerprint);
   }
 
   /**
@@ -84,8 +86,7 @@ export class UnchangedEntries {
       const linked = this.links.prefetchedStampOf(linkQualifier, sourceId);
       if (linked === null || linked.stamp === '') return null;
       const version = this.targets.versionOf(this.links.normaliseTarget(linked.targetId));
-      if (version === null || linked.stamp !== unchangedStamp(this.fingerprint, revision, version))
-        return null;
+      if (version === null || linked.stamp !== this.stamp(revision, version)) return null;
       outcomes.push({
         phase: 'source',
         linkQualifier,
@@ -113,7 +114,7 @@ export class UnchangedEntries {
     // The version as the target query read it: if the target changed since, the stamp is stale next time, never wrong.
     const version = this.targets.versionOf(this.links.normaliseTarget(plan.targetId));
     if (version === null) return;
-    const stamp = unchangedStamp(this.fingerprint, revision, version);
+    const stamp = this.stamp(revision, version);
     if (this.links.prefetchedStampOf(plan.linkQualifier, plan.sourceId)?.stamp === stamp) return;
     this.pending.push({ linkId: plan.link._id, stamp });
   }
@@ -127,7 +128,7 @@ export class UnchangedEntries {
     const revision = source?.['_rev'];
     if (!this.writes || source === null || typeof revision !== 'string') return null;
     if (!leavesTargetUnchanged(this.mapping.properties, created, source)) return null;
-    return unchangedStamp(this.fingerprint, revision, version);
+    return this.stamp(revision, version);
   }
 
   /**

@@ -45,21 +45,37 @@ export function unchangedStampRefusal(mapping: Mapping): string | null {
 
 /**
  * The stamp of a source revision and a target version under a mapping's fingerprint: 53 bits of the three
- * (lengths first, so that no two different triples give the same text), as base-36 text of at most 11
- * characters. A recon holds one per link in memory and the links table one per row, so it is kept short; two
- * different states give the same stamp with a chance of about one in 9·10^15, and revisions are the
- * servers' own, not chosen by a client.
+ * (the revision's length between them, so that no two different triples give the same sequence whatever
+ * characters revisions hold), as base-36 text of at most 11 characters. A recon holds one per link in memory and
+ * the links table one per row, so it is kept short; two different states give the same stamp with a chance of
+ * about one in 9·10^15, and revisions are the servers' own, not chosen by a client.
  */
 export function unchangedStamp(fingerprint: string, sourceRevision: string, targetVersion: string): string {
-  const lanes = { a: 0x811c9dc5, b: 0x2545f491 };
-  feed(lanes, fingerprint);
-  feed(lanes, `:${sourceRevision.length}:`);
-  feed(lanes, sourceRevision);
-  feed(lanes, ':');
-  feed(lanes, targetVersion);
-  const high = avalanche(lanes.a ^ Math.imul(lanes.b, 0x27d4eb2f)) & 0x1fffff;
-  const low = avalanche(lanes.b ^ Math.imul(lanes.a, 0x165667b1)) >>> 0;
-  return (high * 0x100000000 + low).toString(36);
+  return unchangedStamper(fingerprint)(sourceRevision, targetVersion);
+}
+
+/** `unchangedStamp` with the fingerprint fed once, for the many stamps of one recon. */
+export function unchangedStamper(
+  fingerprint: string,
+): (sourceRevision: string, targetVersion: string) => string {
+  const seeded = { a: 0x811c9dc5, b: 0x2545f491 };
+  feed(seeded, fingerprint);
+  const { a, b } = seeded;
+  return (sourceRevision, targetVersion) => {
+    const lanes = { a, b };
+    feedUnit(lanes, sourceRevision.length & 0xffff);
+    feedUnit(lanes, sourceRevision.length >>> 16);
+    feed(lanes, sourceRevision);
+    feed(lanes, targetVersion);
+    const high = avalanche(lanes.a ^ Math.imul(lanes.b, 0x27d4eb2f)) & 0x1fffff;
+    const low = avalanche(lanes.b ^ Math.imul(lanes.a, 0x165667b1)) >>> 0;
+    return (high * 0x100000000 + low).toString(36);
+  };
+}
+
+function feedUnit(lanes: { a: number; b: number }, unit: number): void {
+  lanes.a = Math.imul(lanes.a ^ unit, 0x01000193);
+  lanes.b = Math.imul(lanes.b ^ unit, 0x5bd1e995);
 }
 
 /**
