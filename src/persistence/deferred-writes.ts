@@ -1,12 +1,18 @@
 import type { SqlExecutor } from './sql-database';
 
-interface Deferred {
+/** A write held back to go with a later statement. */
+export interface DeferredWrite {
   readonly sql: string;
   readonly params: readonly unknown[];
 }
 
 /** Main statements a deferred write can ride on as a data-modifying `WITH` (PostgreSQL allows them there). */
 const CARRIER = /^\s*(insert|update|delete)\b/i;
+
+/** Whether `sql` may stand in a data-modifying `WITH` query (a plain INSERT, UPDATE or DELETE). */
+export function isCarrier(sql: string): boolean {
+  return CARRIER.test(sql);
+}
 
 /**
  * A transaction's executor that sends writes nobody reads the result of (`defer`: audit events written beside
@@ -16,7 +22,7 @@ const CARRIER = /^\s*(insert|update|delete)\b/i;
  * transaction never reads back may be deferred.
  */
 export class CoalescingExecutor implements SqlExecutor {
-  private pending: Deferred[] = [];
+  private pending: DeferredWrite[] = [];
 
   constructor(private readonly target: SqlExecutor) {}
 
@@ -27,7 +33,7 @@ export class CoalescingExecutor implements SqlExecutor {
   async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     if (this.pending.length === 0) return this.target.query<Row>(sql, params);
     // A data-modifying WITH must stand at the top level: only plain INSERT, UPDATE and DELETE go together.
-    if (!CARRIER.test(sql) || this.pending.some((write) => !CARRIER.test(write.sql))) {
+    if (!isCarrier(sql) || this.pending.some((write) => !isCarrier(write.sql))) {
       await this.flush();
       return this.target.query<Row>(sql, params);
     }
@@ -48,7 +54,12 @@ export class CoalescingExecutor implements SqlExecutor {
     for (const write of this.take()) await this.target.query(write.sql, write.params);
   }
 
-  private take(): Deferred[] {
+  /** Hands what is deferred to whoever sends it instead (ClosingBatch); this executor holds nothing after. */
+  takeDeferred(): readonly DeferredWrite[] {
+    return this.take();
+  }
+
+  private take(): DeferredWrite[] {
     const taken = this.pending;
     this.pending = [];
     return taken;

@@ -21,6 +21,15 @@ export function trailingKey(resource: string, objectId: string): string {
 export class TrailingWrites {
   private readonly logger = new Logger('TrailingWrites');
   private readonly running = new Map<string, Promise<void>>();
+  private readonly hurries: (() => void)[] = [];
+
+  /**
+   * `hurry` runs whenever someone starts waiting for tracked writes: a write that lingers to go with others
+   * (ClosingBatch) must go now.
+   */
+  onWait(hurry: () => void): void {
+    this.hurries.push(hurry);
+  }
 
   /** Runs `work` now without waiting for it; `key` names the object it concerns. Failures are logged. */
   track(key: string, work: () => Promise<unknown>): void {
@@ -43,16 +52,25 @@ export class TrailingWrites {
 
   /** Resolves once the writes tracked for `key` so far are done (at once when there are none). */
   async before(key: string): Promise<void> {
-    await this.running.get(key);
+    const running = this.running.get(key);
+    if (running === undefined) return;
+    this.hurry();
+    await running;
   }
 
   /** Resolves once every write tracked so far is done (not those tracked meanwhile: reads must not starve). */
   async settled(): Promise<void> {
+    if (this.running.size === 0) return;
+    this.hurry();
     await Promise.all(this.running.values());
   }
 
   /** Resolves once nothing is running any more (before the connections close). */
   async drained(): Promise<void> {
     while (this.running.size > 0) await this.settled();
+  }
+
+  private hurry(): void {
+    for (const hurry of this.hurries) hurry();
   }
 }
