@@ -32,8 +32,30 @@ export function escapeDnValue(value: string): string {
   return out;
 }
 
+/**
+ * DNs seen lately, parsed and normalised: an implicit-sync PUT parses the same few DNs several times (the
+ * entry's, the base's, for the modify's RDN check and the group lookup), each from scratch before.
+ */
+const PARSED = new Map<string, readonly Rdn[]>();
+const NORMALISED = new Map<string, string>();
+const REMEMBERED_DNS = 10_000;
+
+function remembered<T>(memo: Map<string, T>, dn: string, make: (dn: string) => T): T {
+  const known = memo.get(dn);
+  if (known !== undefined) return known;
+  const made = make(dn);
+  // Forgets the oldest (Map keeps insertion order): the memo stays bounded whatever the directory holds.
+  if (memo.size >= REMEMBERED_DNS) memo.delete(memo.keys().next().value as string);
+  memo.set(dn, made);
+  return made;
+}
+
 /** Parses a DN string; throws BAD_REQUEST naming the problem for anything malformed. The empty DN is []. */
-export function parseDn(dn: string): Rdn[] {
+export function parseDn(dn: string): readonly Rdn[] {
+  return remembered(PARSED, dn, parseDnText);
+}
+
+function parseDnText(dn: string): readonly Rdn[] {
   const rdns: Rdn[] = [];
   let avas: Ava[] = [];
   let i = 0;
@@ -112,6 +134,10 @@ export function canonicalDn(dn: string): string {
  * caseIgnoreMatch attributes DNs are made of in practice (uid, cn, ou, dc, o); OpenLDAP does the same.
  */
 export function normalizeDn(dn: string): string {
+  return remembered(NORMALISED, dn, normalizeDnText);
+}
+
+function normalizeDnText(dn: string): string {
   try {
     return parseDn(dn)
       .map((rdn) =>

@@ -81,4 +81,19 @@ describe('canonical and normal forms', () => {
     expect(isUnder('uid=a,dc=xexample,dc=com', 'dc=example,dc=com')).toBe(false);
     expect(normalizeDn('cn=A  B,dc=x')).toBe('cn=a b,dc=x');
   });
+
+  it('answers alike for a DN seen before, and refuses a malformed one every time', () => {
+    const dn = 'uid=Twice,ou=People,dc=example,dc=com';
+    expect(parseDn(dn)).toEqual(parseDn(dn));
+    expect(normalizeDn(dn)).toBe('uid=twice,ou=people,dc=example,dc=com');
+    expect(normalizeDn(dn)).toBe('uid=twice,ou=people,dc=example,dc=com');
+    expect(() => parseDn('uid=a,,dc=x')).toThrow(/Invalid DN/);
+    expect(() => parseDn('uid=a,,dc=x')).toThrow(/Invalid DN/);
+  });
+
+  it('stays right past the number of DNs it remembers', () => {
+    for (let i = 0; i < 12_000; i++) expect(normalizeDn(`UID=U${i},DC=X`)).toBe(`uid=u${i},dc=x`);
+    expect(canonicalDn('UID = u5 , DC=X')).toBe('UID=u5,DC=X');
+    expect(sameDn('uid=u0,dc=x', 'UID=U0,DC=X')).toBe(true);
+  });
 });
