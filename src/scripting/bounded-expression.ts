@@ -9,10 +9,16 @@
  * keeps its time limit): whitespace; string literals in '…' or "…"; decimal numbers; identifiers that are not
  * reserved words (`true`, `false`, `null` allowed); member access `.name` / `?.name`; the operators
  * `|| && ?? ! + - * % == != === !== < > <= >= ? :`; `;`; and parentheses that group, never call (a `(` right
- * after a name, a literal or a `)` is a call). With no calls, loops, assignments, regular expressions,
- * templates, brackets, braces, `new` or commas, a run does a fixed number of steps, each bounded by the size
- * of its JSON inputs (the only code it reaches besides its own is built-in: property reads and the
- * conversions of `+` and comparisons on JSON data). Escapes in names and comments are refused with the rest.
+ * after a name, a literal or a `)` is a call). With no calls, loops, regular expressions, templates,
+ * brackets, braces, `new` or commas, a run does a fixed number of steps, each bounded by the size of its JSON
+ * inputs (the only code it reaches besides its own is built-in: property reads and the conversions of `+` and
+ * comparisons on JSON data). Escapes in names and comments are refused with the rest.
+ *
+ * One kind of assignment is accepted, the one an `onCreate` script is made of (`target.dn = 'uid=' +
+ * source.userName + ',ou=People,dc=example,dc=com';`): a statement that starts with a member of a variable
+ * (ASSIGNABLE_ROOTS) followed by one plain `=`. Those variables are JSON parsed inside the sandbox, whose
+ * built-in prototypes are frozen (script-sandbox.bootstrap.ts), so the assignment runs no code but built-ins
+ * and creates no global. Any other `=` (a bare name, compound or chained assignments, `=>`) is refused.
  */
 export function isBoundedExpression(source: string): boolean {
   return scanBounded(source) !== null;
@@ -23,10 +29,11 @@ export function isBoundedExpression(source: string): boolean {
  * it can be the operand of a `return`; null when the source is not bounded, is empty, or has a `;` anywhere
  * but at its end (`a; b` is two statements). The text keeps every character's place otherwise, so lines and
  * columns in error messages stay those of the source.
+ * A source with an assignment has none: its effect is on its variables, not its value.
  */
 export function boundedExpressionBody(source: string): string | null {
   const scan = scanBounded(source);
-  if (scan === null || scan.expressionEnd === 0 || scan.semicolonBeforeEnd) return null;
+  if (scan === null || scan.expressionEnd === 0 || scan.semicolonBeforeEnd || scan.assigns) return null;
   return source.slice(0, scan.expressionEnd);
 }
 
@@ -35,7 +42,19 @@ interface BoundedScan {
   readonly expressionEnd: number;
   /** Whether a `;` comes before that token. */
   readonly semicolonBeforeEnd: boolean;
+  /** Whether a statement assigns a member of a variable. */
+  readonly assigns: boolean;
 }
+
+/** Variables whose members a bounded script may assign: JSON objects of the run (§1.2), never a global. */
+const ASSIGNABLE_ROOTS: ReadonlySet<string> = new Set(['target', 'source', 'object']);
+
+/**
+ * Where a statement stands as its tokens go by, for its one possible assignment: on its first token, on a
+ * member chain of an assignable variable (`target.dn`: `root`, then `chain` once a member follows), past
+ * its `=`, or anywhere else (`other`: an `=` there is refused).
+ */
+type StatementState = 'first' | 'root' | 'chain' | 'assigned' | 'other';
 
 function scanBounded(source: string): BoundedScan | null {
   const tokens = boundedTokens(source);
@@ -44,12 +63,22 @@ function scanBounded(source: string): BoundedScan | null {
   let expressionEnd = 0;
   let semicolonSeen = false;
   let semicolonBeforeEnd = false;
+  let assigns = false;
+  let statement: StatementState = 'first';
   for (const { kind, text, end } of tokens) {
     if (kind === 'operator' && text === ';') semicolonSeen = true;
     else {
       expressionEnd = end;
       semicolonBeforeEnd = semicolonSeen;
     }
+    if (kind === 'operator' && text === '=') {
+      if (statement !== 'chain' || previous !== 'operand') return null;
+      statement = 'assigned';
+      assigns = true;
+      previous = 'operator';
+      continue;
+    }
+    statement = nextStatementState(statement, kind, text);
     if (previous === 'member') {
       if (kind !== 'name' || RESERVED.has(text)) return null;
       previous = 'operand';
@@ -68,7 +97,18 @@ function scanBounded(source: string): BoundedScan | null {
       previous = 'operator';
     } else previous = 'operand';
   }
-  return previous === 'member' ? null : { expressionEnd, semicolonBeforeEnd };
+  return previous === 'member' ? null : { expressionEnd, semicolonBeforeEnd, assigns };
+}
+
+function nextStatementState(state: StatementState, kind: BoundedToken['kind'], text: string): StatementState {
+  if (kind === 'operator' && text === ';') return 'first';
+  if (state === 'first') return kind === 'name' && ASSIGNABLE_ROOTS.has(text) ? 'root' : 'other';
+  if (state === 'root' || state === 'chain') {
+    // `.name` keeps the chain; `?.` may skip the assignment at run time, and is no place for one.
+    if (kind === 'member') return text === '.' ? 'root' : 'other';
+    return state === 'root' && kind === 'name' ? 'chain' : 'other';
+  }
+  return state;
 }
 
 /** A token of the bounded grammar: its kind, its text, and where it starts and ends in the source. */
@@ -110,7 +150,7 @@ export function boundedTokens(source: string): BoundedToken[] | null {
 
 /**
  * One token at `lastIndex`: whitespace, a literal, a name, member access, an operator, `(`, `)`. Longer
- * operators come first so that `===` is not read as `==` and `=`. There is no lone `=`, `/`, `,`, `[`, `{`.
+ * operators come first so that `===` is not read as `==` and `=`; `=>` is no token. There is no `/`, `,`, `[`, `{`.
  */
 const TOKEN = new RegExp(
   [
@@ -118,7 +158,7 @@ const TOKEN = new RegExp(
     /('(?:[^'\\\n]|\\[\s\S])*'|"(?:[^"\\\n]|\\[\s\S])*"|\d+(?:\.\d+)?)/.source,
     /([A-Za-z_$][A-Za-z0-9_$]*)/.source,
     /(\?\.(?!\d)|\.)/.source,
-    /(===|!==|==|!=|<=|>=|\|\||&&|\?\?|[!+\-*%<>?:;])/.source,
+    /(===|!==|==|!=|<=|>=|\|\||&&|\?\?|=(?!>)|[!+\-*%<>?:;])/.source,
     /(\()/.source,
     /(\))/.source,
   ].join('|'),

@@ -16,13 +16,34 @@ describe('isBoundedExpression: scripts that may run without a time limit', () =>
   });
 
   it.each([
+    "target.dn = 'uid=' + source.userName + ',ou=People,dc=example,dc=com';",
+    'target.dn = source.uid',
+    'target.a.b = object.c || null; target.d = 1;\n',
+    'object.x == 1; target.y = object.x',
+    'source.count >= 2',
+  ])('accepts the assignment of a member of a variable %j', (source) => {
+    expect(isBoundedExpression(source)).toBe(true);
+  });
+
+  it.each([
     ['a call', 'openidm.decrypt(source);'],
     ['a call after parentheses', '(object.f)(1)'],
     ['an optional call', 'object.f?.()'],
     ['a loop', 'while (true) {}'],
     ['a for loop without braces', 'for (;;) x'],
-    ['an assignment', 'target.dn = source.uid'],
+    ['an assignment to a bare name', 'x = source.uid'],
+    ['an assignment to a variable itself', 'target = source'],
+    ['an assignment to a member of a global', 'openidm.read = source'],
+    ['an assignment inside an expression', "(target.dn = 'x')"],
+    ['an assignment after an operator', 'object.a + target.dn = 1'],
+    ['a chained assignment', 'target.dn = target.cn = source.uid'],
+    ['an optional member assigned', 'target?.dn = source.uid'],
+    ['two assignments on one line without a semicolon', 'target.a = 1 target.b = 2'],
     ['a compound assignment', 'x += 1'],
+    ['a compound assignment of a member', 'target.count += 1'],
+    ['a logical assignment of a member', 'target.dn ??= source.uid'],
+    ['an arrow after a member', 'target.dn => 1'],
+    ['an assignment to a reserved member name', 'target.delete = 1'],
     ['an arrow function', 'x => x'],
     ['a regular expression', '/(a+)+$/.test(source)'],
     ['a division', 'a / b'],
@@ -65,6 +86,7 @@ describe('boundedExpressionBody: the one expression a plain script is', () => {
     ['nothing', ''],
     ['only semicolons', ' ; ;'],
     ['a script that is not plain', 'openidm.decrypt(source);'],
+    ['an assignment', 'target.dn = source.uid'],
   ])('has none for %s', (_case, source) => {
     expect(boundedExpressionBody(source)).toBeNull();
   });

@@ -67,6 +67,23 @@ describe('ScriptRunner: values and variables', () => {
     expect(outcome.variables['target']).toEqual({ sn: 'Doe', dn: 'uid=fdoe,ou=People,dc=example,dc=com' });
   });
 
+  it('runs member assignments (the quick entry, without a time limit) without leaking into the next run', async () => {
+    const { scripts } = runner();
+    // Built-in prototypes are frozen in the sandbox: the assignment is dropped, not kept for later runs.
+    await scripts.run(inline('target.constructor.prototype.polluted = 1; target.x = 2'), { target: {} });
+    const probe = inline('[typeof target.polluted, typeof polluted]');
+    expect((await scripts.run(probe, { target: {} })).value).toEqual(['undefined', 'undefined']);
+    await expect(scripts.run(inline('target.dn = source.uid'), { target: null, source: {} })).rejects.toThrow(
+      /Cannot set properties of null/,
+    );
+    const again = await scripts.run(
+      inline('target.dn = source.uid'),
+      { target: {}, source: { uid: 'x' } },
+      { capture: ['target'] },
+    );
+    expect(again.variables['target']).toEqual({ dn: 'x' });
+  });
+
   it('passes undefined variables as null (oldSource outside implicit sync)', async () => {
     const { scripts } = runner();
     expect((await scripts.run(inline('oldSource === null'), { oldSource: undefined })).value).toBe(true);
