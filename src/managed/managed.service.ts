@@ -23,6 +23,7 @@ import {
   ManagedChangeRecorder,
   type TransactionalManagedWrites,
 } from '../sync-queue/managed-change.recorder';
+import type { AnticipatedRead } from '../sync-queue/change-processor.port';
 import type { ChangeOperation } from '../sync-queue/queued-change';
 import { IdGenerator } from './id-generator';
 import type { JsonObject, JsonValue, StoredObject } from './managed-object';
@@ -83,8 +84,11 @@ export class ManagedService {
     body: unknown,
   ): Promise<{ created: boolean; resource: ManagedResource }> {
     const schema = this.types.get(type);
+    const anticipated = this.changes?.anticipate(`managed/${type}`, id);
     const existing = await this.store.read(type, id);
-    if (existing) return { created: false, resource: await this.replace(schema, type, existing, body) };
+    if (existing) {
+      return { created: false, resource: await this.replace(schema, type, existing, body, anticipated) };
+    }
     try {
       return { created: true, resource: await this.create(type, id, body) };
     } catch (error) {
@@ -102,17 +106,22 @@ export class ManagedService {
   ): Promise<ManagedResource> {
     const schema = this.types.get(type);
     requireObject(body);
+    const anticipated = this.changes?.anticipate(`managed/${type}`, id);
     const current = await this.mustRead(type, id);
     assertRevision(condition, current);
-    return this.replace(schema, type, current, body);
+    return this.replace(schema, type, current, body, anticipated);
   }
 
-  /** A full replace of `current` (read just before, by update or upsert) by `body`. */
+  /**
+   * A full replace of `current` (read just before, by update or upsert) by `body`. `anticipated`: the implicit
+   * sync's read of the linked target, started before that read (ManagedChangeRecorder.anticipate).
+   */
   private replace(
     schema: ManagedTypeSchema,
     type: string,
     current: StoredObject,
     body: unknown,
+    anticipated?: AnticipatedRead,
   ): Promise<ManagedResource> {
     const input = withoutMetadata(requireObject(body));
     const plain = unsealFields(schema, current.doc, this.crypto);
@@ -121,7 +130,7 @@ export class ManagedService {
     for (const property of schema.privateProperties) {
       if (!(property in next) && plain[property] !== undefined) next[property] = plain[property];
     }
-    return this.write(schema, type, current, next, 'UPDATE');
+    return this.write(schema, type, current, next, 'UPDATE', anticipated);
   }
 
   async patch(
@@ -131,13 +140,14 @@ export class ManagedService {
     condition: RevisionCondition,
   ): Promise<ManagedResource> {
     const schema = this.types.get(type);
+    const anticipated = this.changes?.anticipate(`managed/${type}`, id);
     for (let attempt = 1; ; attempt++) {
       const current = await this.mustRead(type, id);
       assertRevision(condition, current);
       const plain = unsealFields(schema, current.doc, this.crypto);
       const patched = withoutMetadata(applyPatch(plain, operations));
       try {
-        return await this.write(schema, type, current, patched, 'PATCH');
+        return await this.write(schema, type, current, patched, 'PATCH', anticipated);
       } catch (error) {
         const raced = error instanceof DomainError && error.code === 'PRECONDITION_FAILED';
         if (!raced || condition.kind === 'exact' || attempt >= PATCH_ATTEMPTS) throw error;
@@ -177,12 +187,19 @@ export class ManagedService {
     current: StoredObject,
     nextPlain: JsonObject,
     activity: 'UPDATE' | 'PATCH',
+    anticipated?: AnticipatedRead,
   ): Promise<ManagedResource> {
     assertValid(schema, nextPlain);
     const sealed = sealFields(schema, nextPlain, current.doc, this.crypto);
     if (jsonEqual(sealed, current.doc)) return toResource(schema, current);
-    const stored = await this.recorded(schema, type, current.id, activity, current, (tx) =>
-      this.writes.update(type, current.id, sealed, current.rev, tx),
+    const stored = await this.recorded(
+      schema,
+      type,
+      current.id,
+      activity,
+      current,
+      (tx) => this.writes.update(type, current.id, sealed, current.rev, tx),
+      anticipated,
     );
     this.forgetLogins(type, current.doc);
     return toResource(schema, stored);
@@ -201,6 +218,7 @@ export class ManagedService {
     activity: ActivityOperation,
     before: StoredObject | null,
     write: (tx?: SqlExecutor) => Promise<StoredObject>,
+    anticipated?: AnticipatedRead,
   ): Promise<StoredObject> {
     const deleted = activity === 'DELETE';
     const audited = async (tx?: SqlExecutor): Promise<StoredObject> => {
@@ -214,7 +232,7 @@ export class ManagedService {
     // What a read would return now, a copy of its own (the engine's scripts get it, the reply is made after):
     // the delivery after the commit takes it instead of reading the object back.
     const present = (stored: StoredObject): JsonObject => structuredClone(toResource(schema, stored));
-    return this.changes.record(`managed/${type}`, id, operation, audited, present);
+    return this.changes.record(`managed/${type}`, id, operation, audited, present, anticipated);
   }
 
   /**
