@@ -85,9 +85,11 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
       const current =
         object === undefined
           ? undefined
-          : companion && rows !== null
-            ? { object, links: companion.take(rows), ...(anticipated ? { anticipated } : {}) }
-            : { object };
+          : {
+              object,
+              ...(companion && rows !== null ? { links: companion.take(rows) } : {}),
+              ...(anticipated ? { anticipated } : {}),
+            };
       await this.delivery.deliverNow(ref, lease.holder, current, carried);
     } else if (inline && deliveryIsDeferred()) noteDeferred(ref);
     else if (inline) await this.delivery.deliverNow(ref);
@@ -95,9 +97,9 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
   }
 
   /** Only where `record` delivers at once, within the request (the inline delivery): elsewhere nobody takes it. */
-  override anticipate(resource: string, objectId: string): AnticipatedRead | undefined {
+  override anticipation(resource: string, objectId: string): (() => AnticipatedRead) | undefined {
     if (!this.config.queue.inline || deliveryIsDeferred() || !this.delivery.wants(resource)) return undefined;
-    return this.delivery.anticipate(resource, objectId);
+    return this.delivery.anticipation(resource, objectId);
   }
 
   /** One multi-row insert for the batch's changes that still need delivery, in the batch's transaction. */
