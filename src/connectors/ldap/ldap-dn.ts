@@ -38,7 +38,7 @@ export function escapeDnValue(value: string): string {
  */
 const PARSED = new Map<string, readonly Rdn[]>();
 const NORMALISED = new Map<string, string>();
-const REMEMBERED_DNS = 10_000;
+const REMEMBERED_DNS = 1_000;
 
 function remembered<T>(memo: Map<string, T>, dn: string, make: (dn: string) => T): T {
   const known = memo.get(dn);
