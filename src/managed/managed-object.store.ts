@@ -33,15 +33,6 @@ export abstract class ManagedObjectStore {
   /** Inserts; throws PRECONDITION_FAILED (CREST's answer to a create on an existing id) when the id exists. */
   abstract create(objectType: string, id: string, doc: JsonObject): Promise<StoredObject>;
   abstract read(objectType: string, id: string): Promise<StoredObject | null>;
-  /**
-   * `read`, telling besides whether a change of the object still waits in the implicit-sync queue (its row for
-   * `managed/<objectType>`), as the same statement saw it: an update that finds none knows that every delivery
-   * of an earlier change of the object has finished (ImplicitSyncProcessor.anticipate relies on it).
-   */
-  abstract readWithQueueState(
-    objectType: string,
-    id: string,
-  ): Promise<{ readonly stored: StoredObject | null; readonly queued: boolean }>;
   /** The objects among `ids` that exist, in no particular order (one query however many ids). */
   abstract readMany(objectType: string, ids: readonly string[]): Promise<StoredObject[]>;
   /** Up to `limit` ids of the type after `afterId` (null: from the start), in id order: id sets without documents. */

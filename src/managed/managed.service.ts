@@ -84,7 +84,8 @@ export class ManagedService {
     body: unknown,
   ): Promise<{ created: boolean; resource: ManagedResource }> {
     const schema = this.types.get(type);
-    const { stored: existing, anticipated } = await this.readForWrite(type, id);
+    const anticipated = this.changes?.anticipate(`managed/${type}`, id);
+    const existing = await this.store.read(type, id);
     if (existing) {
       return { created: false, resource: await this.replace(schema, type, existing, body, anticipated) };
     }
@@ -105,15 +106,15 @@ export class ManagedService {
   ): Promise<ManagedResource> {
     const schema = this.types.get(type);
     requireObject(body);
-    const { stored: current, anticipated } = await this.readForWrite(type, id);
-    if (!current) throw notFound(`Object ${id} not found in managed/${type}`);
+    const anticipated = this.changes?.anticipate(`managed/${type}`, id);
+    const current = await this.mustRead(type, id);
     assertRevision(condition, current);
     return this.replace(schema, type, current, body, anticipated);
   }
 
   /**
    * A full replace of `current` (read just before, by update or upsert) by `body`. `anticipated`: the implicit
-   * sync's read of the linked target, started right after that read (readForWrite).
+   * sync's read of the linked target, started before that read (ManagedChangeRecorder.anticipate).
    */
   private replace(
     schema: ManagedTypeSchema,
@@ -139,9 +140,9 @@ export class ManagedService {
     condition: RevisionCondition,
   ): Promise<ManagedResource> {
     const schema = this.types.get(type);
+    const anticipated = this.changes?.anticipate(`managed/${type}`, id);
     for (let attempt = 1; ; attempt++) {
-      const { stored: current, anticipated } = await this.readForWrite(type, id);
-      if (!current) throw notFound(`Object ${id} not found in managed/${type}`);
+      const current = await this.mustRead(type, id);
       assertRevision(condition, current);
       const plain = unsealFields(schema, current.doc, this.crypto);
       const patched = withoutMetadata(applyPatch(plain, operations));
@@ -240,23 +241,6 @@ export class ManagedService {
    */
   private forgetLogins(type: string, previous: JsonObject): void {
     if (type === 'user' && typeof previous.userName === 'string') this.logins?.evictUser(previous.userName);
-  }
-
-  /**
-   * The object as an update reads it first. Where the change's delivery will follow within the request and
-   * this node knows the object's linked target (ManagedChangeRecorder.anticipation), the read also tells
-   * whether a change of the object is still queued; when none is, the delivery's read of the target starts
-   * now, beside the write's statement. With a change queued, a delivery of it may still be writing the target,
-   * which a read started now could miss: the delivery then reads after the write, as always.
-   */
-  private async readForWrite(
-    type: string,
-    id: string,
-  ): Promise<{ readonly stored: StoredObject | null; readonly anticipated?: AnticipatedRead }> {
-    const start = this.changes?.anticipation(`managed/${type}`, id);
-    if (start === undefined) return { stored: await this.store.read(type, id) };
-    const { stored, queued } = await this.store.readWithQueueState(type, id);
-    return stored === null || queued ? { stored } : { stored, anticipated: start() };
   }
 
   private async mustRead(type: string, id: string): Promise<StoredObject> {

@@ -82,22 +82,6 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     return rows[0] ? toStored(rows[0]) : null;
   }
 
-  async readWithQueueState(
-    objectType: string,
-    id: string,
-  ): Promise<{ readonly stored: StoredObject | null; readonly queued: boolean }> {
-    const rows = await this.guardErrors(() =>
-      this.db.query<Row & { queued: boolean }>(
-        `SELECT m.id, m.rev, m.doc,
-           EXISTS (SELECT 1 FROM sync_queue q WHERE q.resource = $3 AND q.object_id = m.id) AS queued
-         FROM managed_objects m WHERE m.object_type = $1 AND m.id = $2`,
-        [objectType, id, `managed/${objectType}`],
-      ),
-    );
-    const row = rows[0];
-    return row ? { stored: toStored(row), queued: row.queued === true } : { stored: null, queued: false };
-  }
-
   /** One statement: the ids travel as one JSON array, as the link repository sends them (PGlite and pg alike). */
   async readMany(
     objectType: string,

@@ -78,9 +78,9 @@ export class ChangeDelivery {
     return this.processor?.settleCreated(tx, resource, created) ?? Promise.resolve(created.map(() => false));
   }
 
-  /** How to start the delivery's read of the change's target beside the write (ChangeProcessor.anticipation). */
-  anticipation(resource: string, objectId: string): (() => AnticipatedRead) | undefined {
-    return this.processor?.anticipation(resource, objectId);
+  /** The delivery's read of the change's target, started as the write begins (ChangeProcessor.anticipate). */
+  anticipate(resource: string, objectId: string): AnticipatedRead | undefined {
+    return this.processor?.anticipate(resource, objectId);
   }
 
   /** What the delivery of this change would read first, to be read by the write's statement (ChangeProcessor). */

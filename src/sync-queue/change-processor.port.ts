@@ -12,16 +12,14 @@ export interface CurrentState {
   readonly object: JsonObject | null;
   /** The object's links as the write's own statement read them (ChangeProcessor.companionOf). */
   readonly links?: LinkSnapshot;
-  /** The linked target's read, started beside the write (ChangeProcessor.anticipation). */
+  /** The linked target's read, started as the write began (ChangeProcessor.anticipate). */
   readonly anticipated?: AnticipatedRead;
 }
 
 /**
- * A read of the object the first mapping's link pointed at when this node last wrote the object, started
- * right after the update's read of the object, so that it runs beside the write's statement instead of after
- * it. Only when that read found no change of the object still queued: every delivery of an earlier change had
- * then written the target before this read of it began. The delivery takes it only if the link the write's
- * statement reads still points there.
+ * A read of the object the first mapping's link pointed at when this node last delivered the object's change,
+ * started as a write of the object begins, so that it runs beside the write's statements instead of after
+ * them. The delivery takes it only if the link the write's statement reads still points there.
  */
 export interface AnticipatedRead {
   readonly mapping: string;
@@ -76,11 +74,8 @@ export abstract class ChangeProcessor {
     return undefined;
   }
 
-  /**
-   * How to start, once the update's read found no change of the object queued, the read the delivery of a
-   * change of `resource`/`objectId` will make of its target (AnticipatedRead); none by default.
-   */
-  anticipation(_resource: string, _objectId: string): (() => AnticipatedRead) | undefined {
+  /** The read the delivery of a change of `resource`/`objectId` will make of its target, started now; none by default. */
+  anticipate(_resource: string, _objectId: string): AnticipatedRead | undefined {
     return undefined;
   }
 

@@ -47,7 +47,7 @@ export abstract class ManagedChangeRecorder {
    * state comes from what `write` returns). `write` sends one INSERT, UPDATE or DELETE … RETURNING through
    * the executor it is given; other statements before it are fine. `present` turns what `write` stored into
    * the object as a read returns it: the delivery right after the commit takes that rather than reading the
-   * object back (ChangeProcessor.process). `anticipated`: the read `anticipation` started for this write.
+   * object back (ChangeProcessor.process). `anticipated`: what `anticipate` gave as this write began.
    */
   abstract record(
     resource: string,
@@ -59,12 +59,10 @@ export abstract class ManagedChangeRecorder {
   ): Promise<StoredObject>;
 
   /**
-   * Asked as an update of `resource`/`objectId` begins: how to start the delivery's read of the linked target,
-   * to be called once the update's read of the object (ManagedObjectStore.readWithQueueState) found no change
-   * of it queued, and handed to `record` (ChangeProcessor.anticipation). None where no delivery follows within
-   * the request.
+   * Called as an update of `resource`/`objectId` begins, before the object is read: the delivery that follows
+   * may start its read of the linked target now (ChangeProcessor.anticipate), to be handed back to `record`.
    */
-  anticipation(_resource: string, _objectId: string): (() => AnticipatedRead) | undefined {
+  anticipate(_resource: string, _objectId: string): AnticipatedRead | undefined {
     return undefined;
   }
 

@@ -85,11 +85,9 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
       const current =
         object === undefined
           ? undefined
-          : {
-              object,
-              ...(companion && rows !== null ? { links: companion.take(rows) } : {}),
-              ...(anticipated ? { anticipated } : {}),
-            };
+          : companion && rows !== null
+            ? { object, links: companion.take(rows), ...(anticipated ? { anticipated } : {}) }
+            : { object };
       await this.delivery.deliverNow(ref, lease.holder, current, carried);
     } else if (inline && deliveryIsDeferred()) noteDeferred(ref);
     else if (inline) await this.delivery.deliverNow(ref);
@@ -97,9 +95,9 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
   }
 
   /** Only where `record` delivers at once, within the request (the inline delivery): elsewhere nobody takes it. */
-  override anticipation(resource: string, objectId: string): (() => AnticipatedRead) | undefined {
+  override anticipate(resource: string, objectId: string): AnticipatedRead | undefined {
     if (!this.config.queue.inline || deliveryIsDeferred() || !this.delivery.wants(resource)) return undefined;
-    return this.delivery.anticipation(resource, objectId);
+    return this.delivery.anticipate(resource, objectId);
   }
 
   /** One multi-row insert for the batch's changes that still need delivery, in the batch's transaction. */

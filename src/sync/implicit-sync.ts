@@ -32,7 +32,7 @@ import { SyncScripts } from './sync-scripts';
 import { SyncService } from './sync.service';
 import { copyWith } from '../core/copy-with';
 
-/** Objects whose linked target this node remembers (ImplicitSyncProcessor.anticipation): ~10 MB at most. */
+/** Objects whose linked target this node remembers (ImplicitSyncProcessor.anticipate): about 10 MB at most. */
 const RECENT_LINK_TARGETS = 50_000;
 
 /** How long implicit and live sync use one script runner (see SourceChangeSync.scriptRunner). */
@@ -191,22 +191,21 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
   }
 
   /**
-   * The first mapping's read of its linked target, to be started beside the write's statement (AnticipatedRead),
-   * where this node's last companion read of the object's link found one (RecentLinkTargets).
+   * The first mapping's read of its linked target, started as a write of the object begins, where this node's
+   * last companion read of the object's link found one (RecentLinkTargets): it then runs beside the write's
+   * statements. The delivery takes it only if the write's own link read still points there.
    */
-  override anticipation(resource: string, objectId: string): (() => AnticipatedRead) | undefined {
+  override anticipate(resource: string, objectId: string): AnticipatedRead | undefined {
     const first = this.firstWithStaticLinks(resource);
     if (first === undefined) return undefined;
     const targetId = this.recentTargets.targetOf(first, this.sideOf(first, objectId).id);
     if (targetId === undefined) return undefined;
-    return () => {
-      const sets: ObjectSets = this.sets ?? this.modules.get(ObjectSets, { strict: false });
-      this.sets = sets;
-      const target = sets.get(first.target).read(targetId);
-      // Taken by the delivery, or by nobody (a write that changed nothing): a failure is the taker's to see.
-      target.catch(() => undefined);
-      return { mapping: first.name, targetId, target };
-    };
+    const sets: ObjectSets = this.sets ?? this.modules.get(ObjectSets, { strict: false });
+    this.sets = sets;
+    const target = sets.get(first.target).read(targetId);
+    // Taken by the delivery, or by nobody (a write that changed nothing): a failure is the taker's to see.
+    target.catch(() => undefined);
+    return { mapping: first.name, targetId, target };
   }
 
   private firstWithStaticLinks(resource: string): Mapping | undefined {
