@@ -23,7 +23,6 @@ import {
   ManagedChangeRecorder,
   type TransactionalManagedWrites,
 } from '../sync-queue/managed-change.recorder';
-import type { AnticipatedRead } from '../sync-queue/change-processor.port';
 import type { ChangeOperation } from '../sync-queue/queued-change';
 import { IdGenerator } from './id-generator';
 import type { JsonObject, JsonValue, StoredObject } from './managed-object';
@@ -84,11 +83,8 @@ export class ManagedService {
     body: unknown,
   ): Promise<{ created: boolean; resource: ManagedResource }> {
     const schema = this.types.get(type);
-    const anticipated = this.changes?.anticipate(`managed/${type}`, id);
     const existing = await this.store.read(type, id);
-    if (existing) {
-      return { created: false, resource: await this.replace(schema, type, existing, body, anticipated) };
-    }
+    if (existing) return { created: false, resource: await this.replace(schema, type, existing, body) };
     try {
       return { created: true, resource: await this.create(type, id, body) };
     } catch (error) {
@@ -106,22 +102,17 @@ export class ManagedService {
   ): Promise<ManagedResource> {
     const schema = this.types.get(type);
     requireObject(body);
-    const anticipated = this.changes?.anticipate(`managed/${type}`, id);
     const current = await this.mustRead(type, id);
     assertRevision(condition, current);
-    return this.replace(schema, type, current, body, anticipated);
+    return this.replace(schema, type, current, body);
   }
 
-  /**
-   * A full replace of `current` (read just before, by update or upsert) by `body`. `anticipated`: the implicit
-   * sync's read of the linked target, started before that read (ManagedChangeRecorder.anticipate).
-   */
+  /** A full replace of `current` (read just before, by update or upsert) by `body`. */
   private replace(
     schema: ManagedTypeSchema,
     type: string,
     current: StoredObject,
     body: unknown,
-    anticipated?: AnticipatedRead,
   ): Promise<ManagedResource> {
     const input = withoutMetadata(requireObject(body));
     const plain = unsealFields(schema, current.doc, this.crypto);
@@ -130,7 +121,7 @@ export class ManagedService {
     for (const property of schema.privateProperties) {
       if (!(property in next) && plain[property] !== undefined) next[property] = plain[property];
     }
-    return this.write(schema, type, current, next, 'UPDATE', anticipated);
+    return this.write(schema, type, current, next, 'UPDATE');
   }
 
   async patch(
@@ -140,14 +131,13 @@ export class ManagedService {
     condition: RevisionCondition,
   ): Promise<ManagedResource> {
     const schema = this.types.get(type);
-    const anticipated = this.changes?.anticipate(`managed/${type}`, id);
     for (let attempt = 1; ; attempt++) {
       const current = await this.mustRead(type, id);
       assertRevision(condition, current);
       const plain = unsealFields(schema, current.doc, this.crypto);
       const patched = withoutMetadata(applyPatch(plain, operations));
       try {
-        return await this.write(schema, type, current, patched, 'PATCH', anticipated);
+        return await this.write(schema, type, current, patched, 'PATCH');
       } catch (error) {
         const raced = error instanceof DomainError && error.code === 'PRECONDITION_FAILED';
         if (!raced || condition.kind === 'exact' || attempt >= PATCH_ATTEMPTS) throw error;
@@ -187,19 +177,12 @@ export class ManagedService {
     current: StoredObject,
     nextPlain: JsonObject,
     activity: 'UPDATE' | 'PATCH',
-    anticipated?: AnticipatedRead,
   ): Promise<ManagedResource> {
     assertValid(schema, nextPlain);
     const sealed = sealFields(schema, nextPlain, current.doc, this.crypto);
     if (jsonEqual(sealed, current.doc)) return toResource(schema, current);
-    const stored = await this.recorded(
-      schema,
-      type,
-      current.id,
-      activity,
-      current,
-      (tx) => this.writes.update(type, current.id, sealed, current.rev, tx),
-      anticipated,
+    const stored = await this.recorded(schema, type, current.id, activity, current, (tx) =>
+      this.writes.update(type, current.id, sealed, current.rev, tx),
     );
     this.forgetLogins(type, current.doc);
     return toResource(schema, stored);
@@ -218,7 +201,6 @@ export class ManagedService {
     activity: ActivityOperation,
     before: StoredObject | null,
     write: (tx?: SqlExecutor) => Promise<StoredObject>,
-    anticipated?: AnticipatedRead,
   ): Promise<StoredObject> {
     const deleted = activity === 'DELETE';
     const audited = async (tx?: SqlExecutor): Promise<StoredObject> => {
@@ -232,7 +214,7 @@ export class ManagedService {
     // What a read would return now, a copy of its own (the engine's scripts get it, the reply is made after):
     // the delivery after the commit takes it instead of reading the object back.
     const present = (stored: StoredObject): JsonObject => structuredClone(toResource(schema, stored));
-    return this.changes.record(`managed/${type}`, id, operation, audited, present, anticipated);
+    return this.changes.record(`managed/${type}`, id, operation, audited, present);
   }
 
   /**

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { SqlExecutor } from '../persistence/sql-database';
-import {
-  ChangeProcessor,
-  type AnticipatedRead,
-  type CurrentState,
-  type WriteCompanion,
-} from './change-processor.port';
+import { ChangeProcessor, type CurrentState, type WriteCompanion } from './change-processor.port';
 import { ChangeQueueStore, type ClosingWrites, type EnqueuedRef } from './change-queue.store';
 import type { CreatedObject } from './managed-change.recorder';
 import type { QueuedChange } from './queued-change';
@@ -76,11 +71,6 @@ export class ChangeDelivery {
     created: readonly CreatedObject[],
   ): Promise<readonly boolean[]> {
     return this.processor?.settleCreated(tx, resource, created) ?? Promise.resolve(created.map(() => false));
-  }
-
-  /** The delivery's read of the change's target, started as the write begins (ChangeProcessor.anticipate). */
-  anticipate(resource: string, objectId: string): AnticipatedRead | undefined {
-    return this.processor?.anticipate(resource, objectId);
   }
 
   /** What the delivery of this change would read first, to be read by the write's statement (ChangeProcessor). */

@@ -1,5 +1,4 @@
 import type { LinkSnapshot } from '../core/sync/link-snapshot';
-import type { JsonObject as TargetObject } from '../core/sync/script';
 import type { CompanionRead } from '../persistence/following-writes';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { ClosingWrites } from './change-queue.store';
@@ -12,20 +11,6 @@ export interface CurrentState {
   readonly object: JsonObject | null;
   /** The object's links as the write's own statement read them (ChangeProcessor.companionOf). */
   readonly links?: LinkSnapshot;
-  /** The linked target's read, started as the write began (ChangeProcessor.anticipate). */
-  readonly anticipated?: AnticipatedRead;
-}
-
-/**
- * A read of the object the first mapping's link pointed at when this node last delivered the object's change,
- * started as a write of the object begins, so that it runs beside the write's statements instead of after
- * them. The delivery takes it only if the link the write's statement reads still points there.
- */
-export interface AnticipatedRead {
-  readonly mapping: string;
-  readonly targetId: string;
-  /** The target as its object set's read gives it (a directory entry's attributes: any JSON). */
-  readonly target: Promise<TargetObject | null>;
 }
 
 /** A read the processor wants made in the statement of the write it will deliver, and how to take its rows. */
@@ -71,11 +56,6 @@ export abstract class ChangeProcessor {
    * own statement instead (its links): one round trip less between the write and the target. None by default.
    */
   companionOf(_resource: string, _objectId: string): WriteCompanion | undefined {
-    return undefined;
-  }
-
-  /** The read the delivery of a change of `resource`/`objectId` will make of its target, started now; none by default. */
-  anticipate(_resource: string, _objectId: string): AnticipatedRead | undefined {
     return undefined;
   }
 

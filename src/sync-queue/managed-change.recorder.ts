@@ -1,6 +1,5 @@
 import type { JsonObject, StoredObject } from '../managed/managed-object';
 import type { SqlExecutor } from '../persistence/sql-database';
-import type { AnticipatedRead } from './change-processor.port';
 import type { ChangeOperation } from './queued-change';
 
 /**
@@ -47,7 +46,7 @@ export abstract class ManagedChangeRecorder {
    * state comes from what `write` returns). `write` sends one INSERT, UPDATE or DELETE … RETURNING through
    * the executor it is given; other statements before it are fine. `present` turns what `write` stored into
    * the object as a read returns it: the delivery right after the commit takes that rather than reading the
-   * object back (ChangeProcessor.process). `anticipated`: what `anticipate` gave as this write began.
+   * object back (ChangeProcessor.process).
    */
   abstract record(
     resource: string,
@@ -55,16 +54,7 @@ export abstract class ManagedChangeRecorder {
     operation: ChangeOperation,
     write: (tx: SqlExecutor) => Promise<StoredObject>,
     present?: (stored: StoredObject) => JsonObject,
-    anticipated?: AnticipatedRead,
   ): Promise<StoredObject>;
-
-  /**
-   * Called as an update of `resource`/`objectId` begins, before the object is read: the delivery that follows
-   * may start its read of the linked target now (ChangeProcessor.anticipate), to be handed back to `record`.
-   */
-  anticipate(_resource: string, _objectId: string): AnticipatedRead | undefined {
-    return undefined;
-  }
 
   /**
    * Runs a batch of creates (recon's) and records their changes in the same transaction — `tx` when the caller

@@ -4,7 +4,6 @@ import { FollowingExecutor } from '../persistence/following-writes';
 import { SqlDatabase, type SqlExecutor } from '../persistence/sql-database';
 import { trailingKey } from '../persistence/trailing-writes';
 import { ChangeDelivery } from './change-delivery.service';
-import type { AnticipatedRead } from './change-processor.port';
 import { ChangeQueueStore, type ClosingWrites, type EnqueuedRef } from './change-queue.store';
 import { deliveryIsCollected, deliveryIsDeferred, noteDeferred } from './delivery-context';
 import { ManagedChangeRecorder, type CreatedObject } from './managed-change.recorder';
@@ -36,7 +35,6 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
     operation: ChangeOperation,
     write: (tx: SqlExecutor) => Promise<StoredObject>,
     present?: (stored: StoredObject) => JsonObject,
-    anticipated?: AnticipatedRead,
   ): Promise<StoredObject> {
     if (!this.delivery.wants(resource)) return write(this.db);
     const inline = this.config.queue.inline;
@@ -86,18 +84,12 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
         object === undefined
           ? undefined
           : companion && rows !== null
-            ? { object, links: companion.take(rows), ...(anticipated ? { anticipated } : {}) }
+            ? { object, links: companion.take(rows) }
             : { object };
       await this.delivery.deliverNow(ref, lease.holder, current, carried);
     } else if (inline && deliveryIsDeferred()) noteDeferred(ref);
     else if (inline) await this.delivery.deliverNow(ref);
     return stored;
-  }
-
-  /** Only where `record` delivers at once, within the request (the inline delivery): elsewhere nobody takes it. */
-  override anticipate(resource: string, objectId: string): AnticipatedRead | undefined {
-    if (!this.config.queue.inline || deliveryIsDeferred() || !this.delivery.wants(resource)) return undefined;
-    return this.delivery.anticipate(resource, objectId);
   }
 
   /** One multi-row insert for the batch's changes that still need delivery, in the batch's transaction. */

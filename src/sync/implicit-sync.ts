@@ -10,19 +10,12 @@ import type { JsonObject } from '../core/sync/script';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { ScriptRunner } from '../scripting/script-runner';
 import { ChangeDelivery } from '../sync-queue/change-delivery.service';
-import {
-  ChangeProcessor,
-  type AnticipatedRead,
-  type CurrentState,
-  type WriteCompanion,
-} from '../sync-queue/change-processor.port';
+import { ChangeProcessor, type CurrentState, type WriteCompanion } from '../sync-queue/change-processor.port';
 import type { ClosingWrites, EnqueuedRef } from '../sync-queue/change-queue.store';
 import { collectingDeferred } from '../sync-queue/delivery-context';
 import type { CreatedObject } from '../sync-queue/managed-change.recorder';
 import type { ChangeOutcome, QueuedChange } from '../sync-queue/queued-change';
 import { LiveSyncChangeHandler, type LiveSyncChange } from '../livesync/live-sync-change.handler';
-import { RecentLinkTargets } from './anticipated-target';
-import { ObjectSets } from './object-sets';
 import { AuditStore, type AuditEvent } from './ports/audit.store';
 import { LinkStore } from './ports/link.store';
 import { syncAuditEvent } from './sync-audit-event';
@@ -31,9 +24,6 @@ import { SyncMappings } from './sync-mappings';
 import { SyncScripts } from './sync-scripts';
 import { SyncService } from './sync.service';
 import { copyWith } from '../core/copy-with';
-
-/** Objects whose linked target this node remembers (ImplicitSyncProcessor.anticipate): about 10 MB at most. */
-const RECENT_LINK_TARGETS = 50_000;
 
 /** How long implicit and live sync use one script runner (see SourceChangeSync.scriptRunner). */
 const RUNNER_RENEWAL_MS = 5_000;
@@ -150,9 +140,7 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
   private readonly logger = new Logger('ImplicitSync');
   private changes: SourceChangeSync | undefined;
   private scripts: SyncScripts | undefined;
-  private sets: ObjectSets | undefined;
   private counter = 0;
-  private readonly recentTargets = new RecentLinkTargets(RECENT_LINK_TARGETS);
 
   constructor(
     private readonly modules: ModuleRef,
@@ -176,52 +164,17 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
    * the change's delivery then fails on the target and is retried with a fresh read.
    */
   override companionOf(resource: string, objectId: string): WriteCompanion | undefined {
-    const first = this.firstWithStaticLinks(resource);
-    if (first === undefined) return undefined;
-    const side = this.sideOf(first, objectId);
-    const { read, records } = this.links.sidesRead([side]);
-    return {
-      read,
-      take: (rows) => {
-        const snapshot = new LinkSnapshot([side], records(rows));
-        this.recentTargets.note(first, side, snapshot);
-        return snapshot;
-      },
-    };
-  }
-
-  /**
-   * The first mapping's read of its linked target, started as a write of the object begins, where this node's
-   * last companion read of the object's link found one (RecentLinkTargets): it then runs beside the write's
-   * statements. The delivery takes it only if the write's own link read still points there.
-   */
-  override anticipate(resource: string, objectId: string): AnticipatedRead | undefined {
-    const first = this.firstWithStaticLinks(resource);
-    if (first === undefined) return undefined;
-    const targetId = this.recentTargets.targetOf(first, this.sideOf(first, objectId).id);
-    if (targetId === undefined) return undefined;
-    const sets: ObjectSets = this.sets ?? this.modules.get(ObjectSets, { strict: false });
-    this.sets = sets;
-    const target = sets.get(first.target).read(targetId);
-    // Taken by the delivery, or by nobody (a write that changed nothing): a failure is the taker's to see.
-    target.catch(() => undefined);
-    return { mapping: first.name, targetId, target };
-  }
-
-  private firstWithStaticLinks(resource: string): Mapping | undefined {
     const first = this.mappings.syncedFrom(resource)[0];
     if (first === undefined || !first.enableLinking || first.linkQualifiers.kind !== 'static')
       return undefined;
-    return first;
-  }
-
-  private sideOf(mapping: Mapping, objectId: string): LinkSide {
-    return {
-      linkType: mapping.link.type,
-      qualifiers: mapping.linkQualifiers.kind === 'static' ? mapping.linkQualifiers.names : [],
-      column: sourceColumn(mapping.link),
-      id: normaliseSourceId(mapping.link, objectId),
+    const side: LinkSide = {
+      linkType: first.link.type,
+      qualifiers: first.linkQualifiers.names,
+      column: sourceColumn(first.link),
+      id: normaliseSourceId(first.link, objectId),
     };
+    const { read, records } = this.links.sidesRead([side]);
+    return { read, take: (rows) => new LinkSnapshot([side], records(rows)) };
   }
 
   async process(

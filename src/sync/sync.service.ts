@@ -6,8 +6,7 @@ import type { LinkSnapshot } from '../core/sync/link-snapshot';
 import type { JsonObject } from '../core/sync/script';
 import type { Mapping } from '../core/sync/sync-config.types';
 import type { ScriptRunner } from '../scripting/script-runner';
-import type { AnticipatedRead, CurrentState } from '../sync-queue/change-processor.port';
-import { withAnticipatedRead } from './anticipated-target';
+import type { CurrentState } from '../sync-queue/change-processor.port';
 import { executeAction } from './action.executor';
 import { LinkAccess } from './link-access';
 import { ObjectSets, type LooseQueryParams } from './object-sets';
@@ -57,12 +56,7 @@ export class SyncService {
    * a runner the caller keeps across changes (implicit sync), else a new one for this change.
    */
   async syncSourceChange(change: SourceChange, scripts?: ScriptRunner): Promise<SyncOutcome[]> {
-    const run = this.runFor(
-      this.mappings.get(change.mapping),
-      scripts,
-      change.current?.links,
-      change.current?.anticipated,
-    );
+    const run = this.runFor(this.mappings.get(change.mapping), scripts, change.current?.links);
     const source = change.current ? change.current.object : await run.source.read(change.sourceId);
     if (source !== null) return syncPresentSource(run, change.sourceId, source, change.oldValue);
     return syncDeletedSource(run, change.sourceId, change.oldValue ?? null);
@@ -170,17 +164,11 @@ export class SyncService {
   }
 
   /** `known`: the source's links as the caller already read them (CurrentState.links). */
-  private runFor(
-    mapping: Mapping,
-    scripts?: ScriptRunner,
-    known?: LinkSnapshot,
-    anticipated?: AnticipatedRead,
-  ): SyncRun {
-    const target = this.sets.get(mapping.target);
+  private runFor(mapping: Mapping, scripts?: ScriptRunner, known?: LinkSnapshot): SyncRun {
     return {
       mapping,
       source: this.sets.get(mapping.source),
-      target: anticipated?.mapping === mapping.name ? withAnticipatedRead(target, anticipated) : target,
+      target: this.sets.get(mapping.target),
       scripts: scripts ?? this.scripts.create(false),
       links: new LinkAccess(this.links, mapping.link, mapping.enableLinking, known),
       reconId: null,
