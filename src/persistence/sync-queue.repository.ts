@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRequest } from '../core/crest/query-request';
-import { badRequest, notFound } from '../core/errors/domain-error';
+import { notFound } from '../core/errors/domain-error';
 import type { JsonObject } from '../managed/managed-object';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import {
@@ -12,12 +12,11 @@ import {
   type NewChange,
 } from '../sync-queue/change-queue.store';
 import type { ChangeOperation, QueueEntry, QueuedChange, QueueState } from '../sync-queue/queued-change';
-import { ClosingBatch, type ClosingBatchLimits } from './closing-batch';
-import { CoalescingExecutor, isCarrier } from './deferred-writes';
+import { DeliveredRows } from './delivered-rows';
 import { buildDocumentCount, buildDocumentSelect, type DocumentSource } from './document-select.sql';
 import { rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
-import { trailingKey } from './trailing-writes';
+import { parseId, parseIdOrNull } from './queue-id';
 
 interface Row {
   id: string | number;
@@ -42,20 +41,6 @@ const iso = (column: string): string =>
 const COLUMNS = `id, resource, object_id, operation, last_state, attempts, version, state,
   ${iso('next_attempt_at')} AS next_attempt_at, last_error, ${iso('created_at')} AS created_at,
   ${iso('updated_at')} AS updated_at, locked_by, ${iso('locked_until')} AS locked_until`;
-
-/** Removes a delivered row, unless a newer change merged into it meanwhile or the lease moved on. */
-const COMPLETE = 'DELETE FROM sync_queue WHERE id = $1 AND version = $2 AND locked_by = $3 RETURNING id';
-const completeParams = (change: QueuedChange, worker: string): unknown[] => [
-  parseId(change.id),
-  change.version,
-  worker,
-];
-
-/**
- * PUTs 5 ms apart (200/s) share a closing statement four at a time; a row stays leased 20 ms longer, which
- * only the next write of the same object would notice, and that makes the batch go at once.
- */
-const CLOSING_BATCH: ClosingBatchLimits = { lingerMs: 20, maxStatements: 32 };
 
 /**
  * A merged change takes the row's lease when it asks for one (EXCLUDED.locked_by) and the lease is free, as
@@ -133,16 +118,12 @@ const QUEUE_DOCUMENTS: DocumentSource = {
  */
 @Injectable()
 export class SyncQueueRepository extends ChangeQueueStore {
-  /** The closing statements of deliveries made within requests (completeAfterReply), sent several at a time. */
-  private readonly closingBatch: ClosingBatch;
+  /** The removal of delivered rows, with the writes that ride on it. */
+  private readonly delivered: DeliveredRows;
 
   constructor(private readonly db: SqlDatabase) {
     super();
-    this.closingBatch = new ClosingBatch(
-      { query: (sql, params) => db.relaxed.query(sql, params) },
-      CLOSING_BATCH,
-    );
-    db.trailing.onWait(() => this.closingBatch.hurry());
+    this.delivered = new DeliveredRows(db);
   }
 
   async enqueue(tx: SqlExecutor, change: NewChange): Promise<EnqueuedRef> {
@@ -230,48 +211,16 @@ export class SyncQueueRepository extends ChangeQueueStore {
     return rows[0] ? toChange(rows[0]) : null;
   }
 
-  /** Over the unflushed executor, as `complete`'s delete: the two commit together, without waiting for the disk. */
   closingWrites(): ClosingWrites {
-    return new CoalescingExecutor(this.db.relaxed);
+    return this.delivered.closingWrites();
   }
 
   completeAfterReply(change: QueuedChange, worker: string, closing?: ClosingWrites): void {
-    this.db.trailing.track(trailingKey(change.resource, change.objectId), () =>
-      this.completeInBatch(change, worker, closing),
-    );
+    this.delivered.completeAfterReply(change, worker, closing);
   }
 
-  async complete(change: QueuedChange, worker: string, closing?: ClosingWrites): Promise<boolean> {
-    // Unflushed: if a crash loses the delete, the change is delivered again, which changes nothing.
-    const deleted = await (closing ?? this.db.relaxed).query(COMPLETE, completeParams(change, worker));
-    return deleted.length > 0 || this.releaseMerged(change, worker);
-  }
-
-  /** `complete` in the next ClosingBatch, with what `closing` holds. */
-  private async completeInBatch(
-    change: QueuedChange,
-    worker: string,
-    closing?: ClosingWrites,
-  ): Promise<boolean> {
-    const deferred = closing instanceof CoalescingExecutor ? closing.takeDeferred() : [];
-    await closing?.flush();
-    const carried = deferred.filter((write) => isCarrier(write.sql));
-    for (const write of deferred) {
-      if (!isCarrier(write.sql)) await this.db.relaxed.query(write.sql, write.params);
-    }
-    const main = { sql: COMPLETE, params: completeParams(change, worker) };
-    const deleted = await this.closingBatch.submit({ carried, main });
-    return deleted > 0 || this.releaseMerged(change, worker);
-  }
-
-  private async releaseMerged(change: QueuedChange, worker: string): Promise<false> {
-    // A newer change merged in while we delivered: let it be delivered again, now.
-    await this.db.query(
-      `UPDATE sync_queue SET locked_by = NULL, locked_until = NULL, next_attempt_at = now()
-       WHERE id = $1 AND locked_by = $2`,
-      [parseId(change.id), worker],
-    );
-    return false;
+  complete(change: QueuedChange, worker: string, closing?: ClosingWrites): Promise<boolean> {
+    return this.delivered.complete(change, worker, closing);
   }
 
   async fail(
@@ -382,15 +331,6 @@ function missing(id: string) {
 }
 
 /** Queue ids are positive integers (the identity column); anything else names no row. */
-function parseIdOrNull(id: string): string | null {
-  return /^[1-9]\d{0,17}$/.test(id) ? id : null;
-}
-
-function parseId(id: string): string {
-  const key = parseIdOrNull(id);
-  if (key === null) throw badRequest(`Invalid queue id '${id.slice(0, 40)}'`);
-  return key;
-}
 
 function toChange(row: Row): QueuedChange {
   return {
