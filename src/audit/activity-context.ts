@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopedValue } from '../runtime/scoped-value';
 
 /** Who a managed write is done for, and the request it belongs to (§9: `userId`, `runAs`, `transactionId`). */
 export interface ActivityContext {
@@ -13,7 +13,7 @@ export interface ActivityContext {
   readonly trigger?: string;
 }
 
-const current = new AsyncLocalStorage<ActivityContext>();
+const current = new ScopedValue<ActivityContext>();
 
 /**
  * Runs `work` with `context` as the activity context of everything it does, awaited or not: a recon started
@@ -25,5 +25,5 @@ export function withActivityContext<T>(context: ActivityContext, work: () => T):
 
 /** The context of the request (or recon) the caller runs in; undefined for the queue worker and the poller. */
 export function activityContext(): ActivityContext | undefined {
-  return current.getStore();
+  return current.get();
 }

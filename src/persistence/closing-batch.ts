@@ -1,4 +1,5 @@
 import { isCarrier, renumbered, type DeferredWrite } from './deferred-writes';
+import { ComposedTexts } from './composed-texts';
 import type { SqlExecutor } from './sql-database';
 
 /**
@@ -99,7 +100,25 @@ export class ClosingBatch {
  */
 export function closingBatchStatement(statements: readonly ClosingStatement[]): DeferredWrite {
   if (statements.length === 0) throw new Error('closingBatchStatement needs at least one statement');
+  const shape: string[] = [];
   const params: unknown[] = [];
+  for (const { carried, main } of statements) {
+    for (const write of carried) {
+      shape.push(write.sql);
+      params.push(...write.params);
+    }
+    shape.push(main.sql, PART_END);
+    params.push(...main.params);
+  }
+  return { sql: composedTexts.text(shape, () => batchText(statements)), params };
+}
+
+/** Ends a statement's texts in the shape of a batch (no SQL text is empty). */
+const PART_END = '';
+const composedTexts = new ComposedTexts();
+
+function batchText(statements: readonly ClosingStatement[]): string {
+  let offset = 0;
   const queries: string[] = [];
   const counts: string[] = [];
   statements.forEach(({ carried, main }, part) => {
@@ -107,12 +126,12 @@ export function closingBatchStatement(statements: readonly ClosingStatement[]): 
       if (!isCarrier(write.sql)) throw new Error(`Not a write that can go in a WITH query: ${write.sql}`);
     }
     carried.forEach((write, index) => {
-      queries.push(`concord_closing_${part}_${index} AS (${renumbered(write.sql, params.length)})`);
-      params.push(...write.params);
+      queries.push(`concord_closing_${part}_${index} AS (${renumbered(write.sql, offset)})`);
+      offset += write.params.length;
     });
-    queries.push(`concord_closing_${part} AS (${renumbered(main.sql, params.length)})`);
-    params.push(...main.params);
+    queries.push(`concord_closing_${part} AS (${renumbered(main.sql, offset)})`);
+    offset += main.params.length;
     counts.push(`SELECT ${part} AS part, count(*)::int AS returned FROM concord_closing_${part}`);
   });
-  return { sql: `WITH ${queries.join(',\n')}\n${counts.join('\nUNION ALL ')}`, params };
+  return `WITH ${queries.join(',\n')}\n${counts.join('\nUNION ALL ')}`;
 }

@@ -1,8 +1,32 @@
 import { renumbered } from './deferred-writes';
+import { ComposedTexts } from './composed-texts';
 import type { SqlExecutor } from './sql-database';
 
 /** A write that can lead: INSERT, UPDATE or DELETE with a RETURNING clause (its rows become `concord_written`). */
 const LEADER = /^\s*(insert|update|delete)\b[\s\S]*\breturning\b/i;
+
+const composedTexts = new ComposedTexts();
+
+/** The write, its follower and the companion read (if any) as one statement; each part's parameters follow the last's. */
+function leaderWithFollower(
+  sql: string,
+  leaderParams: number,
+  followerSql: string,
+  followerParams: number,
+  companionSql: string | undefined,
+): string {
+  const companionColumn =
+    companionSql === undefined
+      ? ''
+      : `, (SELECT coalesce(json_agg(c), '[]'::json) FROM (${renumbered(companionSql, leaderParams + followerParams)}) AS c)` +
+        ' AS concord_companion';
+  return (
+    `WITH concord_written AS (${sql}),\n` +
+    `concord_follower AS (${renumbered(followerSql, leaderParams)})\n` +
+    'SELECT concord_written.*, (SELECT row_to_json(f) FROM concord_follower f LIMIT 1) AS concord_followed' +
+    `${companionColumn}\nFROM concord_written`
+  );
+}
 
 /** A read sent in the leading write's statement (`alongside`). */
 export interface CompanionRead {
@@ -83,17 +107,9 @@ export class FollowingExecutor implements SqlExecutor {
     this.follower = undefined;
     const companion = this.companion;
     this.companion = undefined;
-    const companionOffset = params.length + follower.params.length;
-    const companionColumn =
-      companion === undefined
-        ? ''
-        : `, (SELECT coalesce(json_agg(c), '[]'::json) FROM (${renumbered(companion.sql, companionOffset)}) AS c)` +
-          ' AS concord_companion';
-    const text =
-      `WITH concord_written AS (${sql}),\n` +
-      `concord_follower AS (${renumbered(follower.sql, params.length)})\n` +
-      'SELECT concord_written.*, (SELECT row_to_json(f) FROM concord_follower f LIMIT 1) AS concord_followed' +
-      `${companionColumn}\nFROM concord_written`;
+    const text = composedTexts.text([sql, follower.sql, companion?.sql ?? ''], () =>
+      leaderWithFollower(sql, params.length, follower.sql, follower.params.length, companion?.sql),
+    );
     let rows: (Row & { concord_followed?: unknown; concord_companion?: unknown })[];
     try {
       rows = await this.target.query<Row & { concord_followed?: unknown; concord_companion?: unknown }>(

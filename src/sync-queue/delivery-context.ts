@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopedValue } from '../runtime/scoped-value';
 import type { EnqueuedRef } from './change-queue.store';
 
-const deferred = new AsyncLocalStorage<true>();
-const collected = new AsyncLocalStorage<EnqueuedRef[]>();
+const deferred = new ScopedValue<true>();
+const collected = new ScopedValue<EnqueuedRef[]>();
 
 /**
  * Runs a managed write whose implicit sync must wait for the queue's worker instead of running inside the request.
@@ -15,7 +15,7 @@ export function withDeferredDelivery<T>(write: () => Promise<T>): Promise<T> {
 }
 
 export function deliveryIsDeferred(): boolean {
-  return deferred.getStore() === true;
+  return deferred.get() === true;
 }
 
 /**
@@ -30,10 +30,10 @@ export function collectingDeferred<T>(refs: EnqueuedRef[], work: () => Promise<T
 
 /** Whether a deferred write's change will be delivered by a `collectingDeferred` caller right after. */
 export function deliveryIsCollected(): boolean {
-  return collected.getStore() !== undefined;
+  return collected.get() !== undefined;
 }
 
 /** A deferred write's change, for the innermost `collectingDeferred` around it (if any). */
 export function noteDeferred(ref: EnqueuedRef): void {
-  collected.getStore()?.push(ref);
+  collected.get()?.push(ref);
 }

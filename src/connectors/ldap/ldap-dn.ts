@@ -38,6 +38,7 @@ export function escapeDnValue(value: string): string {
  */
 const PARSED = new Map<string, readonly Rdn[]>();
 const NORMALISED = new Map<string, string>();
+const CANONICAL = new Map<string, string>();
 const REMEMBERED_DNS = 1_000;
 
 function remembered<T>(memo: Map<string, T>, dn: string, make: (dn: string) => T): T {
@@ -126,7 +127,7 @@ export function formatDn(rdns: readonly Rdn[]): string {
 
 /** Parses and re-serializes with every value escaped: the form sent to the server. */
 export function canonicalDn(dn: string): string {
-  return formatDn(parseDn(dn));
+  return remembered(CANONICAL, dn, (text) => formatDn(parseDn(text)));
 }
 
 /**

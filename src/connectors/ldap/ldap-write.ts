@@ -6,7 +6,7 @@
 import { Attribute, Change, type Entry } from 'ldapts';
 import { badRequest } from '../../core/errors/domain-error';
 import type { JsonObject } from '../../managed/managed-object';
-import { canonicalDn, normalizeDn, splitDn } from './ldap-dn';
+import { canonicalDn, normalizeDn, parseDn, type Rdn } from './ldap-dn';
 import {
   LDAP_GROUPS,
   NAME,
@@ -50,15 +50,25 @@ function wantedGroups(type: ObjectTypeConfig, object: JsonObject): string[] | nu
 }
 
 /** Values of `p`, with the RDN's values for this attribute added so the entry always carries its naming value. */
-function withRdnValues(p: PropertyConfig, values: string[] | Buffer[], dn: string): string[] | Buffer[] {
+function withRdnValues(p: PropertyConfig, values: string[] | Buffer[], rdn: Rdn): string[] | Buffer[] {
   if (p.binary) return values;
   const strings = values as string[];
-  const rdnValues = splitDn(dn)
-    .rdn.filter((ava) => ava.type.toLowerCase() === p.nativeName.toLowerCase())
-    .map((ava) => ava.value);
-  const missing = rdnValues.filter((v) => !strings.some((s) => s.toLowerCase() === v.toLowerCase()));
-  if (missing.length === 0) return strings;
+  const type = p.nativeName.toLowerCase();
+  let missing: string[] | undefined;
+  for (const ava of rdn) {
+    if (ava.type.toLowerCase() !== type) continue;
+    const value = ava.value.toLowerCase();
+    if (!strings.some((s) => s.toLowerCase() === value)) (missing ??= []).push(ava.value);
+  }
+  if (missing === undefined) return strings;
   return p.array ? [...strings, ...missing] : missing.slice(0, 1);
+}
+
+/** The first RDN of a DN that names an entry. */
+function firstRdn(dn: string): Rdn {
+  const rdn = parseDn(dn)[0];
+  if (!rdn) throw badRequest('The empty DN cannot name an entry');
+  return rdn;
 }
 
 function dnOf(type: ObjectTypeConfig, object: JsonObject): string | null {
@@ -73,13 +83,14 @@ export function planCreate(type: ObjectTypeConfig, object: JsonObject): CreatePl
   checkKnownProperties(type, object);
   const dn = dnOf(type, object);
   if (!dn) throw badRequest(`Creating a ${type.name} needs its DN (${nameProperty(type)?.name ?? 'dn'})`);
+  const rdn = firstRdn(dn);
   const attributes: Attribute[] = [];
   const given = new Set<string>();
   for (const p of type.properties.filter(isAttribute)) {
     let values = toLdapValues(p, object[p.name]);
     if (values.length > 0 && p.flags.has('NOT_CREATABLE'))
       throw badRequest(`Property ${p.name} cannot be set on create`);
-    values = withRdnValues(p, values, dn);
+    values = withRdnValues(p, values, rdn);
     if (values.length === 0) {
       if (p.required) throw badRequest(`Property ${p.name} is required`);
       continue;
@@ -90,7 +101,7 @@ export function planCreate(type: ObjectTypeConfig, object: JsonObject): CreatePl
   if (!given.has('objectclass'))
     attributes.push(new Attribute({ type: 'objectClass', values: [...type.objectClasses] }));
   // A naming attribute the object type does not declare still has to be in the entry.
-  for (const ava of splitDn(dn).rdn) {
+  for (const ava of rdn) {
     if (!given.has(ava.type.toLowerCase()))
       attributes.push(new Attribute({ type: ava.type, values: [ava.value] }));
   }
@@ -106,7 +117,7 @@ export function planUpdate(type: ObjectTypeConfig, entry: Entry, object: JsonObj
   checkKnownProperties(type, object);
   const wantedDn = dnOf(type, object);
   const newDn = wantedDn && normalizeDn(wantedDn) !== normalizeDn(entry.dn) ? wantedDn : null;
-  const targetDn = newDn ?? entry.dn;
+  const targetRdn = firstRdn(newDn ?? entry.dn);
   const changes: Change[] = [];
   for (const p of type.properties.filter(isAttribute)) {
     const hidden = p.flags.has('NOT_READABLE') || p.flags.has('NOT_RETURNED_BY_DEFAULT');
@@ -121,7 +132,7 @@ export function planUpdate(type: ObjectTypeConfig, entry: Entry, object: JsonObj
       continue;
     }
     if (!present && p.required) continue;
-    const desired = withRdnValues(p, toLdapValues(p, object[p.name]), targetDn);
+    const desired = withRdnValues(p, toLdapValues(p, object[p.name]), targetRdn);
     const current = currentValues(entry, p);
     if (sameValues(current, desired)) continue;
     if (p.flags.has('NOT_UPDATEABLE')) throw badRequest(`Property ${p.name} cannot be updated`);
