@@ -17,7 +17,7 @@ const frames = new AsyncLocalStorage<Frame>();
 /** A value that follows the work started under `run`, awaited or not (AsyncLocalStorage's semantics). */
 export class ScopedValue<T> {
   run<R>(value: T, work: () => R): R {
-    return frames.run({ slot: this as ScopedValue<unknown>, value, parent: frames.getStore() }, work);
+    return frames.run({ slot: this, value, parent: frames.getStore() }, work);
   }
 
   /** The value of the innermost `run` of this slot around the caller, or undefined. */
