@@ -7,10 +7,11 @@ interface Frame {
 }
 
 /**
- * Every ScopedValue lives in this one AsyncLocalStorage. On Node 20 each AsyncLocalStorage in use stores its
- * value on every promise created anywhere (a property added by the init hook), and a request creates hundreds
- * of promises: three storages were about a tenth of what an implicit-sync PUT allocated. Frames chain to
- * their parent, so a value set by an outer `run` stays visible inside an inner one for another slot.
+ * Every ScopedValue lives in this one AsyncLocalStorage. On Node 20 each AsyncLocalStorage in use is visited by
+ * the init hook of every promise created anywhere (its value copied onto the promise), and a request creates
+ * hundreds of promises; one storage for the request's activity and the delivery's scope keeps that to one.
+ * Frames chain to their parent, so a value set by an outer `run` stays visible inside an inner one for
+ * another slot.
  */
 const frames = new AsyncLocalStorage<Frame>();
 
