@@ -110,12 +110,21 @@ export function closingBatchStatement(statements: readonly ClosingStatement[]): 
     shape.push(main.sql, PART_END);
     params.push(...main.params);
   }
-  return { sql: composedTexts.text(shape, () => batchText(statements)), params };
+  const sql =
+    statements.length <= REMEMBERED_PARTS
+      ? composedTexts.text(shape, () => batchText(statements))
+      : batchText(statements);
+  return { sql, params };
 }
 
 /** Ends a statement's texts in the shape of a batch (no SQL text is empty). */
 const PART_END = '';
-const composedTexts = new ComposedTexts();
+/**
+ * Small batches come back in the same few shapes and are remembered; larger ones seldom repeat, and texts kept
+ * only to be forgotten would outlive the young generation for nothing.
+ */
+const REMEMBERED_PARTS = 4;
+const composedTexts = new ComposedTexts(64);
 
 function batchText(statements: readonly ClosingStatement[]): string {
   let offset = 0;
