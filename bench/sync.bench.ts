@@ -8,7 +8,9 @@
  *     PUT of a managed user with a new description, timed from the PUT until an LDAP read of the entry shows it.
  *     Against it, in the same run and at the same pace: a raw LDAP modify of the same attribute plus the same
  *     read, over 16 connections of its own. Concord first runs BENCH_SYNC_WARMUP seconds (10) at the same pace,
- *     reported on a line of its own.
+ *     reported on a line of its own. Each side's slowest 1% is then placed in time (bench/support/tail-report.ts):
+ *     how many windows of 100 ms it fell in; with BENCH_SYNC_GAPS=1, Concord also logs its event loop's gaps over
+ *     15 ms (bench/support/event-loop-gaps.ts, preloaded) and the report says how many slow PUTs one overlapped.
  * (c) Outage drain: BENCH_SYNC_EDITS (10,000) managed-user edits over REST while slapd is stopped (all must be
  *     answered 2xx), then the time from slapd's restart until the implicit-sync queue is empty, and a check that
  *     every entry holds its user's last edit.
@@ -21,7 +23,8 @@
  * BENCH_SYNC_STEPS picks measurements (default `acb`; `s` on request).
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ROOT_DN, ROOT_PASSWORD, startSlapd, type SlapdInstance } from '../test/support/slapd';
@@ -35,6 +38,7 @@ import {
 import { formatLoad, runLoad, send, type HttpTarget } from './support/load';
 import { commandCpuSeconds, cpuSeconds } from './support/recon-bench.support';
 import { backToBack, formatLatencies, LdapPool, load, paced, PEOPLE } from './support/sync-bench.support';
+import { readGaps, tailReport } from './support/tail-report';
 
 const USERS = Number(process.env.BENCH_SYNC_USERS ?? 1_000);
 const RATE = Number(process.env.BENCH_SYNC_RATE ?? 200);
@@ -51,6 +55,9 @@ const SERIAL = Number(process.env.BENCH_SYNC_SERIAL ?? 3_000);
 /** Which measurements to run, in this order: s, a, c, then b (BENCH_SYNC_STEPS, default a, c and b). */
 const STEPS = process.env.BENCH_SYNC_STEPS ?? 'acb';
 const CLIENTS = 16;
+/** Where Concord's event-loop gaps go when BENCH_SYNC_GAPS=1 (bench/support/event-loop-gaps.ts). */
+const GAPS_FILE =
+  process.env.BENCH_SYNC_GAPS === '1' ? join(tmpdir(), `concord-bench-gaps-${process.pid}.log`) : undefined;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SAMPLE_CONFIG = join(REPO_ROOT, 'samples/sync-with-ldap-bidirectional/config');
 
@@ -72,12 +79,21 @@ async function startNode(
   slapd: SlapdInstance,
   env: Record<string, string> = {},
 ): Promise<ConcordProcess> {
-  return startConcord(projectDir, {
-    OPENIDM_LDAP_HOST: slapd.host,
-    OPENIDM_LDAP_PORT: String(slapd.port),
-    LOG_LEVEL: 'error',
-    ...env,
-  });
+  const gaps: Record<string, string> = GAPS_FILE === undefined ? {} : { CONCORD_BENCH_GAPS_FILE: GAPS_FILE };
+  const preload =
+    GAPS_FILE === undefined ? [] : ['--require', join(__dirname, 'support', 'event-loop-gaps.js')];
+  return startConcord(
+    projectDir,
+    {
+      OPENIDM_LDAP_HOST: slapd.host,
+      OPENIDM_LDAP_PORT: String(slapd.port),
+      LOG_LEVEL: 'error',
+      ...gaps,
+      ...env,
+    },
+    undefined,
+    preload,
+  );
 }
 
 async function createUsers(target: HttpTarget): Promise<void> {
@@ -104,6 +120,7 @@ async function putToLdapLatency(
     await ldap.waitFor(client, uid(i), 'description', value);
   });
   console.log(formatLatencies('    raw LDAP modify + read', raw));
+  console.log(`      ${tailReport(raw.timeline, undefined)}`);
   const putThenRead = (label: string) => async (i: number, client: number) => {
     const value = `${label} ${i}`;
     const reply = await put(target, i, value);
@@ -117,6 +134,9 @@ async function putToLdapLatency(
   const cpuBefore = { concord: cpuSeconds(concordPid), postgres: commandCpuSeconds('postgres') };
   const concord = await paced(RATE, SECONDS, CLIENTS, putThenRead('put'));
   console.log(formatLatencies('    PUT managed/user → readable in LDAP', concord));
+  console.log(
+    `      ${tailReport(concord.timeline, GAPS_FILE === undefined ? undefined : readGaps(GAPS_FILE))}`,
+  );
   // CPU per PUT moves far less than latencies between runs on this shared machine: compare changes by it.
   const perPut = (seconds: number) => ((seconds * 1000) / concord.count).toFixed(2);
   console.log(
@@ -262,6 +282,7 @@ async function main(): Promise<void> {
       await liveSyncLatency({ port: node.port, headers: ADMIN_HEADERS }, slapd);
     }
   } finally {
+    if (GAPS_FILE !== undefined) rmSync(GAPS_FILE, { force: true });
     await node?.stop();
     await slapd.destroy();
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -61,6 +61,7 @@ export async function startConcord(
   projectDir: string,
   env: Record<string, string> = {},
   root: string = REPO_ROOT,
+  flags: readonly string[] = [],
 ): Promise<ConcordProcess> {
   const port = await freePort();
   const child = spawn(
@@ -68,6 +69,7 @@ export async function startConcord(
     [
       ...CONCORD_NODE_FLAGS,
       ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      ...flags,
       path.join(root, 'bin', 'concord.js'),
       '-p',
       projectDir,

@@ -5,6 +5,7 @@
 import { loadavg } from 'node:os';
 import { Attribute, Change, Client } from 'ldapts';
 import { percentile } from './load';
+import type { Timed } from './tail-report';
 
 export const PEOPLE = 'ou=People,dc=example,dc=com';
 
@@ -16,6 +17,8 @@ export interface Latencies {
   readonly max: number;
   readonly failures: number;
   readonly firstFailure?: string;
+  /** Every timed operation's start (epoch ms) and latency, in the order they ended. */
+  readonly timeline: readonly Timed[];
 }
 
 /**
@@ -60,6 +63,7 @@ export async function backToBack(
 class LatencyLog {
   readonly start = performance.now();
   private readonly latencies: number[] = [];
+  private readonly timeline: Timed[] = [];
   private failures = 0;
   private firstFailure: string | undefined;
 
@@ -67,7 +71,9 @@ class LatencyLog {
     const began = performance.now();
     try {
       await operation();
-      this.latencies.push(performance.now() - began);
+      const latency = performance.now() - began;
+      this.latencies.push(latency);
+      this.timeline.push([performance.timeOrigin + began, latency]);
     } catch (error) {
       this.failures++;
       this.firstFailure ??= error instanceof Error ? error.message : String(error);
@@ -84,6 +90,7 @@ class LatencyLog {
       max: latencies[latencies.length - 1] ?? NaN,
       failures: this.failures,
       ...(this.firstFailure === undefined ? {} : { firstFailure: this.firstFailure }),
+      timeline: this.timeline,
     };
   }
 }
