@@ -4,6 +4,7 @@
  */
 import { loadavg } from 'node:os';
 import { Attribute, Change, Client } from 'ldapts';
+import { connectWithoutDelay } from '../../src/connectors/ldap/ldap-pool';
 import { percentile } from './load';
 import type { Timed } from './tail-report';
 
@@ -110,7 +111,13 @@ export class LdapPool {
   static async open(url: string, size: number, bindDn: string, password: string): Promise<LdapPool> {
     const clients = await Promise.all(
       Array.from({ length: size }, async () => {
-        const client = new Client({ url, timeout: 30_000, connectTimeout: 5_000 });
+        // Nagle's algorithm off, as Concord's connector has it (the same client library on both sides).
+        const client = new Client({
+          url,
+          timeout: 30_000,
+          connectTimeout: 5_000,
+          createConnection: connectWithoutDelay,
+        });
         await client.bind(bindDn, password);
         return client;
       }),

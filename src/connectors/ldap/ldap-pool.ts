@@ -5,6 +5,7 @@
  * then the `failover` URLs), which is how the connector recovers after the server restarts.
  */
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
 import { DomainError } from '../../core/errors/domain-error';
@@ -172,6 +173,7 @@ export class LdapPool {
         url,
         connectTimeout: this.config.connectTimeoutMs,
         ...(url.startsWith('ldaps:') ? { tlsOptions: this.tlsOptions } : {}),
+        createConnection: connectWithoutDelay,
         strictDN: false,
       });
       try {
@@ -210,3 +212,11 @@ export function withTimeout<T>(work: Promise<T>, ms: number | undefined, onTimeo
   });
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * ldap:// connections with Nagle's algorithm off, as OpenLDAP's own client library and pg open theirs: a request
+ * is sent whole at once instead of waiting to be coalesced. Measured with bench:sync (a), four alternated pairs:
+ * p50 4.2–5.2 ms against 4.7–6.3 ms with Node's default. (ldaps:// sockets are made by ldapts and keep the default.)
+ */
+export const connectWithoutDelay = ((port: number, host: string) =>
+  connect({ port, host, noDelay: true })) as typeof connect;
