@@ -3,7 +3,7 @@
  * at a time; the next page is requested only when the consumer asks for it, so memory holds one page however
  * large the directory. The cookie lives on the connection, which the caller keeps leased for the whole stream.
  */
-import { FilterParser, type Control, type Entry, type Filter, type SearchResult } from 'ldapts';
+import type { Control, Entry, SearchResult } from 'ldapts';
 import type { LdapConnection } from './ldap-pool';
 import { withTimeout } from './ldap-pool';
 import { unavailable } from './ldap-errors';
@@ -68,22 +68,6 @@ export async function* searchPages(conn: LdapConnection, spec: SearchSpec): Asyn
   }
 }
 
-/**
- * Filters of reads by DN, parsed: they are the object types' own (a handful), and ldapts parsed the text anew
- * for every read, a regular-expression scan and a tree of objects each time. Bounded all the same.
- */
-const PARSED_FILTERS = new Map<string, Filter>();
-const REMEMBERED_FILTERS = 64;
-
-function parsedFilter(text: string): Filter {
-  let filter = PARSED_FILTERS.get(text);
-  if (filter !== undefined) return filter;
-  filter = FilterParser.parseString(text);
-  if (PARSED_FILTERS.size >= REMEMBERED_FILTERS) PARSED_FILTERS.clear();
-  PARSED_FILTERS.set(text, filter);
-  return filter;
-}
-
 /** One entry by exact DN, or null when there is none. */
 export async function readEntry(
   conn: LdapConnection,
@@ -95,7 +79,7 @@ export async function readEntry(
   try {
     const result = await conn.client.search(dn, {
       scope: 'base',
-      filter: parsedFilter(filter),
+      filter,
       attributes: [...attributes],
       explicitBufferAttributes: [...binaryAttributes],
     });
