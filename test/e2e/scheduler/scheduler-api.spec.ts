@@ -111,7 +111,9 @@ describe('scheduler REST API', () => {
       .expect(200);
     const job = await until(async () => {
       const res = await t.admin('get', '/openidm/scheduler/job/recon-now').expect(200);
-      return res.body.lastRun?.state ? (res.body as JobView) : undefined;
+      // A fire is recorded ACTIVE while it runs; wait for the state it ends in.
+      const state = (res.body as JobView).lastRun?.state;
+      return state !== undefined && state !== 'ACTIVE' ? (res.body as JobView) : undefined;
     });
     // The sync engine may already provide the launcher; either way the run ended and says how.
     expect(['SUCCESS', 'FAILED']).toContain(job.lastRun?.state);
