@@ -167,10 +167,14 @@ export function isUnder(dn: string, base: string): boolean {
   return b === '' || d === b || d.endsWith(`,${b}`);
 }
 
+/** The first RDN of a DN that names an entry (at least one RDN). */
+export function firstRdn(dn: string): Rdn {
+  const rdn = parseDn(dn)[0];
+  if (!rdn) throw badRequest('The empty DN cannot name an entry');
+  return rdn;
+}
+
 /** `[rdn, parentDn]` of a DN with at least one RDN. */
 export function splitDn(dn: string): { rdn: Rdn; parent: string } {
-  const rdns = parseDn(dn);
-  const [first, ...rest] = rdns;
-  if (!first) throw badRequest('The empty DN cannot name an entry');
-  return { rdn: first, parent: formatDn(rest) };
+  return { rdn: firstRdn(dn), parent: formatDn(parseDn(dn).slice(1)) };
 }

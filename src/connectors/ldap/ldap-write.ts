@@ -6,7 +6,7 @@
 import { Attribute, Change, type Entry } from 'ldapts';
 import { badRequest } from '../../core/errors/domain-error';
 import type { JsonObject } from '../../managed/managed-object';
-import { canonicalDn, normalizeDn, parseDn, type Rdn } from './ldap-dn';
+import { canonicalDn, firstRdn, normalizeDn, type Rdn } from './ldap-dn';
 import {
   LDAP_GROUPS,
   NAME,
@@ -62,13 +62,6 @@ function withRdnValues(p: PropertyConfig, values: string[] | Buffer[], rdn: Rdn)
   }
   if (missing === undefined) return strings;
   return p.array ? [...strings, ...missing] : missing.slice(0, 1);
-}
-
-/** The first RDN of a DN that names an entry. */
-function firstRdn(dn: string): Rdn {
-  const rdn = parseDn(dn)[0];
-  if (!rdn) throw badRequest('The empty DN cannot name an entry');
-  return rdn;
 }
 
 function dnOf(type: ObjectTypeConfig, object: JsonObject): string | null {
