@@ -177,6 +177,14 @@ async function main(): Promise<void> {
     });
     const moved = await count(databaseUrl, 'SELECT count(*) AS n FROM managed_objects WHERE rev <> 1');
     console.log(`    rows whose rev changed after (b): ${moved} (expected 0)`);
+    const auditRows = await count(databaseUrl, 'SELECT count(*) AS n FROM audit_events');
+    const auditBytes = await count(
+      databaseUrl,
+      `SELECT pg_total_relation_size('audit_events') + pg_total_relation_size('audit_event_commons') AS n`,
+    );
+    console.log(
+      `    audit after (a) and (b): ${auditRows} events, ${(auditBytes / 2 ** 20).toFixed(0)} MiB on disk`,
+    );
 
     if (STEPS.includes('c')) await changed(slapd, databaseUrl, search);
     // Before (e), which adds entries of its own to the directory.

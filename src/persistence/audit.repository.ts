@@ -4,7 +4,12 @@ import { badRequest, conflict } from '../core/errors/domain-error';
 import type { JsonObject } from '../managed/managed-object';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import { AuditStore, type AuditEvent, type AuditTopic } from '../sync/ports/audit.store';
-import { AUDIT_EVENT_COLUMNS, auditEventRows } from './audit-event-rows.sql';
+import {
+  AUDIT_EVENT_COLUMNS,
+  auditEventBatch,
+  WHOLE_AUDIT_EVENTS,
+  type SqlStatement,
+} from './audit-event-rows.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
@@ -39,8 +44,7 @@ export class AuditRepository extends AuditStore {
     }
     // Audit events beside a write in its transaction ride on the transaction's next statement.
     if (tx?.defer !== undefined && events.length <= INSERT_CHUNK) {
-      const { sql, params } = insertStatement(topic, events);
-      tx.defer(sql, params);
+      for (const { sql, params } of insertStatements(topic, events)) tx.defer(sql, params);
       return;
     }
     const insert = async (executor: SqlExecutor): Promise<void> => {
@@ -59,10 +63,10 @@ export class AuditRepository extends AuditStore {
   async read(topic: AuditTopic, id: string): Promise<AuditEvent | null> {
     await this.db.trailing.settled();
     const rows = await this.run(() =>
-      this.db.query<{ doc: JsonObject }>('SELECT doc FROM audit_events WHERE topic = $1 AND id = $2', [
-        topic,
-        id,
-      ]),
+      this.db.query<{ doc: JsonObject }>(
+        `SELECT doc FROM ${WHOLE_AUDIT_EVENTS} AS e WHERE topic = $1 AND id = $2`,
+        [topic, id],
+      ),
     );
     const row = rows[0];
     return row ? ({ _id: id, ...row.doc } as AuditEvent) : null;
@@ -71,21 +75,26 @@ export class AuditRepository extends AuditStore {
   async query(topic: AuditTopic, request: QueryRequest): Promise<StoreQueryPage> {
     await this.db.trailing.settled();
     const source: DocumentSource = {
-      sql: 'SELECT id, 0::bigint AS rev, doc, recon_id, "timestamp" FROM audit_events WHERE topic = $1',
+      sql: `SELECT id, 0::bigint AS rev, doc, recon_id, "timestamp" FROM ${WHOLE_AUDIT_EVENTS} AS e WHERE topic = $1`,
       params: [topic],
       textColumns: EVENT_TEXT_COLUMNS,
     };
     return queryDocumentPage(this.db, source, request);
   }
 
-  /** One statement per chunk: the events as one JSON array, their shared members once (factored-batch.ts). */
+  /** One statement per chunk: the events as one JSON array, their shared members once (audit-event-rows.sql.ts). */
   private async insertChunk(
     executor: SqlExecutor,
     topic: AuditTopic,
     events: readonly AuditEvent[],
   ): Promise<void> {
-    const { sql, params } = insertStatement(topic, events);
-    await this.run(() => executor.query(sql, params));
+    const batch = auditEventBatch(events);
+    const rows = batch.rows(2);
+    const commons = batch.commons(2 + rows.params.length);
+    const shared =
+      commons === null ? '' : `WITH shared AS (INSERT INTO audit_event_commons (id, doc) ${commons.sql}) `;
+    const sql = `${shared}INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) SELECT $1, * FROM (${rows.sql}) AS rows`;
+    await this.run(() => executor.query(sql, [topic, ...rows.params, ...(commons?.params ?? [])]));
   }
 
   private async run<T>(work: () => Promise<T>): Promise<T> {
@@ -114,14 +123,21 @@ function columnsFit(event: AuditEvent): boolean {
   );
 }
 
-/** One statement for a chunk: the events as one JSON array, their shared members once (factored-batch.ts). */
-function insertStatement(
-  topic: AuditTopic,
-  events: readonly AuditEvent[],
-): { readonly sql: string; readonly params: readonly unknown[] } {
-  const rows = auditEventRows(events, 2);
-  return {
+/**
+ * A chunk as plain INSERTs, which a transaction's next write can carry (deferred-writes.ts): the shared
+ * members' row first when there is one, then the events'.
+ */
+function insertStatements(topic: AuditTopic, events: readonly AuditEvent[]): SqlStatement[] {
+  const batch = auditEventBatch(events);
+  const rows = batch.rows(2);
+  const commons = batch.commons(1);
+  const insertRows = {
     sql: `INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) SELECT $1, * FROM (${rows.sql}) AS rows`,
     params: [topic, ...rows.params],
   };
+  if (commons === null) return [insertRows];
+  return [
+    { sql: `INSERT INTO audit_event_commons (id, doc) ${commons.sql}`, params: commons.params },
+    insertRows,
+  ];
 }

@@ -22,7 +22,7 @@ export function buildDocumentSelect(
   request: QueryRequest,
 ): SqlFragment & { readonly page: OrderAndPage } {
   const where = whereOf(source, request);
-  const page = buildOrderAndPage(request, source.params.length + where.params.length);
+  const page = buildOrderAndPage(request, source.params.length + where.params.length, source.textColumns);
   const tail = [page.orderBySql, page.limitSql].filter((part) => part !== '').join(' ');
   return {
     sql: `SELECT id, rev, doc FROM (${source.sql}) AS documents WHERE (${where.sql}) AND ${page.keysetSql} ${tail}`,

@@ -11,13 +11,15 @@ export interface FactoredBatch {
   readonly common: string;
   /** JSON array text: per document, the remaining members, in the batch's order. */
   readonly rows: string;
+  /** The members in `common`, as values: a member is either here or in every row that has it, never both. */
+  readonly shared: Readonly<Record<string, unknown>>;
 }
 
 /** `omit`: members left out of both parts (sent apart by the caller, e.g. each row's `_id`). */
 export function factorBatch(objects: readonly object[], omit: ReadonlySet<string> = NOTHING): FactoredBatch {
   const docs = objects as readonly Readonly<Record<string, unknown>>[];
   const [first] = docs;
-  if (first === undefined) return { common: '{}', rows: '[]' };
+  if (first === undefined) return { common: '{}', rows: '[]', shared: NONE };
   // Candidates: the first document's members that are scalars, null or empty arrays (the shapes recon's
   // constant members have); anything else stays per document, so no value is serialised twice.
   let keys = Object.keys(first).filter(
@@ -29,7 +31,7 @@ export function factorBatch(objects: readonly object[], omit: ReadonlySet<string
       keys = keys.filter((key) => sameMember(first[key], doc[key]));
     }
   }
-  if (keys.length === 0 && omit.size === 0) return { common: '{}', rows: JSON.stringify(docs) };
+  if (keys.length === 0 && omit.size === 0) return { common: '{}', rows: JSON.stringify(docs), shared: NONE };
   const common: Record<string, unknown> = {};
   for (const key of keys) common[key] = first[key];
   const left = new Set([...keys, ...omit]);
@@ -38,10 +40,11 @@ export function factorBatch(objects: readonly object[], omit: ReadonlySet<string
     for (const key of Object.keys(doc)) if (!left.has(key)) rest[key] = doc[key];
     return rest;
   });
-  return { common: JSON.stringify(common), rows: JSON.stringify(rows) };
+  return { common: JSON.stringify(common), rows: JSON.stringify(rows), shared: common };
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
+const NONE: Readonly<Record<string, unknown>> = Object.freeze({});
 
 function isScalar(value: unknown): boolean {
   return value === null || (typeof value !== 'object' && value !== undefined && typeof value !== 'function');

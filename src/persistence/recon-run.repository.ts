@@ -8,7 +8,13 @@ import {
   type ReconRunRecord,
   type ReconSummary,
 } from '../sync/ports/recon-run.store';
-import { AUDIT_EVENT_COLUMNS, auditEventRows } from './audit-event-rows.sql';
+import {
+  AUDIT_EVENT_COLUMNS,
+  AUDIT_EVENTS_WITH_COMMONS,
+  auditEventBatch,
+  auditMember,
+  auditMemberText,
+} from './audit-event-rows.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
 import { pgError, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
@@ -108,8 +114,9 @@ export class ReconRunRepository extends ReconRunStore {
   }
 
   /**
-   * One INSERT per chunk into `audit_events`: an entry is its audit event's row (migration 0007). The chunk's
-   * runs are checked in the same statement, which writes all of the chunk or, with a run unknown, nothing.
+   * One INSERT per chunk into `audit_events`: an entry is its audit event's row (migration 0007), and the
+   * members the chunk's entries share are one row of `audit_event_commons` (migration 0009). The chunk's runs
+   * are checked in the same statement, which writes all of the chunk or, with a run unknown, nothing.
    */
   async appendEntries(entries: readonly ReconEntryEvent[]): Promise<void> {
     if (entries.length === 0) return;
@@ -117,16 +124,24 @@ export class ReconRunRepository extends ReconRunStore {
       for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
         const chunk = entries.slice(start, start + INSERT_CHUNK);
         const runIds = [...new Set(chunk.map((entry) => String(entry['reconId'])))];
-        const rows = auditEventRows(chunk, 3);
+        const batch = auditEventBatch(chunk);
+        const rows = batch.rows(3);
+        const commons = batch.commons(3 + rows.params.length);
+        const runsKnown = '(SELECT count(*) FROM recon_runs WHERE id = ANY($1::text[])) = $2';
+        const shared =
+          commons === null
+            ? ''
+            : `shared AS (INSERT INTO audit_event_commons (id, doc)
+                 SELECT * FROM (${commons.sql}) AS common WHERE ${runsKnown}),`;
         const [written] = await this.run(runIds.join(', '), () =>
           executor.query<{ n: number }>(
-            `WITH written AS (
+            `WITH ${shared} written AS (
                INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS})
                SELECT 'recon', * FROM (${rows.sql}) AS rows
-               WHERE (SELECT count(*) FROM recon_runs WHERE id = ANY($1::text[])) = $2
+               WHERE ${runsKnown}
                RETURNING 1)
              SELECT count(*)::int AS n FROM written`,
-            [runIds, runIds.length, ...rows.params],
+            [runIds, runIds.length, ...rows.params, ...(commons?.params ?? [])],
           ),
         );
         if (written?.n !== chunk.length) throw runNotFound(runIds.join(', '));
@@ -143,20 +158,20 @@ export class ReconRunRepository extends ReconRunStore {
    */
   async queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage> {
     const source: DocumentSource = {
-      sql: `SELECT id, 0::bigint AS rev, jsonb_build_object(
-              'reconId', recon_id,
-              'phase', doc->'reconciling',
-              'linkQualifier', doc->'linkQualifier',
-              'situation', coalesce(doc->>'situation', ''),
-              'action', coalesce(doc->>'action', ''),
-              'status', doc->'status',
-              'sourceObjectId', doc->'sourceObjectId',
-              'targetObjectId', doc->'targetObjectId',
-              'ambiguousTargetObjectIds', coalesce(entry->'ambiguousTargetObjectIds', '[]'::jsonb),
-              'message', doc->'message',
-              'diff', coalesce(entry->'diff', 'null'::jsonb)) AS doc
-            FROM audit_events
-            WHERE topic = 'recon' AND recon_id = $1 AND doc->>'entryType' = 'entry'
+      sql: `SELECT e.id, 0::bigint AS rev, jsonb_build_object(
+              'reconId', e.recon_id,
+              'phase', ${auditMember('reconciling')},
+              'linkQualifier', ${auditMember('linkQualifier')},
+              'situation', coalesce(${auditMemberText('situation')}, ''),
+              'action', coalesce(${auditMemberText('action')}, ''),
+              'status', ${auditMember('status')},
+              'sourceObjectId', ${auditMember('sourceObjectId')},
+              'targetObjectId', ${auditMember('targetObjectId')},
+              'ambiguousTargetObjectIds', coalesce(e.entry->'ambiguousTargetObjectIds', '[]'::jsonb),
+              'message', ${auditMember('message')},
+              'diff', coalesce(e.entry->'diff', 'null'::jsonb)) AS doc
+            FROM ${AUDIT_EVENTS_WITH_COMMONS}
+            WHERE e.topic = 'recon' AND e.recon_id = $1 AND ${auditMemberText('entryType')} = 'entry'
             UNION ALL
             SELECT lpad(seq::text, 19, '0'), 0::bigint, doc FROM recon_entries WHERE recon_id = $1`,
       params: [reconId],

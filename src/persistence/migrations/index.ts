@@ -6,6 +6,7 @@ import { SchedulerCluster1765500000000 } from './0005-scheduler-cluster.migratio
 import { SyncDelivery1765600000000 } from './0006-sync-delivery.migration';
 import { ReconEntriesInAudit1765700000000 } from './0007-recon-entries-in-audit.migration';
 import { LinkUnchangedStamps1765800000000 } from './0008-link-unchanged-stamps.migration';
+import { AuditEventCommons1765900000000 } from './0009-audit-event-commons.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   SyncDelivery1765600000000,
   ReconEntriesInAudit1765700000000,
   LinkUnchangedStamps1765800000000,
+  AuditEventCommons1765900000000,
 ];

@@ -101,7 +101,9 @@ describe('audit/activity over REST', () => {
     expect(text).not.toContain(NEW_PASSWORD);
     expect(text).not.toContain('$crypto');
     expect(text).not.toContain('"password"');
-    const rows = await t.sql<{ doc: unknown }>(`SELECT doc FROM audit_events WHERE topic = 'activity'`);
+    const rows = await t.sql<{ doc: unknown }>(
+      `SELECT doc FROM audit_events WHERE topic = 'activity' UNION ALL SELECT doc FROM audit_event_commons`,
+    );
     expect(JSON.stringify(rows)).not.toContain('$crypto');
   });
 

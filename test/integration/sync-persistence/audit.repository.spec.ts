@@ -155,14 +155,41 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
     expect(timestamps[0]).toBe(reconEvent(5_000, 'recon-1').timestamp);
   });
 
+  it('stores the members a batch of events shares once, beside each event’s own', async () => {
+    const rows = await database.db.query<{ doc: Record<string, unknown>; common_id: string | null }>(
+      `SELECT doc, common_id FROM audit_events WHERE topic = 'recon' AND recon_id = 'recon-1'`,
+    );
+    expect(rows).toHaveLength(1_501);
+    const commonIds = new Set(rows.map((row) => row.common_id));
+    // Two statements of at most 1,000 events, one shared row each.
+    expect(commonIds.size).toBe(2);
+    expect(rows.every((row) => !('mapping' in row.doc) && 'sourceObjectId' in row.doc)).toBe(true);
+    const few = await database.db.query<{ common_id: string | null }>(
+      `SELECT common_id FROM audit_events WHERE topic = 'recon' AND recon_id = 'recon-2'`,
+    );
+    expect(few.map((row) => row.common_id)).toEqual([null, null]);
+  });
+
+  it('files a batch that shares its timestamp under that timestamp', async () => {
+    const at = '2025-12-01T08:00:00.000Z';
+    const events = Array.from({ length: 12 }, (_, n) => reconEvent(30_000 + n, 'recon-6', { timestamp: at }));
+    await repo.append('recon', events);
+    const page = await repo.query('recon', crestQuery({ _queryFilter: `timestamp eq "${at}"` }));
+    expect(page.objects.map((o) => o.id).sort()).toEqual(events.map((event) => event._id).sort());
+    expect(await repo.read('recon', events[4]?._id as string)).toEqual(events[4]);
+  });
+
   it('refuses an event whose _id exists in the topic with CONFLICT, writing none of the batch', async () => {
     const batch = [
       ...Array.from({ length: 1_200 }, (_, n) => reconEvent(10_000 + n, 'recon-3')),
       reconEvent(3, 'recon-3'),
     ];
+    const commons = 'SELECT count(*)::int AS n FROM audit_event_commons';
+    const [before] = await database.db.query<{ n: number }>(commons);
     expect(await errorCode(repo.append('recon', batch))).toBe('CONFLICT');
     const page = await repo.query('recon', crestQuery({ _queryFilter: 'reconId eq "recon-3"' }));
     expect(page.objects).toEqual([]);
+    expect(await database.db.query<{ n: number }>(commons)).toEqual([before]);
   });
 
   it('keeps tabs, newlines, backslashes, quotes and non-ASCII exactly, in ids and in values', async () => {

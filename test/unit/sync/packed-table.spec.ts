@@ -105,6 +105,7 @@ describe('factorBatch', () => {
     ];
     const batch = factorBatch(docs);
     expect(JSON.parse(batch.common)).toEqual({ reconId: 'r', ids: [], diff: null });
+    expect(batch.shared).toEqual({ reconId: 'r', ids: [], diff: null });
     expect(rebuild(batch)).toEqual(docs);
   });
 
@@ -134,6 +135,6 @@ describe('factorBatch', () => {
     const batch = factorBatch(docs);
     expect(batch.common).toBe('{}');
     expect(rebuild(batch)).toEqual(JSON.parse(JSON.stringify(docs)));
-    expect(factorBatch([])).toEqual({ common: '{}', rows: '[]' });
+    expect(factorBatch([])).toEqual({ common: '{}', rows: '[]', shared: {} });
   });
 });
