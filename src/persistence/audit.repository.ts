@@ -7,6 +7,7 @@ import { AuditStore, type AuditEvent, type AuditTopic } from '../sync/ports/audi
 import {
   AUDIT_EVENT_COLUMNS,
   auditEventBatch,
+  auditMemberDocument,
   WHOLE_AUDIT_EVENTS,
   type SqlStatement,
 } from './audit-event-rows.sql';
@@ -75,9 +76,11 @@ export class AuditRepository extends AuditStore {
   async query(topic: AuditTopic, request: QueryRequest): Promise<StoreQueryPage> {
     await this.db.trailing.settled();
     const source: DocumentSource = {
-      sql: `SELECT id, 0::bigint AS rev, doc, recon_id, "timestamp" FROM ${WHOLE_AUDIT_EVENTS} AS e WHERE topic = $1`,
+      sql: `SELECT id, 0::bigint AS rev, doc, own_doc, shared_doc, recon_id, "timestamp"
+            FROM ${WHOLE_AUDIT_EVENTS} AS e WHERE topic = $1`,
       params: [topic],
       textColumns: EVENT_TEXT_COLUMNS,
+      memberDocument: auditMemberDocument,
     };
     return queryDocumentPage(this.db, source, request);
   }

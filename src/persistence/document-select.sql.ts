@@ -12,6 +12,8 @@ export interface DocumentSource {
   readonly params: readonly unknown[];
   /** Top-level document properties mirrored in a text column (see SqlWhereOptions.textColumns). */
   readonly textColumns?: ReadonlyMap<string, string>;
+  /** Where a condition on one top-level member reads it, for documents put together (SqlWhereOptions). */
+  readonly memberDocument?: (member: string) => string;
 }
 
 const NOTHING_SEARCHABLE: ReadonlyMap<string, string> = new Map();
@@ -45,5 +47,6 @@ function whereOf(source: DocumentSource, request: QueryRequest): SqlFragment {
     paramOffset: source.params.length,
     searchable: NOTHING_SEARCHABLE,
     ...(source.textColumns ? { textColumns: source.textColumns } : {}),
+    ...(source.memberDocument ? { memberDocument: source.memberDocument } : {}),
   });
 }

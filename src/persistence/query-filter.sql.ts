@@ -32,6 +32,12 @@ export interface SqlWhereOptions {
    * (column NULL) in every document: an array there would not be searched element by element.
    */
   readonly textColumns?: ReadonlyMap<string, string>;
+  /**
+   * For sources whose `doc` is put together from parts (audit events, audit-event-rows.sql.ts): the SQL of a
+   * document that holds the top-level member named by the bound parameter `member` exactly as `doc` does, read
+   * for conditions on that member and below instead of the whole `doc`. Null or NULL where neither part has it.
+   */
+  readonly memberDocument?: (member: string) => string;
 }
 
 /**
@@ -55,6 +61,12 @@ export function buildSqlWhere(filter: QueryFilter, options: SqlWhereOptions): Sq
     params.push(value);
     return `$${options.paramOffset + params.length}`;
   };
+  const docFor = (field: JsonPointer): string => {
+    const [first] = field;
+    return options.memberDocument === undefined || first === undefined
+      ? 'doc'
+      : options.memberDocument(`${bind(first)}::text`);
+  };
   const translate = (node: QueryFilter): string => {
     switch (node.type) {
       case 'true':
@@ -70,9 +82,9 @@ export function buildSqlWhere(filter: QueryFilter, options: SqlWhereOptions): Sq
       case 'present':
         if (isColumn(node.field)) return 'TRUE';
         // `.type()` does not unwrap arrays, so `[]` and `[null]` count as present, as in the evaluator.
-        return `jsonb_path_exists(doc, ${bind(`${jsonPathOf('lax', node.field)}.type() ? (@ != "null")`)}::jsonpath)`;
+        return `jsonb_path_exists(${docFor(node.field)}, ${bind(`${jsonPathOf('lax', node.field)}.type() ? (@ != "null")`)}::jsonpath)`;
       case 'comparison':
-        return comparison(node.operator, node.field, node.value, options, bind);
+        return comparison(node.operator, node.field, node.value, options, bind, docFor);
       case 'extended':
         throw badRequest(`Unsupported query operator '${node.operator}'`, { operator: node.operator });
     }
@@ -124,6 +136,7 @@ function comparison(
   value: FilterValue,
   options: SqlWhereOptions,
   bind: (value: unknown) => string,
+  docFor: (field: JsonPointer) => string,
 ): string {
   if (typeof value === 'string' && value.includes('\u0000')) {
     throw badRequest('Query filter values cannot contain NUL characters', { value });
@@ -143,7 +156,7 @@ function comparison(
       return `(${textComparison(operator, stringPropertySql(first), value, bind)} AND ${guard})`;
     }
   }
-  return pathComparison(operator, field, value, bind);
+  return pathComparison(operator, field, value, bind, docFor);
 }
 
 function textComparison(
@@ -177,6 +190,7 @@ function pathComparison(
   field: JsonPointer,
   value: FilterValue,
   bind: (value: unknown) => string,
+  docFor: (field: JsonPointer) => string,
 ): string {
   const type = typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : 'boolean';
   let predicate: string;
@@ -193,5 +207,5 @@ function pathComparison(
   // The filter unwraps one array level in lax mode; the type test stops comparisons from unwrapping nested
   // arrays and from matching across JSON types.
   const path = `${jsonPathOf('lax', field)} ? (@.type() == "${type}" && ${predicate})`;
-  return `jsonb_path_exists(doc, ${bind(path)}::jsonpath, ${bind(JSON.stringify({ v: value }))}::jsonb)`;
+  return `jsonb_path_exists(${docFor(field)}, ${bind(path)}::jsonpath, ${bind(JSON.stringify({ v: value }))}::jsonb)`;
 }

@@ -138,6 +138,50 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
     expect((await repo.query('activity', crestQuery({ _queryFilter: 'true' }))).objects).toHaveLength(4);
   });
 
+  it('answers as the in-memory filter evaluator where a batch stored its shared members once', async () => {
+    const mixed: AuditEvent[] = Array.from({ length: 20 }, (_, n) => ({
+      _id: `mix-${String(n).padStart(2, '0')}`,
+      timestamp: `2025-11-30T13:00:${String(n).padStart(2, '0')}.000Z`,
+      eventName: 'sync',
+      transactionId: 't-mix',
+      mapping: 'managedUser_systemLdapAccounts',
+      trackingIds: [],
+      status: n % 5 === 0 ? 'FAILURE' : 'SUCCESS',
+      sourceObjectId: `managed/user/u${n}`,
+      ...(n % 3 === 0 ? { message: null } : { message: `note ${n}` }),
+      ...(n % 4 === 0 ? { messageDetail: { code: n, tags: ['a', `t${n}`] } } : {}),
+    }));
+    await repo.append('sync', mixed);
+    for (const filter of [
+      'mapping eq "managedUser_systemLdapAccounts"',
+      '!(mapping eq "managedUser_systemLdapAccounts")',
+      'status eq "FAILURE"',
+      'sourceObjectId eq "managed/user/u7"',
+      'sourceObjectId sw "managed/user/u1"',
+      'message pr',
+      '!(message pr)',
+      'message co "1"',
+      'messageDetail/code gt 5',
+      'messageDetail/tags eq "t8"',
+      '!(messageDetail pr)',
+      'trackingIds pr',
+      'exception pr',
+      '!(exception pr)',
+      'status eq "FAILURE" or messageDetail/code eq 4',
+    ]) {
+      const scoped = `transactionId eq "t-mix" and (${filter})`;
+      const page = await repo.query('sync', crestQuery({ _queryFilter: scoped }));
+      const expected = mixed
+        .filter((event) => evaluateFilter(parseQueryFilter(scoped), event))
+        .map((e) => e._id);
+      expect({ filter, ids: page.objects.map((o) => o.id) }).toEqual({ filter, ids: expected });
+    }
+    const [row] = await database.db.query<{ common_id: string | null }>(
+      `SELECT common_id FROM audit_events WHERE topic = 'sync' AND id = 'mix-07'`,
+    );
+    expect(row?.common_id).not.toBeNull();
+  });
+
   it('sorts by _sortKeys and pages with cookies', async () => {
     const request = { _queryFilter: 'reconId eq "recon-1"', _sortKeys: '-timestamp', _pageSize: '400' };
     const timestamps: string[] = [];
