@@ -70,6 +70,23 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
     await database.destroy();
   });
 
+  /** Each filter, within `scope`, answers what the in-memory evaluator answers over `events`. */
+  async function expectAsEvaluator(
+    topic: 'activity' | 'sync',
+    events: readonly AuditEvent[],
+    filters: readonly string[],
+    scope = 'true',
+  ): Promise<void> {
+    for (const filter of filters) {
+      const scoped = `${scope} and (${filter})`;
+      const page = await repo.query(topic, crestQuery({ _queryFilter: scoped }));
+      const expected = events
+        .filter((event) => evaluateFilter(parseQueryFilter(scoped), event))
+        .map((e) => e._id);
+      expect({ filter, ids: page.objects.map((o) => o.id) }).toEqual({ filter, ids: expected });
+    }
+  }
+
   it('reads an event back by topic and _id, exactly as appended', async () => {
     expect(await repo.read('recon', `${TRANSACTION}-3`)).toEqual(reconEvent(3, 'recon-1'));
     expect(await repo.read('sync', `${TRANSACTION}-0`)).toEqual({
@@ -112,7 +129,7 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
       { _id: 'odd-4', timestamp: '2025-11-30T12:00:03.000Z', eventName: 'activity', reconId: 'r-a' },
     ];
     await repo.append('activity', odd);
-    for (const filter of [
+    await expectAsEvaluator('activity', odd, [
       'reconId eq "r-a"',
       '!(reconId eq "r-a")',
       'reconId eq 42',
@@ -123,13 +140,7 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
       'reconId gt "r-0"',
       'timestamp le "2025-11-30T12:00:01.000Z"',
       '!(timestamp co ":01.")',
-    ]) {
-      const page = await repo.query('activity', crestQuery({ _queryFilter: filter }));
-      const expected = odd
-        .filter((event) => evaluateFilter(parseQueryFilter(filter), event))
-        .map((e) => e._id);
-      expect({ filter, ids: page.objects.map((o) => o.id) }).toEqual({ filter, ids: expected });
-    }
+    ]);
   });
 
   it('keeps topics apart', async () => {
@@ -152,30 +163,28 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
       ...(n % 4 === 0 ? { messageDetail: { code: n, tags: ['a', `t${n}`] } } : {}),
     }));
     await repo.append('sync', mixed);
-    for (const filter of [
-      'mapping eq "managedUser_systemLdapAccounts"',
-      '!(mapping eq "managedUser_systemLdapAccounts")',
-      'status eq "FAILURE"',
-      'sourceObjectId eq "managed/user/u7"',
-      'sourceObjectId sw "managed/user/u1"',
-      'message pr',
-      '!(message pr)',
-      'message co "1"',
-      'messageDetail/code gt 5',
-      'messageDetail/tags eq "t8"',
-      '!(messageDetail pr)',
-      'trackingIds pr',
-      'exception pr',
-      '!(exception pr)',
-      'status eq "FAILURE" or messageDetail/code eq 4',
-    ]) {
-      const scoped = `transactionId eq "t-mix" and (${filter})`;
-      const page = await repo.query('sync', crestQuery({ _queryFilter: scoped }));
-      const expected = mixed
-        .filter((event) => evaluateFilter(parseQueryFilter(scoped), event))
-        .map((e) => e._id);
-      expect({ filter, ids: page.objects.map((o) => o.id) }).toEqual({ filter, ids: expected });
-    }
+    await expectAsEvaluator(
+      'sync',
+      mixed,
+      [
+        'mapping eq "managedUser_systemLdapAccounts"',
+        '!(mapping eq "managedUser_systemLdapAccounts")',
+        'status eq "FAILURE"',
+        'sourceObjectId eq "managed/user/u7"',
+        'sourceObjectId sw "managed/user/u1"',
+        'message pr',
+        '!(message pr)',
+        'message co "1"',
+        'messageDetail/code gt 5',
+        'messageDetail/tags eq "t8"',
+        '!(messageDetail pr)',
+        'trackingIds pr',
+        'exception pr',
+        '!(exception pr)',
+        'status eq "FAILURE" or messageDetail/code eq 4',
+      ],
+      'transactionId eq "t-mix"',
+    );
     const [row] = await database.db.query<{ common_id: string | null }>(
       `SELECT common_id FROM audit_events WHERE topic = 'sync' AND id = 'mix-07'`,
     );
