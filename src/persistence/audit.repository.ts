@@ -13,6 +13,7 @@ import {
 } from './audit-event-rows.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
+import { renumbered } from './deferred-writes';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -45,7 +46,9 @@ export class AuditRepository extends AuditStore {
     }
     // Audit events beside a write in its transaction ride on the transaction's next statement.
     if (tx?.defer !== undefined && events.length <= INSERT_CHUNK) {
-      for (const { sql, params } of insertStatements(topic, events)) tx.defer(sql, params);
+      const insert = chunkInsert(topic, events);
+      if (insert.commons !== null) tx.defer(insert.commons.sql, insert.commons.params);
+      tx.defer(insert.events.sql, insert.events.params);
       return;
     }
     const insert = async (executor: SqlExecutor): Promise<void> => {
@@ -91,13 +94,8 @@ export class AuditRepository extends AuditStore {
     topic: AuditTopic,
     events: readonly AuditEvent[],
   ): Promise<void> {
-    const batch = auditEventBatch(events);
-    const rows = batch.rows(2);
-    const commons = batch.commons(2 + rows.params.length);
-    const shared =
-      commons === null ? '' : `WITH shared AS (INSERT INTO audit_event_commons (id, doc) ${commons.sql}) `;
-    const sql = `${shared}INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) SELECT $1, * FROM (${rows.sql}) AS rows`;
-    await this.run(() => executor.query(sql, [topic, ...rows.params, ...(commons?.params ?? [])]));
+    const { sql, params } = oneStatement(chunkInsert(topic, events));
+    await this.run(() => executor.query(sql, params));
   }
 
   private async run<T>(work: () => Promise<T>): Promise<T> {
@@ -128,19 +126,34 @@ function columnsFit(event: AuditEvent): boolean {
 
 /**
  * A chunk as plain INSERTs, which a transaction's next write can carry (deferred-writes.ts): the shared
- * members' row first when there is one, then the events'.
+ * members' row when there is one, then the events'.
  */
-function insertStatements(topic: AuditTopic, events: readonly AuditEvent[]): SqlStatement[] {
+interface ChunkInsert {
+  readonly commons: SqlStatement | null;
+  readonly events: SqlStatement;
+}
+
+function chunkInsert(topic: AuditTopic, events: readonly AuditEvent[]): ChunkInsert {
   const batch = auditEventBatch(events);
   const rows = batch.rows(2);
   const commons = batch.commons(1);
-  const insertRows = {
-    sql: `INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) SELECT $1, * FROM (${rows.sql}) AS rows`,
-    params: [topic, ...rows.params],
+  return {
+    commons:
+      commons === null
+        ? null
+        : { sql: `INSERT INTO audit_event_commons (id, doc) ${commons.sql}`, params: commons.params },
+    events: {
+      sql: `INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS}) SELECT $1, * FROM (${rows.sql}) AS rows`,
+      params: [topic, ...rows.params],
+    },
   };
-  if (commons === null) return [insertRows];
-  return [
-    { sql: `INSERT INTO audit_event_commons (id, doc) ${commons.sql}`, params: commons.params },
-    insertRows,
-  ];
+}
+
+/** A chunk's INSERTs as one statement: the shared members' as a data-modifying WITH of the events'. */
+function oneStatement({ commons, events }: ChunkInsert): SqlStatement {
+  if (commons === null) return events;
+  return {
+    sql: `WITH shared AS (${commons.sql}) ${renumbered(events.sql, commons.params.length)}`,
+    params: [...commons.params, ...events.params],
+  };
 }
