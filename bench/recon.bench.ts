@@ -17,7 +17,8 @@
  * Aims (2 cores): (a) ≤ 2× its floor; (b) ≤ 1.5× the ldapsearch time; RSS at 300k ≤ 1.3× RSS at 100k.
  * BENCH_NODE_FLAGS is added to the flags of bin/concord.js for the Concord process (`--cpu-prof --cpu-prof-dir=…`);
  * BENCH_STEPS picks measurements beyond (a) and (b) (default `cerl`); BENCH_VERBOSE=1 prints each run's
- * slowest `durationSummary` metrics (wall time per step, so concurrent steps overlap).
+ * slowest `durationSummary` metrics (wall time per step, so concurrent steps overlap); BENCH_KEEP_DB=1 keeps the
+ * benchmark's databases for a look afterwards.
  */
 import { startSlapd, type SlapdInstance } from '../test/support/slapd';
 import { CONCORD_NODE_FLAGS, startConcord } from './support/concord-process';

@@ -35,7 +35,9 @@ export async function freshDatabase(name: string): Promise<string> {
   return url.toString();
 }
 
+/** Drops database `name`, unless BENCH_KEEP_DB=1 asks to keep it for a look afterwards. */
 export async function dropDatabase(name: string): Promise<void> {
+  if (process.env['BENCH_KEEP_DB'] === '1') return;
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
   try {

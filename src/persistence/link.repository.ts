@@ -8,6 +8,7 @@ import type { StoreQueryPage } from '../managed/managed-object.store';
 import { LinkStore, type LinkSidesRead } from '../sync/ports/link.store';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
+import { inIndexOrder } from './index-order';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul, violatedConstraint } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -70,7 +71,7 @@ export class LinkRepository extends LinkStore {
     let after: LinkRow | undefined;
     for (;;) {
       const rows = await this.run(() =>
-        this.db.transaction((tx) => this.pageOfType(tx, linkType, size, after)),
+        inIndexOrder(this.db, (tx) => this.pageOfType(tx, linkType, size, after)),
       );
       if (rows.length > 0) yield rows.map(toStampedRecord);
       if (rows.length < size) return;
@@ -221,19 +222,13 @@ export class LinkRepository extends LinkStore {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  /**
-   * Right after a recon has created its links the planner's statistics still describe an almost empty
-   * table (PGlite never analyzes on its own), and it then reads every link of the type and sorts them for
-   * each page: 60-90 ms per page of 5,000 at 100k links instead of 1-2 ms. Without sorts the index order
-   * is the only plan left, which is the right one whatever the statistics say.
-   */
+  /** One keyset page in the unique index's order (inIndexOrder: whatever the planner's statistics say). */
   private async pageOfType(
     tx: SqlExecutor,
     linkType: string,
     pageSize: number,
     after: LinkRow | undefined,
   ): Promise<LinkRow[]> {
-    await tx.query('SET LOCAL enable_sort = off');
     if (after === undefined) {
       return tx.query<LinkRow>(
         `SELECT ${COLUMNS}, stamp FROM links WHERE link_type = $1 ORDER BY link_qualifier, first_id LIMIT $2`,

@@ -8,6 +8,7 @@ import {
   type ObjectVersion,
   type StoreQueryPage,
 } from '../managed/managed-object.store';
+import { inIndexOrder } from './index-order';
 import { buildManagedObjectSelect, buildSqlWhere, searchableIndexSql } from './query-filter.sql';
 import { uniqueIndexName, uniqueIndexSql } from './unique-index.sql';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
@@ -99,21 +100,23 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     return rows.map(toStored);
   }
 
-  /** Keyset pages over the primary key: an index-only scan, no document leaves the database. */
+  /** Keyset pages over the primary key (inIndexOrder): an index-only scan, no document leaves the database. */
   async idPage(objectType: string, afterId: string | null, limit: number): Promise<string[]> {
     // Two statements, not `($2 IS NULL OR id > $2)`: in the generic plan PostgreSQL settles on for a prepared
     // statement after five runs, that OR is a filter, not an index bound, so every page scanned from the first
     // id (100k ids: 12 pages, 660k index entries read; 300k: 4.6M).
     const rows = await this.guardErrors(() =>
-      afterId === null
-        ? this.db.query<{ id: string }>(
-            'SELECT id FROM managed_objects WHERE object_type = $1 ORDER BY id LIMIT $2',
-            [objectType, limit],
-          )
-        : this.db.query<{ id: string }>(
-            'SELECT id FROM managed_objects WHERE object_type = $1 AND id > $2 ORDER BY id LIMIT $3',
-            [objectType, afterId, limit],
-          ),
+      inIndexOrder(this.db, (tx) =>
+        afterId === null
+          ? tx.query<{ id: string }>(
+              'SELECT id FROM managed_objects WHERE object_type = $1 ORDER BY id LIMIT $2',
+              [objectType, limit],
+            )
+          : tx.query<{ id: string }>(
+              'SELECT id FROM managed_objects WHERE object_type = $1 AND id > $2 ORDER BY id LIMIT $3',
+              [objectType, afterId, limit],
+            ),
+      ),
     );
     return rows.map((row) => row.id);
   }
@@ -121,16 +124,18 @@ export class ManagedObjectRepository extends ManagedObjectStore {
   async versionPage(objectType: string, afterId: string | null, limit: number): Promise<ObjectVersion[]> {
     // As idPage: two statements, so that the generic plan keeps `id > $2` an index bound.
     return this.guardErrors(() =>
-      afterId === null
-        ? this.db.query<ObjectVersion>(
-            `SELECT id, ${VERSION_SQL} AS version FROM managed_objects WHERE object_type = $1 ORDER BY id LIMIT $2`,
-            [objectType, limit],
-          )
-        : this.db.query<ObjectVersion>(
-            `SELECT id, ${VERSION_SQL} AS version FROM managed_objects
-             WHERE object_type = $1 AND id > $2 ORDER BY id LIMIT $3`,
-            [objectType, afterId, limit],
-          ),
+      inIndexOrder(this.db, (tx) =>
+        afterId === null
+          ? tx.query<ObjectVersion>(
+              `SELECT id, ${VERSION_SQL} AS version FROM managed_objects WHERE object_type = $1 ORDER BY id LIMIT $2`,
+              [objectType, limit],
+            )
+          : tx.query<ObjectVersion>(
+              `SELECT id, ${VERSION_SQL} AS version FROM managed_objects
+               WHERE object_type = $1 AND id > $2 ORDER BY id LIMIT $3`,
+              [objectType, afterId, limit],
+            ),
+      ),
     );
   }
 
