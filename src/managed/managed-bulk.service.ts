@@ -112,39 +112,14 @@ export class ManagedBulkService {
    * pages, not one id at a time: a stream of single ids cost five promises per id.
    */
   streamIdPages(type: string, pageSize: number): AsyncIterable<readonly string[]> {
-    return this.keysetPages(
-      type,
-      pageSize,
-      (after) => this.store.idPage(type, after, pageSize),
-      (id) => id,
-    );
+    this.types.get(type);
+    return this.store.idPages(type, pageSize);
   }
 
   /** As streamIdPages, each id with its object's version (recon's unchanged stamps). */
   streamVersionPages(type: string, pageSize: number): AsyncIterable<readonly ObjectVersion[]> {
-    return this.keysetPages(
-      type,
-      pageSize,
-      (after) => this.store.versionPage(type, after, pageSize),
-      (entry) => entry.id,
-    );
-  }
-
-  /** Pages of `pageSize` after the last page's last id, until a short page (the store's keyset reads). */
-  private async *keysetPages<T>(
-    type: string,
-    pageSize: number,
-    page: (after: string | null) => Promise<T[]>,
-    idOf: (item: T) => string,
-  ): AsyncIterable<readonly T[]> {
     this.types.get(type);
-    let after: string | null = null;
-    for (;;) {
-      const items = await page(after);
-      if (items.length > 0) yield items;
-      if (items.length < pageSize) return;
-      after = idOf(items[items.length - 1] as T);
-    }
+    return this.store.versionPages(type, pageSize);
   }
 
   /** What of the type's schema shapes what reads return of a stored object: the properties they leave out. */

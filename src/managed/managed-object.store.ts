@@ -43,6 +43,24 @@ export abstract class ManagedObjectStore {
    */
   abstract versionPage(objectType: string, afterId: string | null, limit: number): Promise<ObjectVersion[]>;
 
+  /** Every id of the type in pages of `pageSize`, in no particular order (recon's target id set). */
+  idPages(objectType: string, pageSize: number): AsyncIterable<string[]> {
+    return keysetPages(
+      pageSize,
+      (after) => this.idPage(objectType, after, pageSize),
+      (id) => id,
+    );
+  }
+
+  /** As idPages, each id with its object's version (recon's unchanged stamps). */
+  versionPages(objectType: string, pageSize: number): AsyncIterable<ObjectVersion[]> {
+    return keysetPages(
+      pageSize,
+      (after) => this.versionPage(objectType, after, pageSize),
+      (entry) => entry.id,
+    );
+  }
+
   /**
    * Inserts every row in one statement, all or nothing (each StoredObject with its `version`): an id that exists throws PRECONDITION_FAILED naming
    * it, a unique property already taken throws the UNIQUE policy failure. `tx` (an open transaction of the
@@ -65,4 +83,19 @@ export abstract class ManagedObjectStore {
   abstract query(objectType: string, request: QueryRequest): Promise<StoreQueryPage>;
   /** Ensures indexes exist for the searchable properties declared in managed.json. */
   abstract ensureIndexes(indexing: readonly ObjectTypeIndexing[]): Promise<void>;
+}
+
+/** Pages of `pageSize` after the last page's last id, until a short page (a store's keyset reads). */
+async function* keysetPages<T>(
+  pageSize: number,
+  page: (after: string | null) => Promise<T[]>,
+  idOf: (item: T) => string,
+): AsyncIterable<T[]> {
+  let after: string | null = null;
+  for (;;) {
+    const items = await page(after);
+    if (items.length > 0) yield items;
+    if (items.length < pageSize) return;
+    after = idOf(items[items.length - 1] as T);
+  }
 }

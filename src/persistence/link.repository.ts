@@ -8,6 +8,7 @@ import type { StoreQueryPage } from '../managed/managed-object.store';
 import { LinkStore, type LinkSidesRead } from '../sync/ports/link.store';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
+import { cursorPages, mapPages } from './cursor-pages';
 import { inIndexOrder } from './index-order';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul, violatedConstraint } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
@@ -63,10 +64,19 @@ export class LinkRepository extends LinkStore {
   }
 
   /**
-   * Pages in the order of the (link_type, link_qualifier, first_id) unique index, by keyset: no extra index,
-   * and each page starts where the last ended even while links are written.
+   * On PostgreSQL, one pass through a cursor in one transaction (cursor-pages.ts): what the prefetch reads is
+   * one snapshot. The embedded repository, whose transactions hold its only connection, pages by keyset in the
+   * order of the (link_type, link_qualifier, first_id) unique index, each page starting where the last ended.
    */
-  async *allOfType(linkType: string, pageSize = DEFAULT_PAGE): AsyncIterable<StampedLinkRecord[]> {
+  allOfType(linkType: string, pageSize = DEFAULT_PAGE): AsyncIterable<StampedLinkRecord[]> {
+    if (this.db.kind === 'postgres') {
+      const sql = `SELECT ${COLUMNS}, stamp FROM links WHERE link_type = $1`;
+      return mapPages(cursorPages<LinkRow>(this.db, sql, [linkType], pageSize), toStampedRecord);
+    }
+    return this.keysetPagesOfType(linkType, pageSize);
+  }
+
+  private async *keysetPagesOfType(linkType: string, pageSize: number): AsyncIterable<StampedLinkRecord[]> {
     const size = Math.max(1, Math.floor(pageSize));
     let after: LinkRow | undefined;
     for (;;) {

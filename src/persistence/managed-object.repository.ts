@@ -8,6 +8,7 @@ import {
   type ObjectVersion,
   type StoreQueryPage,
 } from '../managed/managed-object.store';
+import { cursorPages, mapPages } from './cursor-pages';
 import { inIndexOrder } from './index-order';
 import { buildManagedObjectSelect, buildSqlWhere, searchableIndexSql } from './query-filter.sql';
 import { uniqueIndexName, uniqueIndexSql } from './unique-index.sql';
@@ -98,6 +99,30 @@ export class ManagedObjectRepository extends ManagedObjectStore {
       ),
     );
     return rows.map(toStored);
+  }
+
+  /** On PostgreSQL one pass through a cursor (cursor-pages.ts); the embedded repository keeps to keyset pages. */
+  override idPages(objectType: string, pageSize: number): AsyncIterable<string[]> {
+    if (this.db.kind !== 'postgres') return super.idPages(objectType, pageSize);
+    return mapPages(
+      cursorPages<{ id: string }>(
+        this.db,
+        'SELECT id FROM managed_objects WHERE object_type = $1',
+        [objectType],
+        pageSize,
+      ),
+      (row) => row.id,
+    );
+  }
+
+  override versionPages(objectType: string, pageSize: number): AsyncIterable<ObjectVersion[]> {
+    if (this.db.kind !== 'postgres') return super.versionPages(objectType, pageSize);
+    return cursorPages<ObjectVersion>(
+      this.db,
+      `SELECT id, ${VERSION_SQL} AS version FROM managed_objects WHERE object_type = $1`,
+      [objectType],
+      pageSize,
+    );
   }
 
   /** Keyset pages over the primary key (inIndexOrder): an index-only scan, no document leaves the database. */
