@@ -87,12 +87,16 @@ export function auditEventBatch(events: readonly Readonly<Record<string, unknown
   const entries = events.some((event) => 'entryDiff' in event)
     ? events.map((event) => entryText(event as ReconEntryEvent))
     : null;
-  const apartParams = entries === null ? [ids] : [ids, entries];
+  // A batch whose entries are all alike (a CONFIRMED run's: nothing changed) sends its entry once, parsed once:
+  // parsing it per row was a third of what PostgreSQL spent on the batch's rows.
+  const oneEntry = entries !== null && entries.every((text) => text === entries[0]);
+  const apartParams = entries === null ? [ids] : [ids, oneEntry ? entries[0] : entries];
   const apart = (i: number, x: number): string =>
-    entries === null
+    entries === null || oneEntry
       ? `unnest($${i}::text[]) WITH ORDINALITY AS apart(id, n)`
       : `unnest($${i}::text[], $${x}::text[]) WITH ORDINALITY AS apart(id, entry, n)`;
-  const entry = entries === null ? 'NULL::jsonb' : 'apart.entry::jsonb';
+  const entry = (x: number): string =>
+    entries === null ? 'NULL::jsonb' : oneEntry ? `$${x}::jsonb` : 'apart.entry::jsonb';
 
   if (events.length < SHARED_FROM || common === '{}') {
     return {
@@ -100,7 +104,7 @@ export function auditEventBatch(events: readonly Readonly<Record<string, unknown
         const [c, r, i, x] = [first, first + 1, first + 2, first + 3];
         return {
           sql: `SELECT apart.id, e->>'timestamp' AS "timestamp", e->>'reconId' AS recon_id, e AS doc,
-                  ${entry} AS entry, NULL::text AS common_id
+                  ${entry(x)} AS entry, NULL::text AS common_id
                 FROM (SELECT $${c}::jsonb || item AS e, n
                       FROM jsonb_array_elements($${r}::jsonb) WITH ORDINALITY AS batch(item, n)) AS documents
                 JOIN ${apart(i, x)} USING (n)`,
@@ -119,7 +123,7 @@ export function auditEventBatch(events: readonly Readonly<Record<string, unknown
       const [k, t, rc, r, i, x] = [first, first + 1, first + 2, first + 3, first + 4, first + 5];
       return {
         sql: `SELECT apart.id, coalesce($${t}::text, item->>'timestamp') AS "timestamp",
-                coalesce($${rc}::text, item->>'reconId') AS recon_id, item AS doc, ${entry} AS entry,
+                coalesce($${rc}::text, item->>'reconId') AS recon_id, item AS doc, ${entry(x)} AS entry,
                 $${k}::text AS common_id
               FROM jsonb_array_elements($${r}::jsonb) WITH ORDINALITY AS batch(item, n)
               JOIN ${apart(i, x)} USING (n)`,

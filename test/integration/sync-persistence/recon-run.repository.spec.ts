@@ -202,6 +202,23 @@ describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
     }
   });
 
+  it('serves each entry of a batch whose entries are all alike as written (sent once for the batch)', async () => {
+    const run = newRun();
+    await repo.create(run);
+    const confirmed = { situation: 'CONFIRMED', action: 'UPDATE', status: 'SUCCESS', message: null } as const;
+    const unchanged = Array.from({ length: 12 }, (_, i) => entry(run.id, i, { ...confirmed, diff: [] }));
+    const undiffed = Array.from({ length: 12 }, (_, i) =>
+      entry(run.id, 12 + i, { ...confirmed, diff: null }),
+    );
+    const events = writtenEach([...unchanged, ...undiffed]);
+    await repo.appendEntries(events.slice(0, 12));
+    await repo.appendEntries(events.slice(12));
+    const page = await repo.queryEntries(run.id, crestQuery({ _queryFilter: 'true' }));
+    expect(page.objects.map((o) => o.doc)).toEqual([...unchanged, ...undiffed]);
+    const withDiff = await repo.queryEntries(run.id, crestQuery({ _queryFilter: 'diff pr' }));
+    expect(withDiff.objects.map((o) => o.doc)).toEqual(unchanged);
+  });
+
   it('still serves the entries of a run recorded before entries moved into the audit rows', async () => {
     const run = newRun();
     await repo.create(run);
