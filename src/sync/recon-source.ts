@@ -76,6 +76,9 @@ export async function* idPages(ids: readonly string[]): AsyncIterable<readonly S
   if (ids.length > 0) yield ids.map((id) => ({ id, object: null }));
 }
 
+/** Target ids per page: small pages keep fewer rows alive while they are packed (link-access.ts, PREFETCH_PAGE). */
+const TARGET_ID_PAGE = 2_000;
+
 /**
  * The target ids of a recon's target phase, normalised → as stored; never whole objects (memory stays flat).
  * With `withVersions`, and a target set that has versions, each id's version too (unchanged-stamp.ts).
@@ -89,13 +92,14 @@ export async function targetIdSet(
   const query = mapping.targetQuery;
   const ids = new ReconTargets();
   if (isDefaultAllIds(query) && withVersions && set.versions !== undefined) {
-    for await (const page of set.versions.streamPages(10_000))
+    for await (const page of set.versions.streamPages(TARGET_ID_PAGE))
       for (const { id, version } of page) ids.add(normalise(id), id, version);
     return ids;
   }
   if (isDefaultAllIds(query) && set.streamIdPages !== undefined) {
     // Every id, and nothing else: the store reads its primary key instead of pages of whole objects.
-    for await (const page of set.streamIdPages(10_000)) for (const id of page) ids.add(normalise(id), id);
+    for await (const page of set.streamIdPages(TARGET_ID_PAGE))
+      for (const id of page) ids.add(normalise(id), id);
     return ids;
   }
   for await (const page of set.streamPages(query.params, 5_000)) {
