@@ -7,7 +7,9 @@
  * (a) PUT-to-LDAP latency: BENCH_SYNC_RATE updates/s (200) for BENCH_SYNC_SECONDS (60) from 16 clients, each a
  *     PUT of a managed user with a new description, timed from the PUT until an LDAP read of the entry shows it.
  *     Against it, in the same run and at the same pace: a raw LDAP modify of the same attribute plus the same
- *     read, over 16 connections of its own. Concord first runs BENCH_SYNC_WARMUP seconds (10) at the same pace,
+ *     read, over 16 connections of its own; and the same pair after a commit of one row to PostgreSQL (16
+ *     connections of their own), the durable floor: the harness's slapd never waits for its disk (`dbnosync`),
+ *     where a change Concord acknowledges must be on PostgreSQL's. Concord first runs BENCH_SYNC_WARMUP seconds (10) at the same pace,
  *     reported on a line of its own. Each side's slowest 1% is then placed in time (bench/support/tail-report.ts):
  *     how many windows of 100 ms it fell in; with BENCH_SYNC_GAPS=1, Concord also logs its event loop's gaps over
  *     15 ms (bench/support/event-loop-gaps.ts, preloaded) and the report says how many slow PUTs one overlapped.
@@ -37,7 +39,15 @@ import {
 } from './support/concord-process';
 import { formatLoad, runLoad, send, type HttpTarget } from './support/load';
 import { commandCpuSeconds, cpuSeconds } from './support/recon-bench.support';
-import { backToBack, formatLatencies, LdapPool, load, paced, PEOPLE } from './support/sync-bench.support';
+import {
+  backToBack,
+  formatLatencies,
+  LdapPool,
+  load,
+  paced,
+  PEOPLE,
+  type Latencies,
+} from './support/sync-bench.support';
 import { readGaps, tailReport } from './support/tail-report';
 
 const USERS = Number(process.env.BENCH_SYNC_USERS ?? 1_000);
@@ -112,6 +122,7 @@ async function putToLdapLatency(
   target: HttpTarget,
   ldap: LdapPool,
   concordPid: number | undefined,
+  schema: string,
 ): Promise<void> {
   console.log(`(a) ${RATE}/s for ${SECONDS} s, ${CLIENTS} clients; load average ${load()}`);
   const raw = await paced(RATE, SECONDS, CLIENTS, async (i, client) => {
@@ -121,6 +132,7 @@ async function putToLdapLatency(
   });
   console.log(formatLatencies('    raw LDAP modify + read', raw));
   console.log(`      ${tailReport(raw.timeline, undefined)}`);
+  const durable = await durableFloor(ldap, schema);
   const putThenRead = (label: string) => async (i: number, client: number) => {
     const value = `${label} ${i}`;
     const reply = await put(target, i, value);
@@ -145,8 +157,36 @@ async function putToLdapLatency(
   );
   console.log(
     `    p50 ${(concord.p50 / raw.p50).toFixed(2)}×, p99 ${(concord.p99 / raw.p99).toFixed(2)}× the raw modify ` +
-      `(aim p99 ≤ 3×); load average ${load()}`,
+      `(aim p99 ≤ 3×); p50 ${(concord.p50 / durable.p50).toFixed(2)}×, p99 ` +
+      `${(concord.p99 / durable.p99).toFixed(2)}× the durable floor; load average ${load()}`,
   );
+}
+
+/** The raw pair after a PostgreSQL commit of one row, at the same pace: what a change that must survive costs. */
+async function durableFloor(ldap: LdapPool, schema: string): Promise<Latencies> {
+  const table = `"${schema}".bench_durable_floor`;
+  const connections = await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      const client = new Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      return client;
+    }),
+  );
+  try {
+    await connections[0]?.query(`CREATE TABLE ${table} (id int, value text)`);
+    const floor = await paced(RATE, SECONDS, CLIENTS, async (i, client) => {
+      const value = `durable ${i}`;
+      await connections[client]?.query(`INSERT INTO ${table} (id, value) VALUES ($1, $2)`, [i, value]);
+      await ldap.replace(client, uid(i), 'description', value);
+      await ldap.waitFor(client, uid(i), 'description', value);
+    });
+    console.log(formatLatencies('    PostgreSQL commit + raw LDAP modify + read', floor));
+    console.log(`      ${tailReport(floor.timeline, undefined)}`);
+    return floor;
+  } finally {
+    await connections[0]?.query(`DROP TABLE IF EXISTS ${table}`);
+    await Promise.all(connections.map((client) => client.end()));
+  }
 }
 
 /** (s): the raw pair, then Concord's, one at a time over one connection each. */
@@ -273,7 +313,7 @@ async function main(): Promise<void> {
     await createUsers(target);
     const ldap = await LdapPool.open(slapd.url, CLIENTS, ROOT_DN, ROOT_PASSWORD);
     if (STEPS.includes('s')) await serialLatency(target, ldap, node.child.pid);
-    if (STEPS.includes('a')) await putToLdapLatency(target, ldap, node.child.pid);
+    if (STEPS.includes('a')) await putToLdapLatency(target, ldap, node.child.pid, schema);
     if (STEPS.includes('c')) await outageDrain(target, slapd, db, schema);
     await ldap.close();
     if (STEPS.includes('b')) {
