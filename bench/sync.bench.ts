@@ -9,10 +9,11 @@
  *     Against it, in the same run and at the same pace: a raw LDAP modify of the same attribute plus the same
  *     read, over 16 connections of its own; and the same pair after a commit of one row to PostgreSQL (16
  *     connections of their own), the durable floor: the harness's slapd never waits for its disk (`dbnosync`),
- *     where a change Concord acknowledges must be on PostgreSQL's. Concord first runs BENCH_SYNC_WARMUP seconds (10) at the same pace,
- *     reported on a line of its own. Each side's slowest 1% is then placed in time (bench/support/tail-report.ts):
- *     how many windows of 100 ms it fell in; with BENCH_SYNC_GAPS=1, Concord also logs its event loop's gaps over
- *     15 ms (bench/support/event-loop-gaps.ts, preloaded) and the report says how many slow PUTs one overlapped.
+ *     where a change Concord acknowledges must be on PostgreSQL's. Concord first runs BENCH_SYNC_WARMUP seconds
+ *     (10) at the same pace, reported on a line of its own. Each side's slowest 1% is then placed in time
+ *     (bench/support/tail-report.ts): how many windows of 100 ms it fell in; with BENCH_SYNC_GAPS=1, Concord also
+ *     logs its event loop's gaps over 15 ms (bench/support/event-loop-gaps.ts, preloaded) and the report says how
+ *     many slow PUTs one overlapped.
  * (c) Outage drain: BENCH_SYNC_EDITS (10,000) managed-user edits over REST while slapd is stopped (all must be
  *     answered 2xx), then the time from slapd's restart until the implicit-sync queue is empty, and a check that
  *     every entry holds its user's last edit.
