@@ -7,9 +7,16 @@ import type { SqlDatabase } from './sql-database';
  * backend 0.17-0.4 s of CPU so, 0.1-0.16 s as one sequential scan.
  *
  * The next page is fetched while the caller works on the last one; the transaction (and its connection) is held
- * until the last page is taken or the caller stops iterating. On the embedded repository a transaction holds
- * the only connection, so callers there keep to keyset pages.
+ * until the last page is taken or the caller stops iterating: callers ask `readsByCursor` first.
  */
+/**
+ * Whether `db` can hold a cursor's transaction while other statements run: a PostgreSQL server can (a pool); the
+ * embedded PGlite cannot (its transaction holds its only connection), so readers there keep to keyset pages.
+ */
+export function readsByCursor(db: SqlDatabase): boolean {
+  return db.kind === 'postgres';
+}
+
 export function cursorPages<Row>(
   db: SqlDatabase,
   sql: string,

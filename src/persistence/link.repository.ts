@@ -8,7 +8,7 @@ import type { StoreQueryPage } from '../managed/managed-object.store';
 import { LinkStore, type LinkSidesRead } from '../sync/ports/link.store';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
-import { cursorPages, mapPages } from './cursor-pages';
+import { cursorPages, mapPages, readsByCursor } from './cursor-pages';
 import { inIndexOrder } from './index-order';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul, violatedConstraint } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
@@ -69,7 +69,7 @@ export class LinkRepository extends LinkStore {
    * order of the (link_type, link_qualifier, first_id) unique index, each page starting where the last ended.
    */
   allOfType(linkType: string, pageSize = DEFAULT_PAGE): AsyncIterable<StampedLinkRecord[]> {
-    if (this.db.kind === 'postgres') {
+    if (readsByCursor(this.db)) {
       const sql = `SELECT ${COLUMNS}, stamp FROM links WHERE link_type = $1`;
       return mapPages(cursorPages<LinkRow>(this.db, sql, [linkType], pageSize), toStampedRecord);
     }

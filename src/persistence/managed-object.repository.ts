@@ -8,7 +8,7 @@ import {
   type ObjectVersion,
   type StoreQueryPage,
 } from '../managed/managed-object.store';
-import { cursorPages, mapPages } from './cursor-pages';
+import { cursorPages, mapPages, readsByCursor } from './cursor-pages';
 import { inIndexOrder } from './index-order';
 import { buildManagedObjectSelect, buildSqlWhere, searchableIndexSql } from './query-filter.sql';
 import { uniqueIndexName, uniqueIndexSql } from './unique-index.sql';
@@ -103,7 +103,7 @@ export class ManagedObjectRepository extends ManagedObjectStore {
 
   /** On PostgreSQL one pass through a cursor (cursor-pages.ts); the embedded repository keeps to keyset pages. */
   override idPages(objectType: string, pageSize: number): AsyncIterable<string[]> {
-    if (this.db.kind !== 'postgres') return super.idPages(objectType, pageSize);
+    if (!readsByCursor(this.db)) return super.idPages(objectType, pageSize);
     return mapPages(
       cursorPages<{ id: string }>(
         this.db,
@@ -116,7 +116,7 @@ export class ManagedObjectRepository extends ManagedObjectStore {
   }
 
   override versionPages(objectType: string, pageSize: number): AsyncIterable<ObjectVersion[]> {
-    if (this.db.kind !== 'postgres') return super.versionPages(objectType, pageSize);
+    if (!readsByCursor(this.db)) return super.versionPages(objectType, pageSize);
     return cursorPages<ObjectVersion>(
       this.db,
       `SELECT id, ${VERSION_SQL} AS version FROM managed_objects WHERE object_type = $1`,
