@@ -1,6 +1,14 @@
 import type { SqlDatabase } from './sql-database';
 
 /**
+ * Whether `db` can hold a cursor's transaction while other statements run: a PostgreSQL server can (a pool); the
+ * embedded PGlite cannot (its transaction holds its only connection), so readers there keep to keyset pages.
+ */
+export function readsByCursor(db: SqlDatabase): boolean {
+  return db.kind === 'postgres';
+}
+
+/**
  * Every row of `sql` in pages of `pageSize`, read through a cursor in one transaction: a single pass in whatever
  * order is cheapest, for readers that need every row and no order (recon's target versions and links, which go
  * into hash tables). Keyset pages walk an index and visit the heap in index order: 100k target versions cost the
@@ -9,14 +17,6 @@ import type { SqlDatabase } from './sql-database';
  * The next page is fetched while the caller works on the last one; the transaction (and its connection) is held
  * until the last page is taken or the caller stops iterating: callers ask `readsByCursor` first.
  */
-/**
- * Whether `db` can hold a cursor's transaction while other statements run: a PostgreSQL server can (a pool); the
- * embedded PGlite cannot (its transaction holds its only connection), so readers there keep to keyset pages.
- */
-export function readsByCursor(db: SqlDatabase): boolean {
-  return db.kind === 'postgres';
-}
-
 export function cursorPages<Row>(
   db: SqlDatabase,
   sql: string,
