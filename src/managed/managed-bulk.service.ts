@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ActivityRecorder } from '../audit/activity.recorder';
+import { CredentialCache } from '../auth/credential.cache';
 import { badRequest } from '../core/errors/domain-error';
 import {
   applyDefaults,
@@ -10,11 +11,16 @@ import {
 } from '../core/managed/managed-schema';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { FieldCrypto } from '../security/field-crypto';
-import { ManagedChangeRecorder, type WriteOrigin } from '../sync-queue/managed-change.recorder';
+import {
+  ManagedChangeRecorder,
+  type WriteOrigin,
+  type WrittenObject,
+} from '../sync-queue/managed-change.recorder';
 import { IdGenerator } from './id-generator';
 import type { JsonObject, StoredObject } from './managed-object';
 import { ManagedObjectStore, type ObjectVersion } from './managed-object.store';
 import { ManagedTypes } from './managed-types';
+import { keepingPrivate, sealedChange } from './replacement';
 import { sealFields } from './sealed-fields';
 import type { ManagedResource } from './managed.service';
 
@@ -28,6 +34,16 @@ export interface PreparedCreate {
   readonly origin?: WriteOrigin;
 }
 
+/** An update that passed policy validation and encryption and changes what is stored: nothing written yet. */
+export interface PreparedUpdate {
+  /** The object as the batch's read found it (the revision the write is guarded by, the activity's `before`). */
+  readonly before: StoredObject;
+  /** The document as it will be stored (encrypted fields sealed). */
+  readonly doc: JsonObject;
+  /** Set by the sync engine: the source entry this object is mapped from (lets implicit sync skip a no-op). */
+  readonly origin?: WriteOrigin;
+}
+
 /**
  * Managed-object writes in batches, with ManagedService's semantics per object: ids as create gives them,
  * schema defaults, policy validation and encryption (the same core functions). Split in two steps so that a
@@ -36,8 +52,11 @@ export interface PreparedCreate {
  * insert says nothing about which row was wrong: the caller retries those entries one by one
  * (ManagedService.create) to attribute it.
  *
+ * Updates likewise (`prepareUpdate`, `updatePrepared`), of objects as `readMany` read them: a batch whose
+ * object someone else changed since fails whole, and the caller updates its entries one by one.
+ *
  * Implicit sync: as ManagedService records each change in its write's transaction, a batch records the
- * changes of its creates in the batch's transaction (ManagedChangeRecorder.recordCreates), in one statement,
+ * changes of its writes in the batch's transaction (ManagedChangeRecorder.recordBatch), in one statement,
  * and none for the objects whose implicit sync is known to change nothing (see `PreparedCreate.origin`).
  */
 @Injectable()
@@ -47,6 +66,8 @@ export class ManagedBulkService {
    * the resources clients see, and a version lives as long as the object it belongs to.
    */
   private readonly createdVersions = new WeakMap<object, string>();
+  /** The stored state behind each resource readMany returned (sealed secrets, revision), for prepareUpdate. */
+  private readonly storedStates = new WeakMap<object, StoredObject>();
 
   constructor(
     private readonly store: ManagedObjectStore,
@@ -55,6 +76,7 @@ export class ManagedBulkService {
     private readonly ids: IdGenerator,
     @Optional() private readonly changes?: ManagedChangeRecorder,
     @Optional() private readonly activity?: ActivityRecorder,
+    @Optional() private readonly logins?: CredentialCache,
   ) {}
 
   /** What ManagedService.create checks and computes before its insert; throws the same errors. */
@@ -91,20 +113,83 @@ export class ManagedBulkService {
       return resources;
     };
     if (this.changes === undefined) return insert(tx);
-    return this.changes.recordCreates(
+    return this.changes.recordBatch(
       `managed/${type}`,
+      'create',
       async (executor) => {
         const created = await insert(executor);
-        return {
-          result: created,
-          created: created.map((object, index) => {
-            const origin = prepared[index]?.origin;
-            return { id: object._id, object, ...(origin === undefined ? {} : { origin }) };
-          }),
-        };
+        return { result: created, written: withOrigins(created, prepared) };
       },
       tx,
     );
+  }
+
+  /**
+   * What ManagedService.update checks and computes before its write, for `current` as readMany returned it:
+   * private properties the body leaves out kept, policy validation (throws the same errors), encryption. Null
+   * when the update would store what is stored (ManagedService writes nothing then either); undefined when
+   * `current` is not an object readMany returned, whose stored state this service does not know.
+   */
+  prepareUpdate(type: string, current: object, body: JsonObject): PreparedUpdate | null | undefined {
+    const before = this.storedStates.get(current);
+    if (before === undefined) return undefined;
+    const schema = this.types.get(type);
+    const { _id: _ignoredId, _rev: _ignoredRev, ...input } = body;
+    const doc = sealedChange(schema, before, keepingPrivate(schema, before, input, this.crypto), this.crypto);
+    return doc === null ? null : { before, doc };
+  }
+
+  /**
+   * The updates in multi-row statements, each guarded by the revision it was read at, with their activity
+   * events and the record of their changes for implicit sync, all or nothing (ManagedObjectStore.updateMany),
+   * inside `tx` when given (the caller then calls committedUpdates after its commit). Returns the objects as
+   * reads now return them, in the order given.
+   */
+  async updatePrepared(
+    type: string,
+    prepared: readonly PreparedUpdate[],
+    tx?: SqlExecutor,
+  ): Promise<ManagedResource[]> {
+    const schema = this.types.get(type);
+    const update = async (executor?: SqlExecutor): Promise<ManagedResource[]> => {
+      const rows = prepared.map(({ before, doc }) => ({ id: before.id, doc, expectedRev: before.rev }));
+      const stored = await this.store.updateMany(type, rows, executor);
+      const updated = stored.map((after, i) => ({
+        operation: 'UPDATE' as const,
+        type,
+        before: (prepared[i] as PreparedUpdate).before,
+        after,
+      }));
+      await this.activity?.recordMany(updated, executor);
+      return stored.map((object) => toResource(schema, object));
+    };
+    const written =
+      this.changes === undefined
+        ? await update(tx)
+        : await this.changes.recordBatch(
+            `managed/${type}`,
+            'update',
+            async (executor) => {
+              const updated = await update(executor);
+              return { result: updated, written: withOrigins(updated, prepared) };
+            },
+            tx,
+          );
+    if (tx === undefined) this.committedUpdates(type, prepared);
+    return written;
+  }
+
+  /**
+   * After the commit of updates written in the caller's transaction: as ManagedService's update, a changed user
+   * must not keep logging in with what it had (CredentialCache) — evicted after the commit, not before, so that
+   * a login verified in between cannot cache the old state again.
+   */
+  committedUpdates(type: string, prepared: readonly PreparedUpdate[]): void {
+    if (type !== 'user' || this.logins === undefined) return;
+    for (const { before } of prepared) {
+      const userName = before.doc['userName'];
+      if (typeof userName === 'string') this.logins.evictUser(userName);
+    }
   }
 
   /**
@@ -136,10 +221,24 @@ export class ManagedBulkService {
   async readMany(type: string, ids: readonly string[]): Promise<Map<string, ManagedResource>> {
     const schema = this.types.get(type);
     const found = new Map<string, ManagedResource>();
-    for (const object of await this.store.readMany(type, ids))
-      found.set(object.id, toResource(schema, object));
+    for (const object of await this.store.readMany(type, ids)) {
+      const resource = toResource(schema, object);
+      this.storedStates.set(resource, object);
+      found.set(object.id, resource);
+    }
     return found;
   }
+}
+
+/** The batch's written objects with the origin each was prepared with (WrittenObject). */
+function withOrigins(
+  objects: readonly ManagedResource[],
+  prepared: readonly { readonly origin?: WriteOrigin }[],
+): WrittenObject[] {
+  return objects.map((object, index) => {
+    const origin = prepared[index]?.origin;
+    return { id: object._id, object, ...(origin === undefined ? {} : { origin }) };
+  });
 }
 
 function toResource(schema: ManagedTypeSchema, stored: StoredObject): ManagedResource {

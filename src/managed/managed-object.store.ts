@@ -71,6 +71,17 @@ export abstract class ManagedObjectStore {
     rows: readonly { readonly id: string; readonly doc: JsonObject }[],
     tx?: SqlExecutor,
   ): Promise<StoredObject[]>;
+  /**
+   * Replaces every row's document where its current revision is still its `expectedRev`, in statements of many
+   * rows, all or nothing: a row changed or deleted since it was read throws (PRECONDITION_FAILED or NOT_FOUND
+   * naming it), a unique property taken throws the UNIQUE policy failure. Each StoredObject returned has its new
+   * revision and `version`, in the order given. `tx` lets the rows commit with other writes (recon's audit).
+   */
+  abstract updateMany(
+    objectType: string,
+    rows: readonly { readonly id: string; readonly doc: JsonObject; readonly expectedRev: number }[],
+    tx?: SqlExecutor,
+  ): Promise<StoredObject[]>;
   /** Replaces the document when the current revision equals `expectedRev` (or always when undefined); bumps rev. */
   abstract update(
     objectType: string,

@@ -7,7 +7,6 @@ import { projectFields } from '../core/crest/resource-projection';
 import { toQueryResult } from '../core/crest/query-result';
 import type { RevisionCondition } from '../core/crest/revision';
 import { badRequest, DomainError, notFound, preconditionFailed } from '../core/errors/domain-error';
-import { jsonEqual } from '../core/json-equal';
 import { parsePointer } from '../core/json-pointer/json-pointer';
 import {
   applyDefaults,
@@ -28,6 +27,7 @@ import { IdGenerator } from './id-generator';
 import type { JsonObject, JsonValue, StoredObject } from './managed-object';
 import { ManagedObjectStore } from './managed-object.store';
 import { ManagedTypes } from './managed-types';
+import { keepingPrivate, sealedChange } from './replacement';
 import { sealFields, unsealFields } from './sealed-fields';
 
 export type ManagedResource = { _id: string; _rev: string } & { [key: string]: JsonValue };
@@ -115,13 +115,7 @@ export class ManagedService {
     body: unknown,
   ): Promise<ManagedResource> {
     const input = withoutMetadata(requireObject(body));
-    const plain = unsealFields(schema, current.doc, this.crypto);
-    // Private fields (password) are invisible to clients, so a full replace that omits them keeps them.
-    const next: JsonObject = { ...input };
-    for (const property of schema.privateProperties) {
-      if (!(property in next) && plain[property] !== undefined) next[property] = plain[property];
-    }
-    return this.write(schema, type, current, next, 'UPDATE');
+    return this.write(schema, type, current, keepingPrivate(schema, current, input, this.crypto), 'UPDATE');
   }
 
   async patch(
@@ -178,9 +172,8 @@ export class ManagedService {
     nextPlain: JsonObject,
     activity: 'UPDATE' | 'PATCH',
   ): Promise<ManagedResource> {
-    assertValid(schema, nextPlain);
-    const sealed = sealFields(schema, nextPlain, current.doc, this.crypto);
-    if (jsonEqual(sealed, current.doc)) return toResource(schema, current);
+    const sealed = sealedChange(schema, current, nextPlain, this.crypto);
+    if (sealed === null) return toResource(schema, current);
     const stored = await this.recorded(schema, type, current.id, activity, current, (tx) =>
       this.writes.update(type, current.id, sealed, current.rev, tx),
     );

@@ -219,6 +219,56 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     }));
   }
 
+  /** As createMany: INSERT_CHUNK rows a statement, the rows as one JSON array, several chunks in one transaction. */
+  async updateMany(
+    objectType: string,
+    rows: readonly { readonly id: string; readonly doc: JsonObject; readonly expectedRev: number }[],
+    tx?: SqlExecutor,
+  ): Promise<StoredObject[]> {
+    if (rows.length === 0) return [];
+    const update = async (executor: SqlExecutor): Promise<StoredObject[]> => {
+      const stored: StoredObject[] = [];
+      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+        const chunk = rows.slice(start, start + INSERT_CHUNK);
+        stored.push(...(await this.updateChunk(executor, objectType, chunk)));
+      }
+      return stored;
+    };
+    if (tx !== undefined || rows.length <= INSERT_CHUNK) return update(tx ?? this.db);
+    return this.db.transaction(update);
+  }
+
+  /**
+   * One UPDATE … FROM the chunk's rows, each guarded by its revision. It answers with the new revision and
+   * version of the rows it changed, not with their documents (the caller has them); a row it did not change
+   * was changed or deleted by someone else since it was read, which fails the chunk (and its transaction).
+   */
+  private async updateChunk(
+    executor: SqlExecutor,
+    objectType: string,
+    rows: readonly { readonly id: string; readonly doc: JsonObject; readonly expectedRev: number }[],
+  ): Promise<StoredObject[]> {
+    const answer = await this.guardErrors(() =>
+      executor.query<{ id: string; rev: string | number; version: string }>(
+        `UPDATE managed_objects AS m SET doc = r->1, rev = m.rev + 1, updated_at = now()
+         FROM jsonb_array_elements($2::jsonb) AS rows(r)
+         WHERE m.object_type = $1 AND m.id = r->>0 AND m.rev = (r->>2)::bigint
+         RETURNING m.id, m.rev, ${versionSql('m.rev', 'm.created_at')} AS version`,
+        [objectType, JSON.stringify(rows.map((row) => [row.id, row.doc, row.expectedRev]))],
+      ),
+    );
+    const written = new Map(answer.map((row) => [row.id, row]));
+    return rows.map((row) => {
+      const done = written.get(row.id);
+      if (done === undefined)
+        throw preconditionFailed(
+          `Object managed/${objectType}/${row.id} changed or was deleted since it was read`,
+          { id: row.id },
+        );
+      return { id: row.id, rev: Number(done.rev), doc: row.doc, version: done.version };
+    });
+  }
+
   async update(
     objectType: string,
     id: string,

@@ -3,7 +3,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { ChangeProcessor, type CurrentState, type WriteCompanion } from './change-processor.port';
 import { ChangeQueueStore, type ClosingWrites, type EnqueuedRef } from './change-queue.store';
-import type { CreatedObject } from './managed-change.recorder';
+import type { WrittenObject } from './managed-change.recorder';
 import type { QueuedChange } from './queued-change';
 import { exhausted, retryDelayMs } from './retry-backoff';
 import { SyncDeliveryConfig } from './sync-queue.settings';
@@ -64,13 +64,13 @@ export class ChangeDelivery {
     return this.processor?.wants(resource) ?? true;
   }
 
-  /** Which of a batch of engine-created objects need no delivery (ChangeProcessor.settleCreated). */
-  settleCreated(
+  /** Which of a batch of objects the engine created or updated need no delivery (ChangeProcessor.settleWritten). */
+  settleWritten(
     tx: SqlExecutor,
     resource: string,
-    created: readonly CreatedObject[],
+    written: readonly WrittenObject[],
   ): Promise<readonly boolean[]> {
-    return this.processor?.settleCreated(tx, resource, created) ?? Promise.resolve(created.map(() => false));
+    return this.processor?.settleWritten(tx, resource, written) ?? Promise.resolve(written.map(() => false));
   }
 
   /** What the delivery of this change would read first, to be read by the write's statement (ChangeProcessor). */

@@ -2,7 +2,7 @@ import type { LinkSnapshot } from '../core/sync/link-snapshot';
 import type { CompanionRead } from '../persistence/following-writes';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { ClosingWrites } from './change-queue.store';
-import type { CreatedObject } from './managed-change.recorder';
+import type { WrittenObject } from './managed-change.recorder';
 import type { JsonObject } from '../managed/managed-object';
 import type { ChangeOutcome, QueuedChange } from './queued-change';
 
@@ -60,17 +60,17 @@ export abstract class ChangeProcessor {
   }
 
   /**
-   * For objects of `resource` the sync engine has just created in a batch (inside `tx`, not yet committed),
+   * For objects of `resource` the sync engine has just created or updated in a batch (inside `tx`, not yet committed),
    * whether their implicit sync is already known to change nothing, index by index: such a change needs no
    * queue row and no delivery, and the processor writes what the delivery would have left (its audit) in
    * `tx`. The sync engine proves it from the write's origin (OpenIDM's pending LINK, §5.4); by default
    * nothing is settled and every change is queued.
    */
-  settleCreated(
+  settleWritten(
     _tx: SqlExecutor,
     _resource: string,
-    created: readonly CreatedObject[],
+    written: readonly WrittenObject[],
   ): Promise<readonly boolean[]> {
-    return Promise.resolve(created.map(() => false));
+    return Promise.resolve(written.map(() => false));
   }
 }

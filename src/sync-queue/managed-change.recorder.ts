@@ -28,8 +28,8 @@ export interface WriteOrigin {
   readonly source: Record<string, unknown>;
 }
 
-/** An object created in a batch, as a read returns it, and (for the sync engine's writes) its origin. */
-export interface CreatedObject {
+/** An object created or updated in a batch, as a read returns it, and (for the sync engine's writes) its origin. */
+export interface WrittenObject {
   readonly id: string;
   readonly object: JsonObject;
   readonly origin?: WriteOrigin;
@@ -57,14 +57,15 @@ export abstract class ManagedChangeRecorder {
   ): Promise<StoredObject>;
 
   /**
-   * Runs a batch of creates (recon's) and records their changes in the same transaction — `tx` when the caller
-   * has one open (recon's batch also writes links), else one of its own. Objects whose implicit sync is known
-   * to change nothing (see ChangeProcessor.settleCreated) get no row. Nothing is delivered within the call: the
-   * caller's transaction may not have committed yet; the worker delivers what was recorded.
+   * Runs a batch of creates or updates (recon's) and records their changes in the same transaction — `tx` when
+   * the caller has one open (recon's batch also writes links), else one of its own. Objects whose implicit sync
+   * is known to change nothing (see ChangeProcessor.settleWritten) get no row. Nothing is delivered within the
+   * call: the caller's transaction may not have committed yet; the worker delivers what was recorded.
    */
-  abstract recordCreates<T>(
+  abstract recordBatch<T>(
     resource: string,
-    write: (tx: SqlExecutor) => Promise<{ readonly result: T; readonly created: readonly CreatedObject[] }>,
+    operation: 'create' | 'update',
+    write: (tx: SqlExecutor) => Promise<{ readonly result: T; readonly written: readonly WrittenObject[] }>,
     tx?: SqlExecutor,
   ): Promise<T>;
 }

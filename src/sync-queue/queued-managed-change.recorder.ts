@@ -6,7 +6,7 @@ import { trailingKey } from '../persistence/trailing-writes';
 import { ChangeDelivery } from './change-delivery.service';
 import { ChangeQueueStore, type ClosingWrites, type EnqueuedRef } from './change-queue.store';
 import { deliveryIsCollected, deliveryIsDeferred, noteDeferred } from './delivery-context';
-import { ManagedChangeRecorder, type CreatedObject } from './managed-change.recorder';
+import { ManagedChangeRecorder, type WrittenObject } from './managed-change.recorder';
 import type { ChangeOperation } from './queued-change';
 import { SyncDeliveryConfig } from './sync-queue.settings';
 
@@ -93,25 +93,22 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
   }
 
   /** One multi-row insert for the batch's changes that still need delivery, in the batch's transaction. */
-  async recordCreates<T>(
+  async recordBatch<T>(
     resource: string,
-    write: (tx: SqlExecutor) => Promise<{ readonly result: T; readonly created: readonly CreatedObject[] }>,
+    operation: 'create' | 'update',
+    write: (tx: SqlExecutor) => Promise<{ readonly result: T; readonly written: readonly WrittenObject[] }>,
     tx?: SqlExecutor,
   ): Promise<T> {
     if (!this.delivery.wants(resource)) return (await write(tx ?? this.db)).result;
     const inTransaction = async (executor: SqlExecutor): Promise<T> => {
-      const { result, created } = await write(executor);
-      const settled = await this.delivery.settleCreated(executor, resource, created);
+      const { result, written } = await write(executor);
+      const settled = await this.delivery.settleWritten(executor, resource, written);
+      // An update of an object whose earlier change is still queued merges into that row (enqueueMany).
       await this.queue.enqueueMany(
         executor,
-        created
+        written
           .filter((_, index) => settled[index] !== true)
-          .map(({ id }) => ({
-            resource,
-            objectId: id,
-            operation: 'create',
-            lastState: null,
-          })),
+          .map(({ id }) => ({ resource, objectId: id, operation, lastState: null })),
       );
       return result;
     };

@@ -42,8 +42,7 @@ export async function executeAction(
   // A CREATE that wrote has run postMapping and postAction already (createdOutcome).
   if (effect.done !== undefined)
     return claimed.length === 0 ? effect.done : copyWith(effect.done, { claimed });
-  if (plan.decision.postAction !== undefined) await runPostAction(run, plan);
-  return outcome(plan, effect, undefined, claimed);
+  return settledOutcome(run, plan, effect, claimed);
 }
 
 async function runPostAction(run: SyncRun, plan: PlannedOperation): Promise<void> {
@@ -199,29 +198,57 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   if (plan.source === null) return { targetId, diff: null, linkCreated, message: null };
   const existing = plan.target ?? (await timed(run, 'targetObjectQuery', () => run.target.read(targetId)));
   if (existing === null) throw conflict(`Cannot update target ${targetId}: it does not exist`);
+  const mapped = await mapUpdate(run, plan, existing);
+  if (mapped === null) return agreedUpdate(run, plan, existing, linkCreated);
+  if (run.analyze) return { targetId, diff: mapped.diff, linkCreated: false, message: null };
+  let written = existing;
+  if (mapped.changed) {
+    const rev = typeof mapped.oldTarget['_rev'] === 'string' ? mapped.oldTarget['_rev'] : undefined;
+    // Only postMapping looks at the stored result; without it a directory need not read the entry back.
+    // `existing` was read for this very update: a directory may diff against that read instead of a new one.
+    const readBack = run.mapping.hooks.postMapping !== undefined;
+    written = await timed(run, 'updateTargetObject', () =>
+      run.target.update(targetId, mapped.target, rev, { readBack, current: existing }),
+    );
+  }
+  await runHook(run, 'postMappingScript', run.mapping.hooks.postMapping, () => hookScope(run, plan, written));
+  return updatedEffect(targetId, mapped, linkCreated);
+}
+
+/** An UPDATE's target as mapped (properties, defaultMapping, onUpdate), what it was, and what differs. */
+export interface MappedUpdate {
+  readonly target: JsonObject;
+  /** The target before the mapping: `existing` itself, or a copy of it where scripts could change it. */
+  readonly oldTarget: JsonObject;
+  readonly changed: boolean;
+  readonly diff: readonly FieldChange[];
+}
+
+/**
+ * The mapping half of UPDATE, over `existing` (the target as read): what the target will be. Null when the
+ * mapping, with no script on the way, leaves `existing` as it is (the common recon case, CONFIRMED with
+ * nothing changed): what mapping and comparing would conclude, found without copying (agreedUpdate).
+ */
+export async function mapUpdate(
+  run: SyncRun,
+  plan: PlannedOperation,
+  existing: JsonObject,
+): Promise<MappedUpdate | null> {
   const hooks = run.mapping.hooks;
+  const source = plan.source as JsonObject;
   // mapForUpdate leaves `existing` as it is; only scripts, which see `oldTarget`, could change it.
   const scripted = hooks.defaultMapping !== undefined || hooks.onUpdate !== undefined;
   const checkStart = performance.now();
-  if (!scripted && leavesTargetUnchanged(run.mapping.properties, existing, plan.source)) {
-    // The common recon case (CONFIRMED, nothing changed): what mapping and comparing would conclude, uncopied.
+  if (!scripted && leavesTargetUnchanged(run.mapping.properties, existing, source)) {
     run.record('propertyMappingScript', performance.now() - checkStart);
-    if (run.analyze) return { targetId, diff: [], linkCreated: false, message: null };
-    run.unchanged?.agreed(plan);
-    if (hooks.postMapping !== undefined)
-      await runHook(run, 'postMappingScript', hooks.postMapping, () => hookScope(run, plan, existing));
-    return { targetId, diff: [], linkCreated, message: null };
+    return null;
   }
   const oldTarget = scripted ? jsonClone(existing) : existing;
   let target = await timed(run, 'propertyMappingScript', () =>
     mapForUpdate(
       run.mapping.properties,
       existing,
-      {
-        source: plan.source as JsonObject,
-        linkQualifier: plan.linkQualifier,
-        oldSource: plan.oldSource ?? null,
-      },
+      { source, linkQualifier: plan.linkQualifier, oldSource: plan.oldSource ?? null },
       run.scripts.evaluate,
     ),
   );
@@ -239,19 +266,54 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
     target: defaulted,
   }));
   const { changed, diff } = planUpdate(oldTarget, target);
-  if (run.analyze) return { targetId, diff, linkCreated: false, message: null };
-  let written = existing;
-  if (changed) {
-    const rev = typeof oldTarget['_rev'] === 'string' ? oldTarget['_rev'] : undefined;
-    // Only postMapping looks at the stored result; without it a directory need not read the entry back.
-    // `existing` was read for this very update: a directory may diff against that read instead of a new one.
-    const readBack = hooks.postMapping !== undefined;
-    written = await timed(run, 'updateTargetObject', () =>
-      run.target.update(targetId, target, rev, { readBack, current: existing }),
-    );
-  }
-  await runHook(run, 'postMappingScript', hooks.postMapping, () => hookScope(run, plan, written));
-  return { targetId, diff: changed ? diff : [], linkCreated, message: null };
+  return { target, oldTarget, changed, diff };
+}
+
+/** An UPDATE that mapUpdate found had nothing to change: the link's stamp, then postMapping. */
+export async function agreedUpdate(
+  run: SyncRun,
+  plan: PlannedOperation,
+  existing: JsonObject,
+  linkCreated: boolean,
+): Promise<Effect> {
+  const targetId = plan.targetId as string;
+  if (run.analyze) return { targetId, diff: [], linkCreated: false, message: null };
+  run.unchanged?.agreed(plan);
+  const postMapping = run.mapping.hooks.postMapping;
+  if (postMapping !== undefined)
+    await runHook(run, 'postMappingScript', postMapping, () => hookScope(run, plan, existing));
+  return { targetId, diff: [], linkCreated, message: null };
+}
+
+/** What an UPDATE that wrote (or found nothing to write) did. */
+export function updatedEffect(targetId: string, mapped: MappedUpdate, linkCreated: boolean): Effect {
+  return { targetId, diff: mapped.changed ? mapped.diff : [], linkCreated, message: null };
+}
+
+/**
+ * After an UPDATE written in a batch (recon-batch-update.ts): postMapping with the stored result, postAction,
+ * the outcome — what `executeAction` does after a single update.
+ */
+export async function updatedOutcome(
+  run: SyncRun,
+  plan: PlannedOperation,
+  written: JsonObject,
+  effect: Effect,
+  claimed: readonly string[],
+): Promise<SyncOutcome> {
+  await runHook(run, 'postMappingScript', run.mapping.hooks.postMapping, () => hookScope(run, plan, written));
+  return settledOutcome(run, plan, effect, claimed);
+}
+
+/** postAction and the outcome of an operation whose writes are done. */
+export async function settledOutcome(
+  run: SyncRun,
+  plan: PlannedOperation,
+  effect: Effect,
+  claimed: readonly string[],
+): Promise<SyncOutcome> {
+  if (plan.decision.postAction !== undefined) await runPostAction(run, plan);
+  return outcome(plan, effect, undefined, claimed);
 }
 
 function requireTarget(plan: PlannedOperation): string {
@@ -263,14 +325,14 @@ function requireTarget(plan: PlannedOperation): string {
   return plan.targetId;
 }
 
-/** Creates the link, or re-points this source's link to `targetId`; true when a link was created. */
 /** Whether `link` has nothing to do: a dry run, no source id, or this source is linked to `targetId` already. */
-function linkInPlace(run: SyncRun, plan: PlannedOperation, targetId: string): boolean {
+export function linkInPlace(run: SyncRun, plan: PlannedOperation, targetId: string): boolean {
   if (run.analyze || plan.sourceId === null) return true;
   const linkedTarget = plan.link === null ? null : run.links.targetOf(plan.link);
   return linkedTarget === run.links.normaliseTarget(targetId);
 }
 
+/** Creates the link, or re-points this source's link to `targetId`; true when a link was created. */
 export async function link(run: SyncRun, plan: PlannedOperation, targetId: string): Promise<boolean> {
   if (linkInPlace(run, plan, targetId)) return false;
   await runHook(run, 'onLinkScript', run.mapping.hooks.onLink, () => hookScope(run, plan, plan.target));

@@ -13,7 +13,7 @@ import { ChangeDelivery } from '../sync-queue/change-delivery.service';
 import { ChangeProcessor, type CurrentState, type WriteCompanion } from '../sync-queue/change-processor.port';
 import type { ClosingWrites, EnqueuedRef } from '../sync-queue/change-queue.store';
 import { collectingDeferred } from '../sync-queue/delivery-context';
-import type { CreatedObject } from '../sync-queue/managed-change.recorder';
+import type { WrittenObject } from '../sync-queue/managed-change.recorder';
 import type { ChangeOutcome, QueuedChange } from '../sync-queue/queued-change';
 import { LiveSyncChangeHandler, type LiveSyncChange } from '../livesync/live-sync-change.handler';
 import { AuditStore, type AuditEvent } from './ports/audit.store';
@@ -200,15 +200,15 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
   }
 
   /**
-   * Recon's batched creates: an object whose every mapping would leave it as it is (quietEcho: the reverse of
-   * the mapping that wrote it, CONFIRMED, nothing to write) is settled here, with the audit/sync events its
-   * implicit sync would have written, in the batch's transaction. Anything else — another mapping, a
+   * Recon's batched creates and updates: an object whose every mapping would leave it as it is (quietEcho: the
+   * reverse of the mapping that wrote it, CONFIRMED, nothing to write) is settled here, with the audit/sync
+   * events its implicit sync would have written, in the batch's transaction. Anything else — another mapping, a
    * difference, a script that fails — is left to the queue, whose delivery runs the engine for real.
    */
-  override async settleCreated(
+  override async settleWritten(
     tx: SqlExecutor,
     resource: string,
-    created: readonly CreatedObject[],
+    written: readonly WrittenObject[],
   ): Promise<readonly boolean[]> {
     const readers = this.mappings.syncedFrom(resource);
     const scripts: SyncScripts = this.scripts ?? this.modules.get(SyncScripts, { strict: false });
@@ -220,7 +220,7 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     const settled: boolean[] = [];
     // No sync event is built when audit.json records no sync topic.
     const audited = this.auditFilter.mayKeep('sync', null);
-    for (const { id, object, origin } of created) {
+    for (const { id, object, origin } of written) {
       const writer =
         origin === undefined ? undefined : this.mappings.all.find((m) => m.name === origin.mapping);
       const echoes: QuietEcho[] = [];
@@ -254,7 +254,7 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     await this.audit.append('sync', events, tx);
     const queued = settled.filter((quiet) => !quiet).length;
     if (queued > 0)
-      this.logger.debug(`${queued} of ${created.length} created objects queued for implicit sync`);
+      this.logger.debug(`${queued} of ${written.length} written objects queued for implicit sync`);
     return settled;
   }
 }

@@ -6,7 +6,11 @@ import type { QueryFilter } from '../core/query-filter/query-filter.ast';
 import { badRequest, DomainError, notFound } from '../core/errors/domain-error';
 import type { JsonObject } from '../core/sync/script';
 import type { JsonObject as ManagedJson } from '../managed/managed-object';
-import { ManagedBulkService, type PreparedCreate } from '../managed/managed-bulk.service';
+import {
+  ManagedBulkService,
+  type PreparedCreate,
+  type PreparedUpdate,
+} from '../managed/managed-bulk.service';
 import type { ObjectVersion } from '../managed/managed-object.store';
 import { ManagedService } from '../managed/managed.service';
 import type { SqlExecutor } from '../persistence/sql-database';
@@ -53,6 +57,8 @@ export interface ObjectSet {
   streamIdPages?(pageSize: number): AsyncIterable<readonly string[]>;
   /** Creates in batches that join a transaction; absent where every create is its own call (directories). */
   readonly bulk?: BulkCreates;
+  /** Updates in batches that join a transaction, of objects `readMany` returned; absent for directories. */
+  readonly bulkUpdates?: BulkUpdates;
   /** Object versions for recon's unchanged stamps; absent where the set has none (directories). */
   readonly versions?: ObjectVersions;
   /**
@@ -83,6 +89,19 @@ export interface BulkCreates {
   insert(prepared: readonly PreparedCreate[], tx: SqlExecutor): Promise<JsonObject[]>;
 }
 
+/**
+ * Batched updates. `prepare` checks an update of `existing` (as `readMany` returned it) as `update` would, and
+ * throws what it would throw; it returns null when the update would store nothing new, undefined when it
+ * cannot be batched (`existing` came from elsewhere: update it alone).
+ */
+export interface BulkUpdates {
+  prepare(existing: JsonObject, object: JsonObject): PreparedUpdate | null | undefined;
+  /** All or nothing, inside `tx`; the updated objects in the order given. */
+  update(prepared: readonly PreparedUpdate[], tx: SqlExecutor): Promise<JsonObject[]>;
+  /** Once `tx` has committed (logins cached with the old state are forgotten). */
+  committed(prepared: readonly PreparedUpdate[]): void;
+}
+
 /** CREST query parameters are strings on the wire; sync.json may hold `_pageSize: 1000` or booleans. */
 export function toQueryParams(params: LooseQueryParams): Record<string, string> {
   const out: Record<string, string> = {};
@@ -102,6 +121,7 @@ const isNotFound = (error: unknown): boolean => error instanceof DomainError && 
 
 class ManagedObjectSet implements ObjectSet {
   readonly bulk: BulkCreates;
+  readonly bulkUpdates: BulkUpdates;
   readonly versions: ObjectVersions;
 
   constructor(
@@ -113,6 +133,11 @@ class ManagedObjectSet implements ObjectSet {
     this.bulk = {
       prepare: (id, object) => batches.prepareCreate(type, id, object as ManagedJson),
       insert: (prepared, tx) => batches.insertPrepared(type, prepared, tx),
+    };
+    this.bulkUpdates = {
+      prepare: (existing, object) => batches.prepareUpdate(type, existing, object as ManagedJson),
+      update: (prepared, tx) => batches.updatePrepared(type, prepared, tx),
+      committed: (prepared) => batches.committedUpdates(type, prepared),
     };
     this.versions = {
       streamPages: (pageSize) => batches.streamVersionPages(type, pageSize),

@@ -105,12 +105,12 @@ export async function createInBatch(
 }
 
 /**
- * Where a new target comes from, for the implicit sync of its create: the source entry this run just read
- * and the link it is about to write. With them the reverse mapping's implicit sync is decided without reading
+ * Where a new or updated target comes from, for the implicit sync of its write: the source entry this run just
+ * read and the link it is about to write (or has). With them the reverse mapping's implicit sync is decided without reading
  * the source system again, and a create it would leave as it is needs no queued change (OpenIDM's pending
  * LINK, §5.4; src/core/sync/pending-link-echo.ts).
  */
-function originOf(run: SyncRun, plan: PlannedOperation): WriteOrigin {
+export function originOf(run: SyncRun, plan: PlannedOperation): WriteOrigin {
   return {
     mapping: run.mapping.name,
     linkQualifier: plan.linkQualifier,

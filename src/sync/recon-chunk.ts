@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { executeAction } from './action.executor';
 import { forEachConcurrently } from './async-pool';
 import { canBatchCreates, createInBatch } from './recon-batch-create';
+import { canBatchUpdates, updateInBatch } from './recon-batch-update';
 import type { JsonObject } from '../core/sync/script';
 import type { SourceItem } from './recon-source';
 import { syncPresentSource, type ClaimedPlan } from './sync.operation';
@@ -83,8 +84,8 @@ export function settleUnchanged(
  * prefetched maps, target existence from the target id set), as `syncPresentSource` always has; every
  * action other than the two below is executed right away, as before. Kept back and written per chunk:
  * UPDATEs whose target is not loaded yet (CONFIRMED), whose targets are read with one read-many, and
- * CREATEs, written in one batch (recon-batch-create.ts). An UPDATE writes only when the mapping changes
- * something (action.executor.ts).
+ * CREATEs, written in one batch (recon-batch-create.ts); the UPDATEs are written in batches as well where the
+ * target set takes them (recon-batch-update.ts). An UPDATE writes only when the mapping changes something.
  */
 export async function decideChunk(
   run: SyncRun,
@@ -177,17 +178,24 @@ export async function writeChunk(
     const missing = known === null ? ids : ids.filter((id) => !known.ids.has(id));
     const read = missing.length === 0 ? null : await timed(run, 'targetObjectQuery', () => readMany(missing));
     const targets = { get: (id: string) => known?.targets.get(id) ?? read?.get(id) };
-    const due = turnDue();
-    await forEachConcurrently(updates, run.mapping.taskThreads, async ({ plan, claimed }) => {
-      // A target gone since the target query is read once more by the UPDATE, which then reports it.
-      const loaded = copyWith(plan, { target: targets.get(plan.targetId as string) ?? null });
-      try {
-        ctx.finish(await executeAction(run, loaded, claimed));
-      } catch (error) {
-        ctx.finish({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
-      }
-      if (due()) await nextTurn();
-    });
+    // A target gone since the target query is read once more by the UPDATE, which then reports it.
+    const loaded = updates.map(({ plan, claimed }) => ({
+      plan: copyWith(plan, { target: targets.get(plan.targetId as string) ?? null }),
+      claimed,
+    }));
+    if (canBatchUpdates(run)) {
+      for (const outcome of await updateInBatch(run, loaded, breathe)) ctx.finish(outcome);
+    } else {
+      const due = turnDue();
+      await forEachConcurrently(loaded, run.mapping.taskThreads, async ({ plan, claimed }) => {
+        try {
+          ctx.finish(await executeAction(run, plan, claimed));
+        } catch (error) {
+          ctx.finish({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
+        }
+        if (due()) await nextTurn();
+      });
+    }
   }
   if (creates.length > 0 && canBatchCreates(run)) {
     for (const outcome of await createInBatch(run, creates, ctx.shouldStop, breathe)) ctx.finish(outcome);

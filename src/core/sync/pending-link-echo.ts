@@ -11,9 +11,9 @@ import { planUpdate } from './target-plan';
 import { isSourceValid } from './validity';
 
 /**
- * An object the sync engine has just written from a source entry and linked to it (recon's CREATE of a
- * managed user from an LDAP entry): the facts the implicit sync of that write would gather, all known
- * already, without reading the target system.
+ * An object the sync engine has just written from a source entry it is linked to (recon's CREATE of a managed
+ * user from an LDAP entry, with its new link; recon's UPDATE of one through the link it has): the facts the
+ * implicit sync of that write would gather, all known already, without reading the target system.
  */
 export interface EngineWrite {
   /** The written object as a read returns it (`_id`, `_rev`, private fields hidden). */

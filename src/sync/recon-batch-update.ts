@@ -1,0 +1,138 @@
+import type { PreparedUpdate } from '../managed/managed-bulk.service';
+import type { JsonObject } from '../core/sync/script';
+import {
+  agreedUpdate,
+  executeAction,
+  linkInPlace,
+  mapUpdate,
+  settledOutcome,
+  updatedEffect,
+  updatedOutcome,
+  type MappedUpdate,
+} from './action.executor';
+import { forEachConcurrently } from './async-pool';
+import type { BulkUpdates } from './object-sets';
+import { originOf } from './recon-batch-create';
+import type { ClaimedPlan } from './sync.operation';
+import { failedOutcome, timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
+import { copyWith } from '../core/copy-with';
+
+interface ReadyUpdate extends ClaimedPlan {
+  readonly existing: JsonObject;
+  readonly mapped: MappedUpdate;
+  readonly prepared: PreparedUpdate;
+}
+
+/**
+ * Whether a run's UPDATEs can be written in batches: a target set that takes them (managed objects) and a
+ * transaction to put them in. A dry run writes nothing, so it has nothing to batch.
+ */
+export function canBatchUpdates(
+  run: SyncRun,
+): run is SyncRun & { transaction: NonNullable<SyncRun['transaction']> } {
+  return !run.analyze && run.target.bulkUpdates !== undefined && run.transaction !== undefined;
+}
+
+/**
+ * The UPDATEs of one recon chunk whose targets the chunk has read (`plan.target`). Per entry, as before:
+ * property mapping, defaultMapping and onUpdate (in `taskThreads` slots), then the target set's checks
+ * (policies, encryption) — a failure there is that entry's FAILURE; an entry with nothing to write is done
+ * then. The rest in one transaction: every target in multi-row UPDATEs guarded by the revision it was read at,
+ * with their activity events and implicit-sync records. Then per entry postMapping and postAction. If the
+ * transaction fails (a target changed since it was read, a unique value taken), nothing of it stays and the
+ * entries are written one by one, so that the failure lands on the entry that caused it; the scripts do not
+ * run twice. An entry whose link must be created or re-pointed first takes the one-entry path whole.
+ */
+export async function updateInBatch(
+  run: SyncRun & { transaction: NonNullable<SyncRun['transaction']> },
+  plans: readonly ClaimedPlan[],
+  breathe: () => Promise<void>,
+): Promise<SyncOutcome[]> {
+  const bulk = run.target.bulkUpdates as BulkUpdates;
+  const outcomes: SyncOutcome[] = [];
+  const ready: ReadyUpdate[] = [];
+  await forEachConcurrently(plans, run.mapping.taskThreads, async ({ plan, claimed }) => {
+    try {
+      const targetId = plan.targetId as string;
+      const existing = plan.target;
+      if (existing === null || plan.source === null || !linkInPlace(run, plan, targetId)) {
+        outcomes.push(await executeAction(run, plan, claimed));
+        return;
+      }
+      const mapped = await mapUpdate(run, plan, existing);
+      if (mapped === null) {
+        outcomes.push(
+          await settledOutcome(run, plan, await agreedUpdate(run, plan, existing, false), claimed),
+        );
+        return;
+      }
+      const prepared = mapped.changed ? bulk.prepare(existing, mapped.target) : null;
+      if (prepared === undefined) {
+        outcomes.push(await writeAlone(run, plan, claimed, existing, mapped));
+      } else if (prepared === null) {
+        // Nothing stored would change (a private or sealed value that is the same): no write, as update's.
+        const effect = updatedEffect(targetId, mapped, false);
+        outcomes.push(await updatedOutcome(run, plan, existing, effect, claimed));
+      } else {
+        ready.push({
+          plan,
+          claimed,
+          existing,
+          mapped,
+          prepared: copyWith(prepared, { origin: originOf(run, plan) }),
+        });
+      }
+    } catch (error) {
+      outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
+    }
+    await breathe();
+  });
+  if (ready.length === 0) return outcomes;
+  const batch = ready.map((entry) => entry.prepared);
+  let written: JsonObject[] | null = null;
+  try {
+    written = await timed(run, 'updateTargetObject', () => run.transaction((tx) => bulk.update(batch, tx)));
+  } catch {
+    // Which row broke the batch is not known: each entry on its own says (below).
+  }
+  if (written === null) {
+    await forEachConcurrently(ready, run.mapping.taskThreads, async ({ plan, claimed, existing, mapped }) => {
+      try {
+        outcomes.push(await writeAlone(run, plan, claimed, existing, mapped));
+      } catch (error) {
+        outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
+      }
+    });
+    return outcomes;
+  }
+  bulk.committed(batch);
+  const stored = written;
+  await forEachConcurrently(ready.keys(), run.mapping.taskThreads, async (index) => {
+    const { plan, claimed, mapped } = ready[index] as ReadyUpdate;
+    const object = stored[index] as JsonObject;
+    try {
+      const effect = updatedEffect(plan.targetId as string, mapped, false);
+      outcomes.push(await updatedOutcome(run, plan, object, effect, claimed));
+    } catch (error) {
+      outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
+    }
+  });
+  return outcomes;
+}
+
+/** One mapped UPDATE written on its own, guarded by the revision its target was read at; then as in a batch. */
+async function writeAlone(
+  run: SyncRun,
+  plan: PlannedOperation,
+  claimed: readonly string[],
+  existing: JsonObject,
+  mapped: MappedUpdate,
+): Promise<SyncOutcome> {
+  const targetId = plan.targetId as string;
+  const rev = typeof mapped.oldTarget['_rev'] === 'string' ? mapped.oldTarget['_rev'] : undefined;
+  const readBack = run.mapping.hooks.postMapping !== undefined;
+  const written = await timed(run, 'updateTargetObject', () =>
+    run.target.update(targetId, mapped.target, rev, { readBack, current: existing }),
+  );
+  return updatedOutcome(run, plan, written, updatedEffect(targetId, mapped, false), claimed);
+}
