@@ -234,8 +234,8 @@ export class ManagedObjectRepository extends ManagedObjectStore {
       }
       return stored;
     };
-    if (tx !== undefined || rows.length <= INSERT_CHUNK) return update(tx ?? this.db);
-    return this.db.transaction(update);
+    // Even one chunk needs a transaction: its statement commits the rows it changed before the check below.
+    return tx === undefined ? this.db.transaction(update) : update(tx);
   }
 
   /**

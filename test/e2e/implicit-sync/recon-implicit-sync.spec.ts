@@ -6,6 +6,7 @@
  * change is queued in the batch's transaction and delivered.
  */
 import { eventually } from '../../integration/sync-queue/queue-fixture';
+import { withSettings } from '../../support/process-env';
 import { factory } from '../../support/slapd.factory';
 import { ldapWrites, queuedChanges } from '../../support/sync-observers';
 import {
@@ -38,20 +39,6 @@ const syncEvents = async (env: ReconTestEnv): Promise<Record<string, unknown>[]>
       )
       .expect(200)
   ).body.result as Record<string, unknown>[];
-
-/** Runs `start` with CONCORD_SYNC_* settings in the process environment, where durable delivery reads them. */
-async function withSettings<T>(settings: Record<string, string>, start: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, settings);
-  try {
-    return await start();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
 
 describe('recon LDAP → managed with the sample mappings', () => {
   let env: ReconTestEnv;

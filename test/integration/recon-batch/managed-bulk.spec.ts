@@ -147,6 +147,54 @@ describe.each(REPO_KINDS)('managed objects in batches on %s', (kind) => {
     expect(error.message).toContain('managed/user/fixed-id');
   });
 
+  it('updates objects as readMany read them in one batch, keeping private fields and moving each revision', async () => {
+    await bulk.insertPrepared(
+      'user',
+      ['u1', 'u2', 'u3'].map((id) => bulk.prepareCreate('user', id, { userName: id, password: `Pw-${id}` })),
+    );
+    const read = await bulk.readMany('user', ['u1', 'u2', 'u3']);
+    const sealedBefore = (await repo.read('user', 'u2'))?.doc['password'];
+    const change = (id: string, body: Record<string, string>) =>
+      bulk.prepareUpdate('user', read.get(id) as object, { ...(read.get(id) as object), ...body });
+    // The resource as read (no password, `_id`, `_rev`) with a change: the password is kept, not dropped.
+    const prepared = [change('u1', { givenName: 'One' }), change('u2', { givenName: 'Two' })];
+    expect(change('u3', {})).toBeNull();
+    expect(bulk.prepareUpdate('user', { ...(read.get('u3') as object) }, { userName: 'u3' })).toBeUndefined();
+    expect(() => bulk.prepareUpdate('user', read.get('u3') as object, { sn: 'No userName' })).toThrow(
+      DomainError,
+    );
+
+    const updated = await bulk.updatePrepared(
+      'user',
+      prepared.map((entry) => entry as NonNullable<typeof entry>),
+    );
+
+    expect(updated).toEqual([
+      { _id: 'u1', _rev: '2', userName: 'u1', accountStatus: 'active', givenName: 'One' },
+      { _id: 'u2', _rev: '2', userName: 'u2', accountStatus: 'active', givenName: 'Two' },
+    ]);
+    expect((await repo.read('user', 'u2'))?.doc['password']).toEqual(sealedBefore);
+    expect((await repo.read('user', 'u3'))?.rev).toBe(1);
+  });
+
+  it('refuses a whole batch of updates when one object changed since it was read, naming it', async () => {
+    const read = await bulk.readMany('user', ['u1', 'u3']);
+    const prepared = ['u1', 'u3'].map((id) => {
+      const current = read.get(id) as Record<string, string>;
+      return bulk.prepareUpdate('user', current, { ...current, sn: 'Stale' }) as NonNullable<
+        ReturnType<typeof bulk.prepareUpdate>
+      >;
+    });
+    await repo.update('user', 'u3', { userName: 'u3', sn: 'Meanwhile' }, 1);
+
+    const error = await failure(bulk.updatePrepared('user', prepared));
+
+    expect(error.code).toBe('PRECONDITION_FAILED');
+    expect(error.message).toContain('managed/user/u3');
+    expect((await repo.read('user', 'u1'))?.doc['sn']).toBeUndefined();
+    expect((await repo.read('user', 'u3'))?.doc['sn']).toBe('Meanwhile');
+  });
+
   it('checks each object as create does before anything is written', () => {
     expect(() => bulk.prepareCreate('user', undefined, { accountStatus: 'active' })).toThrow(DomainError);
     expect(() => bulk.prepareCreate('user', 'a/b', { userName: 'slash' })).toThrow(/Invalid object id/);
