@@ -61,6 +61,27 @@ export async function count(url: string, sql: string): Promise<number> {
   return withClient(url, async (client) => Number((await client.query<{ n: string }>(sql)).rows[0]?.n ?? 0));
 }
 
+/**
+ * The recon, then the wait until the durable queue holds no change: what the recon's writes left for implicit sync
+ * (each delivered through the reverse mapping by Concord's worker) is part of its work, so its time and CPU count.
+ * `queued` is how many changes were waiting when the recon answered.
+ */
+export async function reconAndImplicitSync(
+  server: ConcordProcess,
+  databaseUrl: string,
+  mapping: string,
+): Promise<ReconFigures & { readonly queued: number }> {
+  const figures = await recon(server, mapping);
+  const started = process.hrtime.bigint();
+  const queued = await count(databaseUrl, 'SELECT count(*) AS n FROM sync_queue');
+  for (let waiting = queued; waiting > 0;) {
+    if (seconds(started) > 600) throw new Error(`${waiting} changes still queued 600 s after the recon`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    waiting = await count(databaseUrl, 'SELECT count(*) AS n FROM sync_queue');
+  }
+  return { ...figures, secs: figures.secs + (queued > 0 ? seconds(started) : 0), queued };
+}
+
 /** The managed user recon makes of bench person i (the sample mapping's properties, plus the default). */
 export function mappedUser(prefix: string, i: number): Record<string, string> {
   const p = person(prefix, i);
