@@ -1,10 +1,10 @@
 import { isDestructive, type Action } from '../core/sync/action';
-import { jsonClone, leavesTargetUnchanged, mapForCreate, mapForUpdate } from '../core/sync/property-mapping';
 import type { JsonObject, ScriptSpec } from '../core/sync/script';
-import { planCreate, planUpdate, type FieldChange } from '../core/sync/target-plan';
+import type { FieldChange } from '../core/sync/target-plan';
+import { mapCreate, mapUpdate, type MappedCreate, type MappedUpdate } from './target-mapping';
 import { conflict } from '../core/errors/domain-error';
 import type { LinkRecord } from '../core/sync/link';
-import { hookScope, runHook, targetHook } from './sync-hooks';
+import { hookScope, runHook } from './sync-hooks';
 import { timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
 import { copyWith } from '../core/copy-with';
 
@@ -119,44 +119,6 @@ async function others(
   }
 }
 
-/** A CREATE's target as mapped (properties, defaultMapping, onCreate) and its diff; nothing written yet. */
-export interface MappedCreate {
-  readonly target: JsonObject;
-  readonly diff: readonly FieldChange[];
-}
-
-/** The mapping half of CREATE: what the target will be. Scripts run here, once per entry. */
-export async function mapCreate(run: SyncRun, plan: PlannedOperation): Promise<MappedCreate> {
-  if (plan.source === null) throw conflict(`Cannot create a target: no source object (${plan.sourceId})`);
-  if (plan.target !== null)
-    throw conflict(`Cannot create a target: target object ${plan.targetId} already exists`);
-  const hooks = run.mapping.hooks;
-  let target = await timed(run, 'propertyMappingScript', () =>
-    mapForCreate(
-      run.mapping.properties,
-      {
-        source: plan.source as JsonObject,
-        linkQualifier: plan.linkQualifier,
-        oldSource: plan.oldSource ?? null,
-      },
-      run.scripts.evaluate,
-    ),
-  );
-  const mapped = target;
-  target = await targetHook(run, 'defaultMappingScript', hooks.defaultMapping, target, () => ({
-    ...hookScope(run, plan, mapped),
-    existingTarget: null,
-    config: run.mapping.raw,
-  }));
-  const defaulted = target;
-  target = await targetHook(run, 'onCreateScript', hooks.onCreate, target, () => ({
-    ...hookScope(run, plan, mapped),
-    target: defaulted,
-    targetId: null,
-  }));
-  return { target, diff: planCreate(target).diff };
-}
-
 /** The writing half of CREATE, one entry on its own: the target, its link, then postMapping. */
 export async function writeCreate(
   run: SyncRun,
@@ -213,60 +175,6 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   }
   await runHook(run, 'postMappingScript', run.mapping.hooks.postMapping, () => hookScope(run, plan, written));
   return updatedEffect(targetId, mapped, linkCreated);
-}
-
-/** An UPDATE's target as mapped (properties, defaultMapping, onUpdate), what it was, and what differs. */
-export interface MappedUpdate {
-  readonly target: JsonObject;
-  /** The target before the mapping: `existing` itself, or a copy of it where scripts could change it. */
-  readonly oldTarget: JsonObject;
-  readonly changed: boolean;
-  readonly diff: readonly FieldChange[];
-}
-
-/**
- * The mapping half of UPDATE, over `existing` (the target as read): what the target will be. Null when the
- * mapping, with no script on the way, leaves `existing` as it is (the common recon case, CONFIRMED with
- * nothing changed): what mapping and comparing would conclude, found without copying (agreedUpdate).
- */
-export async function mapUpdate(
-  run: SyncRun,
-  plan: PlannedOperation,
-  existing: JsonObject,
-): Promise<MappedUpdate | null> {
-  const hooks = run.mapping.hooks;
-  const source = plan.source as JsonObject;
-  // mapForUpdate leaves `existing` as it is; only scripts, which see `oldTarget`, could change it.
-  const scripted = hooks.defaultMapping !== undefined || hooks.onUpdate !== undefined;
-  const checkStart = performance.now();
-  if (!scripted && leavesTargetUnchanged(run.mapping.properties, existing, source)) {
-    run.record('propertyMappingScript', performance.now() - checkStart);
-    return null;
-  }
-  const oldTarget = scripted ? jsonClone(existing) : existing;
-  let target = await timed(run, 'propertyMappingScript', () =>
-    mapForUpdate(
-      run.mapping.properties,
-      existing,
-      { source, linkQualifier: plan.linkQualifier, oldSource: plan.oldSource ?? null },
-      run.scripts.evaluate,
-    ),
-  );
-  const mapped = target;
-  target = await targetHook(run, 'defaultMappingScript', hooks.defaultMapping, target, () => ({
-    ...hookScope(run, plan, mapped),
-    oldTarget,
-    existingTarget: oldTarget,
-    config: run.mapping.raw,
-  }));
-  const defaulted = target;
-  target = await targetHook(run, 'onUpdateScript', hooks.onUpdate, target, () => ({
-    ...hookScope(run, plan, mapped),
-    oldTarget,
-    target: defaulted,
-  }));
-  const { changed, diff } = planUpdate(oldTarget, target);
-  return { target, oldTarget, changed, diff };
 }
 
 /** An UPDATE that mapUpdate found had nothing to change: the link's stamp, then postMapping. */

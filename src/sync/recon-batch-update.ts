@@ -4,12 +4,11 @@ import {
   agreedUpdate,
   executeAction,
   linkInPlace,
-  mapUpdate,
   settledOutcome,
   updatedEffect,
   updatedOutcome,
-  type MappedUpdate,
 } from './action.executor';
+import { mapUpdate, type MappedUpdate } from './target-mapping';
 import { forEachConcurrently } from './async-pool';
 import type { BulkUpdates } from './object-sets';
 import { originOf } from './recon-batch-create';
