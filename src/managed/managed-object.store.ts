@@ -73,9 +73,9 @@ export abstract class ManagedObjectStore {
   ): Promise<StoredObject[]>;
   /**
    * Replaces every row's document where its current revision is still its `expectedRev`, in statements of many
-   * rows, all or nothing: a row changed or deleted since it was read throws (PRECONDITION_FAILED or NOT_FOUND
-   * naming it), a unique property taken throws the UNIQUE policy failure. Each StoredObject returned has its new
-   * revision and `version`, in the order given. `tx` lets the rows commit with other writes (recon's audit).
+   * rows, all or nothing: a row changed or deleted since it was read throws PRECONDITION_FAILED naming it, a
+   * unique property taken throws the UNIQUE policy failure. An id may appear once per call. Each StoredObject
+   * returned has its new revision and `version`, in the order given. `tx` lets the rows commit with other writes.
    */
   abstract updateMany(
     objectType: string,

@@ -226,6 +226,9 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     tx?: SqlExecutor,
   ): Promise<StoredObject[]> {
     if (rows.length === 0) return [];
+    // UPDATE … FROM writes a row once however many source rows match it: a second would be lost, not applied.
+    const ids = new Set(rows.map((row) => row.id));
+    if (ids.size < rows.length) throw new Error(`updateMany of managed/${objectType}: an id appears twice`);
     const update = async (executor: SqlExecutor): Promise<StoredObject[]> => {
       const stored: StoredObject[] = [];
       for (let start = 0; start < rows.length; start += INSERT_CHUNK) {

@@ -163,18 +163,25 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   const mapped = await mapUpdate(run, plan, existing);
   if (mapped === null) return agreedUpdate(run, plan, existing, linkCreated);
   if (run.analyze) return { targetId, diff: mapped.diff, linkCreated: false, message: null };
-  let written = existing;
-  if (mapped.changed) {
-    const rev = typeof mapped.oldTarget['_rev'] === 'string' ? mapped.oldTarget['_rev'] : undefined;
-    // Only postMapping looks at the stored result; without it a directory need not read the entry back.
-    // `existing` was read for this very update: a directory may diff against that read instead of a new one.
-    const readBack = run.mapping.hooks.postMapping !== undefined;
-    written = await timed(run, 'updateTargetObject', () =>
-      run.target.update(targetId, mapped.target, rev, { readBack, current: existing }),
-    );
-  }
+  const written = mapped.changed ? await writeUpdate(run, targetId, existing, mapped) : existing;
   await runHook(run, 'postMappingScript', run.mapping.hooks.postMapping, () => hookScope(run, plan, written));
   return updatedEffect(targetId, mapped, linkCreated);
+}
+
+/** The writing half of UPDATE, one entry on its own: the target, guarded by the revision it was read at. */
+export function writeUpdate(
+  run: SyncRun,
+  targetId: string,
+  existing: JsonObject,
+  mapped: MappedUpdate,
+): Promise<JsonObject> {
+  const rev = typeof mapped.oldTarget['_rev'] === 'string' ? mapped.oldTarget['_rev'] : undefined;
+  // Only postMapping looks at the stored result; without it a directory need not read the entry back.
+  // `existing` was read for this very update: a directory may diff against that read instead of a new one.
+  const readBack = run.mapping.hooks.postMapping !== undefined;
+  return timed(run, 'updateTargetObject', () =>
+    run.target.update(targetId, mapped.target, rev, { readBack, current: existing }),
+  );
 }
 
 /** An UPDATE that mapUpdate found had nothing to change: the link's stamp, then postMapping. */

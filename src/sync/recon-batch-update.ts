@@ -7,13 +7,14 @@ import {
   settledOutcome,
   updatedEffect,
   updatedOutcome,
+  writeUpdate,
 } from './action.executor';
 import { mapUpdate, type MappedUpdate } from './target-mapping';
 import { forEachConcurrently } from './async-pool';
 import type { BulkUpdates } from './object-sets';
 import { originOf } from './recon-batch-create';
 import type { ClaimedPlan } from './sync.operation';
-import { failedOutcome, timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
+import { failedOutcome, timed, type SyncOutcome, type SyncRun } from './sync-run';
 import { copyWith } from '../core/copy-with';
 
 interface ReadyUpdate extends ClaimedPlan {
@@ -50,6 +51,10 @@ export async function updateInBatch(
   const bulk = run.target.bulkUpdates as BulkUpdates;
   const outcomes: SyncOutcome[] = [];
   const ready: ReadyUpdate[] = [];
+  // A target two entries update (through two link qualifiers) is in the batch once; the other entry's write
+  // follows it alone, as the second of two single updates would, and finds its revision moved.
+  const batched = new Set<string>();
+  const after: ReadyUpdate[] = [];
   await forEachConcurrently(plans, run.mapping.taskThreads, async ({ plan, claimed }) => {
     try {
       const targetId = plan.targetId as string;
@@ -67,26 +72,42 @@ export async function updateInBatch(
       }
       const prepared = mapped.changed ? bulk.prepare(existing, mapped.target) : null;
       if (prepared === undefined) {
-        outcomes.push(await writeAlone(run, plan, claimed, existing, mapped));
+        outcomes.push(await writeAlone(run, { plan, claimed, existing, mapped }));
       } else if (prepared === null) {
         // Nothing stored would change (a private or sealed value that is the same): no write, as update's.
         const effect = updatedEffect(targetId, mapped, false);
         outcomes.push(await updatedOutcome(run, plan, existing, effect, claimed));
       } else {
-        ready.push({
+        const entry = {
           plan,
           claimed,
           existing,
           mapped,
           prepared: copyWith(prepared, { origin: originOf(run, plan) }),
-        });
+        };
+        if (batched.has(targetId)) after.push(entry);
+        else {
+          batched.add(targetId);
+          ready.push(entry);
+        }
       }
     } catch (error) {
       outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
     }
     await breathe();
   });
-  if (ready.length === 0) return outcomes;
+  if (ready.length > 0) await writeBatch(run, bulk, ready, outcomes);
+  for (const entry of after) outcomes.push(await writeAlone(run, entry));
+  return outcomes;
+}
+
+/** The ready entries in one transaction, or one by one if it fails; their outcomes added to `outcomes`. */
+async function writeBatch(
+  run: SyncRun & { transaction: NonNullable<SyncRun['transaction']> },
+  bulk: BulkUpdates,
+  ready: readonly ReadyUpdate[],
+  outcomes: SyncOutcome[],
+): Promise<void> {
   const batch = ready.map((entry) => entry.prepared);
   let written: JsonObject[] | null = null;
   try {
@@ -95,14 +116,10 @@ export async function updateInBatch(
     // Which row broke the batch is not known: each entry on its own says (below).
   }
   if (written === null) {
-    await forEachConcurrently(ready, run.mapping.taskThreads, async ({ plan, claimed, existing, mapped }) => {
-      try {
-        outcomes.push(await writeAlone(run, plan, claimed, existing, mapped));
-      } catch (error) {
-        outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
-      }
+    await forEachConcurrently(ready, run.mapping.taskThreads, async (entry) => {
+      outcomes.push(await writeAlone(run, entry));
     });
-    return outcomes;
+    return;
   }
   bulk.committed(batch);
   const stored = written;
@@ -116,22 +133,21 @@ export async function updateInBatch(
       outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
     }
   });
-  return outcomes;
 }
 
-/** One mapped UPDATE written on its own, guarded by the revision its target was read at; then as in a batch. */
+/**
+ * One mapped UPDATE written on its own (writeUpdate), then postMapping, postAction and the outcome; a failure is
+ * the entry's FAILURE.
+ */
 async function writeAlone(
   run: SyncRun,
-  plan: PlannedOperation,
-  claimed: readonly string[],
-  existing: JsonObject,
-  mapped: MappedUpdate,
+  { plan, claimed, existing, mapped }: Omit<ReadyUpdate, 'prepared'>,
 ): Promise<SyncOutcome> {
   const targetId = plan.targetId as string;
-  const rev = typeof mapped.oldTarget['_rev'] === 'string' ? mapped.oldTarget['_rev'] : undefined;
-  const readBack = run.mapping.hooks.postMapping !== undefined;
-  const written = await timed(run, 'updateTargetObject', () =>
-    run.target.update(targetId, mapped.target, rev, { readBack, current: existing }),
-  );
-  return updatedOutcome(run, plan, written, updatedEffect(targetId, mapped, false), claimed);
+  try {
+    const written = await writeUpdate(run, targetId, existing, mapped);
+    return await updatedOutcome(run, plan, written, updatedEffect(targetId, mapped, false), claimed);
+  } catch (error) {
+    return { ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed };
+  }
 }

@@ -175,6 +175,9 @@ describe.each(REPO_KINDS)('managed objects in batches on %s', (kind) => {
     ]);
     expect((await repo.read('user', 'u2'))?.doc['password']).toEqual(sealedBefore);
     expect((await repo.read('user', 'u3'))?.rev).toBe(1);
+    // One statement writes a row once: the same object twice in a batch is refused, not half applied.
+    const twice = prepared[0] as NonNullable<(typeof prepared)[0]>;
+    await expect(bulk.updatePrepared('user', [twice, twice])).rejects.toThrow(/appears twice/);
   });
 
   it('refuses a whole batch of updates when one object changed since it was read, naming it', async () => {
