@@ -14,7 +14,6 @@ import {
   type ReconTestEnv,
 } from '../../e2e/recon/recon-sample.fixture';
 
-const PEOPLE = 'ou=People,dc=example,dc=com';
 /** The sample's bjensen and jdoe, plus these. */
 const SAMPLE_USERS = 2;
 const USERS = 10;
@@ -33,7 +32,7 @@ const newMail = (uid: string): string => `${uid}@moved.example.com`;
 async function editMail(env: ReconTestEnv, uids: readonly string[]): Promise<void> {
   for (const uid of uids) {
     await env.slapd.modify(
-      `dn: uid=${uid},${PEOPLE}\nchangetype: modify\nreplace: mail\nmail: ${newMail(uid)}\n`,
+      `dn: ${factory.ldapEntryDn(uid)}\nchangetype: modify\nreplace: mail\nmail: ${newMail(uid)}\n`,
     );
   }
 }
