@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { QueryRequest } from '../core/crest/query-request';
-import { badRequest, DomainError, notFound, preconditionFailed } from '../core/errors/domain-error';
+import { DomainError, notFound, preconditionFailed } from '../core/errors/domain-error';
 import type { JsonObject, StoredObject } from '../managed/managed-object';
 import {
   ManagedObjectStore,
@@ -9,6 +9,7 @@ import {
   type StoreQueryPage,
 } from '../managed/managed-object.store';
 import { cursorPages, mapPages, readsByCursor } from './cursor-pages';
+import { inUserTerms } from './managed-object-errors';
 import { inIndexOrder } from './index-order';
 import { buildManagedObjectSelect, buildSqlWhere, searchableIndexSql } from './query-filter.sql';
 import { uniqueIndexName, uniqueIndexSql } from './unique-index.sql';
@@ -20,18 +21,8 @@ interface Row {
   doc: JsonObject;
 }
 
-/** PostgreSQL error code for a unique-constraint violation. */
-const UNIQUE_VIOLATION = '23505';
-/** The primary key of `managed_objects` (object_type, id), as PostgreSQL names it. */
-const PRIMARY_KEY = 'managed_objects_pkey';
-
 /** Rows per INSERT of createMany: the JSON parameter stays a few hundred kB while round trips stay few. */
 const INSERT_CHUNK = 1_000;
-/**
- * PostgreSQL refuses the NUL character in text (22021, a `\0` in an id, filter value or sort key) and in
- * jsonb (22P05, `"\u0000"` in a document). Valid JSON and URLs can carry it, so it is the client's 400, not a 500.
- */
-const NUL_REJECTED = new Set(['22021', '22P05']);
 
 /** Managed objects in `managed_objects` (PostgreSQL or PGlite): one row per object, the document as jsonb. */
 /**
@@ -372,38 +363,16 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     );
   }
 
-  /**
-   * PostgreSQL's errors in the user's terms: text it cannot store (NUL) is a bad request; a unique index
-   * violation is a policy failure on that property (403, as OpenIDM reports UNIQUE); and, through `idTaken`
-   * for writes that insert without ON CONFLICT, a primary-key violation names the id that exists.
-   */
+  /** Runs `work`, its PostgreSQL errors in the user's terms (managed-object-errors.ts). */
   private async guardErrors<T>(work: () => Promise<T>, idTaken?: (id: string) => DomainError): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      const pg = error as { code?: string; constraint?: string; message?: string; detail?: string };
-      if (pg.code !== undefined && NUL_REJECTED.has(pg.code)) {
-        throw badRequest('Ids, values and query parameters cannot contain the NUL character (\\u0000)');
-      }
-      if (pg.code !== UNIQUE_VIOLATION) throw error;
-      const index = pg.constraint ?? /"([^"]+)"/.exec(pg.message ?? '')?.[1] ?? '';
-      if (index === PRIMARY_KEY && idTaken !== undefined) throw idTaken(takenId(pg.detail));
-      const property = this.uniqueIndexes.get(index)?.[1] ?? 'unknown';
-      throw new DomainError('FORBIDDEN', 'Failed policy validation', {
-        result: false,
-        failedPolicyRequirements: [{ property, policyRequirements: [{ policyRequirement: 'UNIQUE' }] }],
-      });
+      throw inUserTerms(error, this.uniqueIndexes, idTaken);
     }
   }
 }
 
 function toStored(row: Row): StoredObject {
   return { id: row.id, rev: Number(row.rev), doc: row.doc };
-}
-
-/** The id in a primary-key violation's detail: `Key (object_type, id)=(user, <id>) already exists.` */
-function takenId(detail: string | undefined): string {
-  const key = /^Key \(object_type, id\)=\((.*)\) already exists\.$/.exec(detail ?? '')?.[1] ?? '';
-  const comma = key.indexOf(', ');
-  return comma < 0 ? key : key.slice(comma + 2);
 }
