@@ -208,7 +208,6 @@ async function main(): Promise<void> {
   }
 }
 
-/** (c) and (d): 1% of the entries changed, then a real recon, then a dry run after another 1%. */
 /**
  * A recon LDAP → managed that waits for the implicit sync of its writes (reconAndImplicitSync), and the line
  * that says how many changes it waited for.
@@ -231,6 +230,7 @@ function queuedAfter(databaseUrl: string): {
   };
 }
 
+/** (c) and (d): 1% of the entries changed, then a real recon, then a dry run after another 1%. */
 async function changed(slapd: SlapdInstance, databaseUrl: string, search: number): Promise<void> {
   {
     const modified = await modifyOnePercent(slapd, 0, 'Changed by bench:recon (c)');
