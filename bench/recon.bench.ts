@@ -9,6 +9,7 @@
  *   (c) after 1% of the LDAP entries were modified: 1% UPDATE;
  *   (d) a dry run (analyze=true) after another 1% was modified: nothing written;
  *   (e) recon managed → LDAP of BENCH_CREATES (10,000) new managed users against `ldapadd` of the same entries;
+ *   (a) and (c) end when the implicit sync their writes left queued has been delivered (reconAndImplicitSync);
  *   and the peak RSS of (b) at BENCH_USERS vs BENCH_RSS_LARGE (300,000) entries;
  *   (a) and (b) again on a fresh database with LEAN_AUDIT as audit.json (step `l`): what an administrator who
  *   keeps the audit to changes and failures gets (the aims are for the default, which audits every entry).
