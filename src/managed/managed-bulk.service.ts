@@ -112,16 +112,7 @@ export class ManagedBulkService {
       await this.activity?.recordMany(created, executor);
       return resources;
     };
-    if (this.changes === undefined) return insert(tx);
-    return this.changes.recordBatch(
-      `managed/${type}`,
-      'create',
-      async (executor) => {
-        const created = await insert(executor);
-        return { result: created, written: withOrigins(created, prepared) };
-      },
-      tx,
-    );
+    return this.recordedBatch(type, 'create', prepared, insert, tx);
   }
 
   /**
@@ -163,20 +154,29 @@ export class ManagedBulkService {
       await this.activity?.recordMany(updated, executor);
       return stored.map((object) => toResource(schema, object));
     };
-    const written =
-      this.changes === undefined
-        ? await update(tx)
-        : await this.changes.recordBatch(
-            `managed/${type}`,
-            'update',
-            async (executor) => {
-              const updated = await update(executor);
-              return { result: updated, written: withOrigins(updated, prepared) };
-            },
-            tx,
-          );
+    const written = await this.recordedBatch(type, 'update', prepared, update, tx);
     if (tx === undefined) this.committedUpdates(type, prepared);
     return written;
+  }
+
+  /** `write`, with the record of its objects' changes for implicit sync in its transaction (if a recorder is bound). */
+  private recordedBatch(
+    type: string,
+    operation: 'create' | 'update',
+    prepared: readonly { readonly origin?: WriteOrigin }[],
+    write: (executor?: SqlExecutor) => Promise<ManagedResource[]>,
+    tx: SqlExecutor | undefined,
+  ): Promise<ManagedResource[]> {
+    if (this.changes === undefined) return write(tx);
+    return this.changes.recordBatch(
+      `managed/${type}`,
+      operation,
+      async (executor) => {
+        const objects = await write(executor);
+        return { result: objects, written: withOrigins(objects, prepared) };
+      },
+      tx,
+    );
   }
 
   /**

@@ -107,9 +107,9 @@ export async function createInBatch(
 
 /**
  * Where a new or updated target comes from, for the implicit sync of its write: the source entry this run just
- * read and the link it is about to write (or has). With them the reverse mapping's implicit sync is decided without reading
- * the source system again, and a create it would leave as it is needs no queued change (OpenIDM's pending
- * LINK, §5.4; src/core/sync/pending-link-echo.ts).
+ * read and the link it is about to write (or has). With them the reverse mapping's implicit sync is decided
+ * without reading the source system again, and a write it would leave as it is needs no queued change
+ * (OpenIDM's pending LINK, §5.4; src/core/sync/pending-link-echo.ts).
  */
 export function originOf(run: SyncRun, plan: PlannedOperation): WriteOrigin {
   return {
