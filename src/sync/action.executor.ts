@@ -1,3 +1,4 @@
+import type { MaybePromise } from '../core/maybe-promise';
 import { isDestructive, type Action } from '../core/sync/action';
 import type { JsonObject, ScriptSpec } from '../core/sync/script';
 import type { FieldChange } from '../core/sync/target-plan';
@@ -135,6 +136,18 @@ export async function writeCreate(
 }
 
 /** After a CREATE's writes (alone or in a batch): postMapping, postAction, the outcome. */
+export function createdOutcomeNowOrLater(
+  run: SyncRun,
+  plan: PlannedOperation,
+  withTarget: PlannedOperation,
+  effect: Effect,
+): MaybePromise<SyncOutcome> {
+  // No postMapping and no postAction to run: the outcome at once (recon settles every created entry here).
+  if (run.mapping.hooks.postMapping === undefined && (plan.decision.postAction === undefined || run.analyze))
+    return outcome(plan, effect);
+  return createdOutcome(run, plan, withTarget, effect);
+}
+
 export async function createdOutcome(
   run: SyncRun,
   plan: PlannedOperation,

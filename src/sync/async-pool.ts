@@ -11,7 +11,7 @@
 export async function forEachConcurrently<T>(
   items: AsyncIterable<T> | Iterable<T>,
   limit: number,
-  work: (item: T) => Promise<void>,
+  work: (item: T) => Promise<void> | void,
   shouldStop: () => boolean = () => false,
 ): Promise<void> {
   const slots = Math.max(1, Math.floor(limit));
@@ -29,7 +29,9 @@ export async function forEachConcurrently<T>(
       }
       if (failure !== undefined || shouldStop()) return;
       try {
-        await work(pulled.value);
+        // Work done at once (no promise returned) is not awaited: a promise per item costs.
+        const working = work(pulled.value);
+        if (working instanceof Promise) await working;
       } catch (error) {
         failure ??= { error };
       }

@@ -6,7 +6,8 @@ import { normaliseSourceId, sourceColumn } from '../core/sync/link';
 import { LinkSnapshot, type LinkSide } from '../core/sync/link-snapshot';
 import { quietEcho, type EngineWrite, type QuietEcho } from '../core/sync/pending-link-echo';
 import type { Mapping } from '../core/sync/sync-config.types';
-import type { JsonObject } from '../core/sync/script';
+import type { EvaluateScript, JsonObject } from '../core/sync/script';
+import type { MaybePromise } from '../core/maybe-promise';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { ScriptRunner } from '../scripting/script-runner';
 import { ChangeDelivery } from '../sync-queue/change-delivery.service';
@@ -227,7 +228,8 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
       if (origin !== undefined && writer !== undefined) {
         const write: EngineWrite = copyWith(origin, { object, objectId: id, writer });
         for (const mapping of readers) {
-          const echo = await quietEcho(mapping, write, evaluate).catch(() => null);
+          const answer = settledEcho(mapping, write, evaluate);
+          const echo = answer instanceof Promise ? await answer : answer;
           if (echo === null) break;
           echoes.push(echo);
         }
@@ -277,5 +279,22 @@ export class LiveSyncMappingHandler extends LiveSyncChangeHandler {
   // liveSync passes no old value (§5.2): with a link the target is SOURCE_MISSING, without one ALL_GONE.
   notifyDelete(change: LiveSyncChange): Promise<void> {
     return this.changes.apply(change.source, change.id, null, 'live-sync');
+  }
+}
+
+/**
+ * quietEcho's answer, awaited only when it is a promise (most entries of a recon answer at once); a script that
+ * fails leaves the object to the queue, as one that would write.
+ */
+function settledEcho(
+  mapping: Mapping,
+  write: EngineWrite,
+  evaluate: EvaluateScript,
+): MaybePromise<QuietEcho | null> {
+  try {
+    const echo = quietEcho(mapping, write, evaluate);
+    return echo instanceof Promise ? echo.catch(() => null) : echo;
+  } catch {
+    return null;
   }
 }

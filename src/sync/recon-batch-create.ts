@@ -2,8 +2,8 @@ import type { PreparedCreate } from '../managed/managed-bulk.service';
 import type { JsonObject } from '../core/sync/script';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { WriteOrigin } from '../sync-queue/managed-change.recorder';
-import { createdOutcome, writeCreate } from './action.executor';
-import { mapCreate, type MappedCreate } from './target-mapping';
+import { createdOutcomeNowOrLater, writeCreate } from './action.executor';
+import { mapCreateNowOrLater, type MappedCreate } from './target-mapping';
 import { forEachConcurrently } from './async-pool';
 import type { LinkWrites } from './link-access';
 import type { BulkCreates } from './object-sets';
@@ -45,24 +45,33 @@ export async function createInBatch(
   run: SyncRun & { transaction: NonNullable<SyncRun['transaction']> },
   plans: readonly ClaimedPlan[],
   shouldStop: () => boolean,
-  breathe: () => Promise<void>,
+  breathe: () => Promise<void> | undefined,
 ): Promise<SyncOutcome[]> {
   const bulk = run.target.bulk as BulkCreates;
   const outcomes: SyncOutcome[] = [];
   const ready: ReadyCreate[] = [];
+  // Per entry without a promise where its scripts answer at once (mapCreateNowOrLater): one entry's mapping
+  // made a dozen promises, each visited by the async hooks.
   await forEachConcurrently(
     plans,
     run.mapping.taskThreads,
-    async ({ plan, claimed }) => {
-      try {
-        const mapped = await mapCreate(run, plan);
+    ({ plan, claimed }) => {
+      const failed = (error: unknown): void => {
+        outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
+      };
+      const mappedNow = (mapped: MappedCreate): void => {
         const requestedId = typeof mapped.target['_id'] === 'string' ? mapped.target['_id'] : undefined;
         const prepared = bulk.prepare(requestedId, mapped.target);
         ready.push({ plan, claimed, mapped, prepared: copyWith(prepared, { origin: originOf(run, plan) }) });
+      };
+      try {
+        const mapping = mapCreateNowOrLater(run, plan);
+        if (mapping instanceof Promise) return mapping.then(mappedNow).catch(failed).then(breathe);
+        mappedNow(mapping);
       } catch (error) {
-        outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
+        failed(error);
       }
-      await breathe();
+      return breathe();
     },
     shouldStop,
   );
@@ -89,18 +98,25 @@ export async function createInBatch(
   // Every new link of the batch was inserted, or none was (linking disabled).
   const linksMade = written.links.created.length > 0;
   const { created } = written;
-  await forEachConcurrently(ready.keys(), run.mapping.taskThreads, async (index) => {
+  await forEachConcurrently(ready.keys(), run.mapping.taskThreads, (index) => {
     const { plan, claimed, mapped } = ready[index] as ReadyCreate;
     const object = created[index] as JsonObject;
     const targetId = String(object['_id']);
     const withTarget: PlannedOperation = copyWith(plan, { target: object, targetId });
     const linkCreated = plan.link === null && linksMade;
+    const done = (outcome: SyncOutcome): void => void outcomes.push(copyWith(outcome, { claimed }));
+    const failed = (error: unknown): void => {
+      outcomes.push({ ...failedOutcome('source', plan.linkQualifier, withTarget, error, plan), claimed });
+    };
     try {
       const effect = { targetId, diff: mapped.diff, linkCreated, message: null };
-      outcomes.push(copyWith(await createdOutcome(run, plan, withTarget, effect), { claimed }));
+      const outcome = createdOutcomeNowOrLater(run, plan, withTarget, effect);
+      if (outcome instanceof Promise) return outcome.then(done, failed);
+      done(outcome);
     } catch (error) {
-      outcomes.push({ ...failedOutcome('source', plan.linkQualifier, withTarget, error, plan), claimed });
+      failed(error);
     }
+    return undefined;
   });
   return outcomes;
 }

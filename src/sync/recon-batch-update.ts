@@ -46,7 +46,7 @@ export function canBatchUpdates(
 export async function updateInBatch(
   run: SyncRun & { transaction: NonNullable<SyncRun['transaction']> },
   plans: readonly ClaimedPlan[],
-  breathe: () => Promise<void>,
+  breathe: () => Promise<void> | undefined,
 ): Promise<SyncOutcome[]> {
   const bulk = run.target.bulkUpdates as BulkUpdates;
   const outcomes: SyncOutcome[] = [];
@@ -94,7 +94,8 @@ export async function updateInBatch(
     } catch (error) {
       outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
     }
-    await breathe();
+    const turn = breathe();
+    if (turn !== undefined) await turn;
   });
   if (ready.length > 0) await writeBatch(run, bulk, ready, outcomes);
   for (const entry of after) outcomes.push(await writeAlone(run, entry));

@@ -207,11 +207,10 @@ export async function writeChunk(
  * Deciding and mapping a chunk can be pure CPU (no I/O between entries): give the event loop a turn every
  * ~20 ms so that a cancel request, the progress heartbeat and SSE clients are served during a chunk.
  */
-export function breather(everyMs = 20): () => Promise<void> {
+export function breather(everyMs = 20): () => Promise<void> | undefined {
   const due = turnDue(everyMs);
-  return async () => {
-    if (due()) await nextTurn();
-  };
+  // undefined when no turn is due: an entry that awaits nothing makes no promise.
+  return () => (due() ? nextTurn() : undefined);
 }
 
 /** The clock half of `breather`, without a promise per call: true about every `everyMs`. */

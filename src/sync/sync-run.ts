@@ -1,3 +1,4 @@
+import type { MaybePromise } from '../core/maybe-promise';
 import type { ActionDecision } from '../core/sync/policy';
 import type { JsonObject } from '../core/sync/script';
 import type { Action } from '../core/sync/action';
@@ -94,6 +95,24 @@ export async function timed<T>(run: SyncRun, name: string, work: () => Promise<T
   } finally {
     run.record(name, performance.now() - start);
   }
+}
+
+/** `timed` for work that answers at once or with a promise: no promise of its own when the work makes none. */
+export function timedNowOrLater<T>(run: SyncRun, name: string, work: () => MaybePromise<T>): MaybePromise<T> {
+  const start = performance.now();
+  const done = (): void => run.record(name, performance.now() - start);
+  let answer: MaybePromise<T>;
+  try {
+    answer = work();
+  } catch (error) {
+    done();
+    throw error;
+  }
+  if (!(answer instanceof Promise)) {
+    done();
+    return answer;
+  }
+  return answer.finally(done);
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,9 +1,16 @@
-import { jsonClone, leavesTargetUnchanged, mapForCreate, mapForUpdate } from '../core/sync/property-mapping';
+import { andThen, type MaybePromise } from '../core/maybe-promise';
+import {
+  jsonClone,
+  leavesTargetUnchanged,
+  mapForCreate,
+  mapForCreateNowOrLater,
+  mapForUpdate,
+} from '../core/sync/property-mapping';
 import type { JsonObject } from '../core/sync/script';
 import { planCreate, planUpdate, type FieldChange } from '../core/sync/target-plan';
 import { conflict } from '../core/errors/domain-error';
 import { hookScope, targetHook } from './sync-hooks';
-import { timed, type PlannedOperation, type SyncRun } from './sync-run';
+import { timed, timedNowOrLater, type PlannedOperation, type SyncRun } from './sync-run';
 
 /**
  * The mapping halves of CREATE and UPDATE: what the target will be (properties, then the mapping's scripts), with
@@ -15,6 +22,27 @@ import { timed, type PlannedOperation, type SyncRun } from './sync-run';
 export interface MappedCreate {
   readonly target: JsonObject;
   readonly diff: readonly FieldChange[];
+}
+
+/**
+ * `mapCreate` without a promise for a mapping without defaultMapping and onCreate whose property scripts answer
+ * at once (EvaluateScript.now): recon maps every entry it creates.
+ */
+export function mapCreateNowOrLater(run: SyncRun, plan: PlannedOperation): MaybePromise<MappedCreate> {
+  const { defaultMapping, onCreate } = run.mapping.hooks;
+  if (defaultMapping !== undefined || onCreate !== undefined) return mapCreate(run, plan);
+  if (plan.source === null) throw conflict(`Cannot create a target: no source object (${plan.sourceId})`);
+  if (plan.target !== null)
+    throw conflict(`Cannot create a target: target object ${plan.targetId} already exists`);
+  const context = {
+    source: plan.source,
+    linkQualifier: plan.linkQualifier,
+    oldSource: plan.oldSource ?? null,
+  };
+  const mapped = timedNowOrLater(run, 'propertyMappingScript', () =>
+    mapForCreateNowOrLater(run.mapping.properties, context, run.scripts.evaluate),
+  );
+  return andThen(mapped, (target) => ({ target, diff: planCreate(target).diff }));
 }
 
 /** The mapping half of CREATE: what the target will be. Scripts run here, once per entry. */

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors/domain-error';
+import type { MaybePromise } from '../maybe-promise';
 import { describe, type EvaluateScript, type JsonObject } from './script';
 import type { Mapping } from './sync-config.types';
 
@@ -8,6 +9,16 @@ export interface LinkQualifierScope {
   readonly oldValue: JsonObject | null;
   /** The target phase asks for every qualifier: scripts must then return all of them. */
   readonly returnAll: boolean;
+}
+
+/** `linkQualifiersFor` without a promise for a static list, the usual case. */
+export function linkQualifiersNowOrLater(
+  mapping: Mapping,
+  scope: LinkQualifierScope,
+  evaluate: EvaluateScript,
+): MaybePromise<readonly string[]> {
+  const qualifiers = mapping.linkQualifiers;
+  return qualifiers.kind === 'static' ? qualifiers.names : linkQualifiersFor(mapping, scope, evaluate);
 }
 
 /**

@@ -1,14 +1,15 @@
 import { getAt } from '../json-pointer/json-pointer';
 import { jsonEqual } from '../json-equal';
 import type { Action } from './action';
-import { determineAction } from './policy';
-import { linkQualifiersFor } from './link-qualifier';
-import { mapForUpdate } from './property-mapping';
+import { andThen, type MaybePromise } from '../maybe-promise';
+import { determineAction, scriptlessDecision, type ActionDecision } from './policy';
+import { linkQualifiersNowOrLater } from './link-qualifier';
+import { mapForUpdateNowOrLater } from './property-mapping';
 import type { EvaluateScript, JsonObject, ScriptSpec } from './script';
 import type { Situation } from './situation';
 import type { Mapping, PropertyMapping } from './sync-config.types';
 import { planUpdate } from './target-plan';
-import { isSourceValid } from './validity';
+import { isSourceValidNowOrLater } from './validity';
 
 /**
  * An object the sync engine has just written from a source entry it is linked to (recon's CREATE of a managed
@@ -44,13 +45,14 @@ export interface QuietEcho {
  * IGNORE and the like — the implicit sync is a no-op that needs no read of the target system. Resolves to
  * that no-op's outcome; to null when the implicit sync would write, when a hook might do something of its
  * own (onUpdate, defaultMapping, postMapping, a postAction), or when the mapping is not the reverse.
- * Scripts (conditions, transforms, validSource) run through `evaluate`, as the engine would run them.
+ * Scripts (conditions, transforms, validSource) run through `evaluate`, as the engine would run them; the
+ * answer is a promise only when one of them has to wait. A script's failure is thrown or rejected.
  */
-export async function quietEcho(
+export function quietEcho(
   mapping: Mapping,
   write: EngineWrite,
   evaluate: EvaluateScript,
-): Promise<QuietEcho | null> {
+): MaybePromise<QuietEcho | null> {
   const { writer, object, linkQualifier } = write;
   const reverse =
     mapping.source === writer.target &&
@@ -61,27 +63,48 @@ export async function quietEcho(
     writer.enableLinking;
   if (!reverse) return null;
   // Every other qualifier of the reverse mapping has no link yet: its implicit sync might create a target.
-  const qualifiers = await linkQualifiersFor(mapping, { object, oldValue: null, returnAll: false }, evaluate);
-  if (qualifiers.length !== 1 || qualifiers[0] !== linkQualifier) return null;
-  const situation: Situation = (await isSourceValid(mapping, object, linkQualifier, evaluate))
-    ? 'CONFIRMED'
-    : 'UNQUALIFIED';
-  const decision = await determineAction(
-    situation,
-    mapping.policies,
-    {
-      source: object,
-      target: write.source,
-      linkQualifier,
-      sourceAction: true,
-      mapping: mapping.name,
-      reconId: null,
-      sourceId: write.objectId,
-      targetId: write.sourceId,
-      ambiguousTargetIds: [],
-    },
+  const qualifiers = linkQualifiersNowOrLater(
+    mapping,
+    { object, oldValue: null, returnAll: false },
     evaluate,
   );
+  // Without a promise while every script answers at once (EvaluateScript.now): recon settles each entry it
+  // writes this way.
+  return andThen(qualifiers, (names) => {
+    if (names.length !== 1 || names[0] !== linkQualifier) return null;
+    return andThen(isSourceValidNowOrLater(mapping, object, linkQualifier, evaluate), (valid) => {
+      const situation: Situation = valid ? 'CONFIRMED' : 'UNQUALIFIED';
+      const decision =
+        scriptlessDecision(situation, mapping.policies) ??
+        determineAction(
+          situation,
+          mapping.policies,
+          {
+            source: object,
+            target: write.source,
+            linkQualifier,
+            sourceAction: true,
+            mapping: mapping.name,
+            reconId: null,
+            sourceId: write.objectId,
+            targetId: write.sourceId,
+            ambiguousTargetIds: [],
+          },
+          evaluate,
+        );
+      return andThen(decision, (decided) => echoOf(mapping, write, situation, decided, evaluate));
+    });
+  });
+}
+
+/** The rest of quietEcho once the situation's action is decided. */
+function echoOf(
+  mapping: Mapping,
+  write: EngineWrite,
+  situation: Situation,
+  decision: ActionDecision,
+  evaluate: EvaluateScript,
+): MaybePromise<QuietEcho | null> {
   if (decision.postAction !== undefined) return null;
   const quiet = (message: string | null = null): QuietEcho => ({
     situation,
@@ -93,13 +116,13 @@ export async function quietEcho(
     case 'UPDATE': {
       const { onUpdate, defaultMapping, postMapping } = mapping.hooks;
       if (onUpdate || defaultMapping || postMapping) return null;
-      const mapped = await mapForUpdate(
+      const mapped = mapForUpdateNowOrLater(
         mapping.properties,
         write.source,
-        { source: object, linkQualifier, oldSource: null },
+        { source: write.object, linkQualifier: write.linkQualifier, oldSource: null },
         skippingMootConditions(mapping, evaluate),
       );
-      return planUpdate(write.source, mapped).changed ? null : quiet();
+      return andThen(mapped, (target) => (planUpdate(write.source, target).changed ? null : quiet()));
     }
     case 'LINK': // to the link that exists: the engine neither re-links nor runs a hook
       return quiet();

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors/domain-error';
+import { andThen, type MaybePromise } from '../maybe-promise';
 import { jsonEqual } from '../json-equal';
 import { formatPointer, getAt, isPlainObject } from '../json-pointer/json-pointer';
 import { conditionHolds, conditionHoldsNow, type EvaluateScript, type JsonObject } from './script';
@@ -22,6 +23,15 @@ export async function mapForCreate(
   return applyProperties(properties, {}, context, undefined, evaluate);
 }
 
+/** `mapForCreate` without a promise while every script answers at once (EvaluateScript.now). */
+export function mapForCreateNowOrLater(
+  properties: readonly PropertyMapping[],
+  context: PropertyMappingContext,
+  evaluate: EvaluateScript,
+): MaybePromise<JsonObject> {
+  return applyProperties(properties, {}, context, undefined, evaluate);
+}
+
 /**
  * UPDATE: the properties applied onto a copy of the full existing target, so unmapped attributes stay
  * (§1.3). Conditions see the existing target as `oldTarget`. A mapping that changes `_id` is an error
@@ -33,17 +43,29 @@ export async function mapForUpdate(
   context: PropertyMappingContext,
   evaluate: EvaluateScript,
 ): Promise<JsonObject> {
+  return mapForUpdateNowOrLater(properties, existingTarget, context, evaluate);
+}
+
+/** `mapForUpdate` without a promise while every script answers at once (EvaluateScript.now). */
+export function mapForUpdateNowOrLater(
+  properties: readonly PropertyMapping[],
+  existingTarget: JsonObject,
+  context: PropertyMappingContext,
+  evaluate: EvaluateScript,
+): MaybePromise<JsonObject> {
   // Only conditions see `oldTarget`; without any, the one copy being mapped is enough.
   const conditioned = properties.some((property) => property.condition !== undefined);
   const oldTarget = conditioned ? jsonClone(existingTarget) : undefined;
-  const mapped = await applyProperties(properties, jsonClone(existingTarget), context, oldTarget, evaluate);
-  if (existingTarget['_id'] !== undefined && mapped['_id'] !== existingTarget['_id']) {
-    throw new DomainError('CONFLICT', "target '_id' has changed", {
-      before: existingTarget['_id'],
-      after: mapped['_id'],
-    });
-  }
-  return mapped;
+  const mapped = applyProperties(properties, jsonClone(existingTarget), context, oldTarget, evaluate);
+  return andThen(mapped, (target) => {
+    if (existingTarget['_id'] !== undefined && target['_id'] !== existingTarget['_id']) {
+      throw new DomainError('CONFLICT', "target '_id' has changed", {
+        before: existingTarget['_id'],
+        after: target['_id'],
+      });
+    }
+    return target;
+  });
 }
 
 /**

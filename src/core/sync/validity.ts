@@ -1,4 +1,11 @@
-import { conditionHolds, requireBoolean, type EvaluateScript, type JsonObject } from './script';
+import type { MaybePromise } from '../maybe-promise';
+import {
+  conditionHolds,
+  conditionHoldsNow,
+  requireBoolean,
+  type EvaluateScript,
+  type JsonObject,
+} from './script';
 import type { Mapping } from './sync-config.types';
 
 /**
@@ -17,6 +24,21 @@ export async function isSourceValid(
     if (!requireBoolean(value, mapping.validSource, 'validSource')) return false;
   }
   return conditionHolds(mapping.sourceCondition, { source, linkQualifier }, evaluate);
+}
+
+/** `isSourceValid` without a promise when no validSource script runs and the sourceCondition answers at once. */
+export function isSourceValidNowOrLater(
+  mapping: Mapping,
+  source: JsonObject,
+  linkQualifier: string,
+  evaluate: EvaluateScript,
+): MaybePromise<boolean> {
+  if (mapping.validSource !== undefined) return isSourceValid(mapping, source, linkQualifier, evaluate);
+  const scope = { source, linkQualifier };
+  return (
+    conditionHoldsNow(mapping.sourceCondition, scope, evaluate) ??
+    conditionHolds(mapping.sourceCondition, scope, evaluate)
+  );
 }
 
 /** `validTarget` (§2.3, §2.4): true when not configured; must return a boolean. */

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../../src/core/sync/script';
+import type { EvaluateScript, JsonObject, ScriptSpec } from '../../../src/core/sync/script';
 import { quietEcho, type EngineWrite } from '../../../src/core/sync/pending-link-echo';
 import { compileSyncConfig } from '../../../src/core/sync/sync-config.compiler';
 import type { Mapping } from '../../../src/core/sync/sync-config.types';
@@ -8,8 +8,9 @@ import { scriptsOf } from './sync-fixtures';
 type Raw = Record<string, unknown>;
 
 /** The sample's scripts, as plain functions (sync-fixtures: a script's source names its behaviour). */
+const sampleCn = "source.displayName || (source.givenName + ' ' + source.sn);";
 const sampleScripts = {
-  "source.displayName || (source.givenName + ' ' + source.sn);": (v: JsonObject) => {
+  [sampleCn]: (v: JsonObject) => {
     const s = v['source'] as JsonObject;
     return s['displayName'] || `${String(s['givenName'])} ${String(s['sn'])}`;
   },
@@ -58,7 +59,59 @@ function writeOf(writer: Mapping, object: JsonObject = user, source: JsonObject 
   return { object, objectId: 'u1', writer, linkQualifier: 'default', sourceId: String(source._id), source };
 }
 
+/**
+ * The sample's scripts answering at once (EvaluateScript.now), as the sandbox answers a script that reaches no
+ * other system, except those named in `waiting`, which only the asynchronous call answers.
+ */
+function scriptsAnsweringNow(waiting: readonly string[] = []): { evaluate: EvaluateScript; now: string[] } {
+  const { evaluate } = scriptsOf(sampleScripts);
+  const now: string[] = [];
+  const behaviours: Record<string, (vars: JsonObject) => unknown> = sampleScripts;
+  return {
+    evaluate: Object.assign(evaluate, {
+      now: (spec: ScriptSpec, variables: Readonly<JsonObject>) => {
+        const source = spec.source ?? '';
+        if (waiting.includes(source)) return undefined;
+        now.push(source);
+        return { value: (behaviours[source] as (vars: JsonObject) => unknown)(variables) };
+      },
+    }),
+    now,
+  };
+}
+
 describe('quietEcho: the implicit sync of a user recon just created and linked (§5.4)', () => {
+  it('answers without a promise while every script answers at once, and waits only for one that cannot', async () => {
+    const [inbound, outbound] = mappings();
+    const { description: _d, ...bare } = entry;
+    const write = writeOf(inbound, { ...user, description: null }, bare);
+    const expected = { situation: 'CONFIRMED', action: 'UPDATE', targetId: entry._id, message: null };
+    const atOnce = scriptsAnsweringNow();
+    const answer = quietEcho(outbound, write, atOnce.evaluate);
+    expect(answer).not.toBeInstanceOf(Promise);
+    expect(answer).toEqual(expected);
+    // The cn transform and the description and password conditions ran, each once.
+    expect(atOnce.now.sort()).toEqual(['!!object.description', 'object.password != null', sampleCn].sort());
+
+    const waiting = scriptsAnsweringNow(['!!object.description']);
+    const later = quietEcho(outbound, write, waiting.evaluate);
+    expect(later).toBeInstanceOf(Promise);
+    expect(await later).toEqual(expected);
+    expect(waiting.now.sort()).toEqual(['object.password != null', sampleCn].sort());
+  });
+
+  it('throws at once the failure of a script that answered at once', () => {
+    const [inbound, outbound] = mappings((_in, out) => {
+      out['sourceCondition'] = { type: 'text/javascript', source: 'throws' };
+    });
+    const failing = Object.assign(scriptsOf(sampleScripts).evaluate, {
+      now: () => {
+        throw new Error('the script failed');
+      },
+    });
+    expect(() => quietEcho(outbound, writeOf(inbound), failing)).toThrow('the script failed');
+  });
+
   it('is CONFIRMED → UPDATE with nothing to write when the outbound mapping gives back the entry', async () => {
     const [inbound, outbound] = mappings();
     const { evaluate } = scriptsOf(sampleScripts);
