@@ -5,7 +5,7 @@ import { canBatchCreates, createInBatch } from './recon-batch-create';
 import { canBatchUpdates, updateInBatch } from './recon-batch-update';
 import type { JsonObject } from '../core/sync/script';
 import type { SourceItem } from './recon-source';
-import { syncPresentSource, type ClaimedPlan } from './sync.operation';
+import { syncPresentSource, syncPresentSourceNowOrLater, type ClaimedPlan } from './sync.operation';
 import { failedOutcome, timed, type SyncOutcome, type SyncRun } from './sync-run';
 import { copyWith } from '../core/copy-with';
 
@@ -105,24 +105,40 @@ export async function decideChunk(
     return true;
   };
   const due = turnDue();
+  const decided = (outcomes: readonly SyncOutcome[]): Promise<void> | undefined => {
+    for (const outcome of outcomes) ctx.finish(outcome);
+    return due() ? nextTurn() : undefined;
+  };
   await forEachConcurrently(
     items,
     run.mapping.taskThreads,
-    async (item) => {
+    (item) => {
       ctx.seen();
-      const source = item.object ?? (await timed(run, 'sourceObjectQuery', () => run.source.read(item.id)));
-      if (source === null) {
-        const missing = new Error(`Source object ${run.mapping.source}/${item.id} not found`);
-        ctx.finish(failedOutcome('source', 'default', { sourceId: item.id, targetId: null }, missing));
-        return;
+      // An entry whose facts are all at hand is planned without a promise (syncPresentSourceNowOrLater).
+      if (item.object !== null) {
+        const outcomes = syncPresentSourceNowOrLater(run, item.id, item.object, take);
+        return outcomes instanceof Promise ? outcomes.then(decided) : decided(outcomes);
       }
-      for (const outcome of await syncPresentSource(run, item.id, source, undefined, take))
-        ctx.finish(outcome);
-      if (due()) await nextTurn();
+      return readAndDecide(run, item.id, ctx, take).then(decided);
     },
     ctx.shouldStop,
   );
   return { updates, creates };
+}
+
+/** An entry the source query gave by id only: read, then planned. */
+async function readAndDecide(
+  run: SyncRun,
+  sourceId: string,
+  ctx: ChunkContext,
+  take: (planned: ClaimedPlan) => boolean,
+): Promise<readonly SyncOutcome[]> {
+  const source = await timed(run, 'sourceObjectQuery', () => run.source.read(sourceId));
+  if (source === null) {
+    const missing = new Error(`Source object ${run.mapping.source}/${sourceId} not found`);
+    return [failedOutcome('source', 'default', { sourceId, targetId: null }, missing)];
+  }
+  return syncPresentSource(run, sourceId, source, undefined, take);
 }
 
 /** What a chunk kept back for its batched writes. */

@@ -13,6 +13,8 @@ import {
 import type { EvaluateScript, JsonObject } from '../core/sync/script';
 import { claimedTargetIds, type Situation } from '../core/sync/situation';
 import { assessSourceSituation, missingSourceFact, type SourceFacts } from '../core/sync/source-situation';
+import type { LinkRecord } from '../core/sync/link';
+import type { Assessment } from '../core/sync/situation';
 import { isSourceValid } from '../core/sync/validity';
 import { timed, type PlannedOperation, type SyncRun } from './sync-run';
 import { copyWith } from '../core/copy-with';
@@ -93,6 +95,63 @@ export async function planSourceOperation(
         evaluate,
       ),
     ));
+  return sourcePlan({ sourceId, source, oldSource, linkQualifier, link, target }, assessment, decision);
+}
+
+/**
+ * `planSourceOperation` when every fact is at hand without waiting — the link prefetched, validity without a
+ * script, the linked target's existence from the recon's target id set, no correlation to run, a decision
+ * without a script — which is recon's common case; undefined otherwise (nothing recorded then, so the full
+ * path that follows records each step once). No promise: recon plans every source entry.
+ */
+export function planSourceOperationNow(
+  run: SyncRun,
+  sourceId: string,
+  source: JsonObject,
+  linkQualifier: string,
+): SourcePlan | undefined {
+  const mapping = run.mapping;
+  if (mapping.validSource !== undefined || mapping.sourceCondition !== undefined) return undefined;
+  const lookupStart = performance.now();
+  const link = run.links.prefetchedForSource(linkQualifier, sourceId);
+  if (link === undefined) return undefined;
+  const lookupTime = performance.now() - lookupStart;
+  let facts: SourceFacts = { linkedTargetId: link === null ? null : run.links.targetOf(link), valid: true };
+  for (let fact = missingSourceFact(facts); fact !== undefined; fact = missingSourceFact(facts)) {
+    if (fact === 'linkedTargetExists' && run.targetIds !== undefined) {
+      facts = copyWith(facts, { linkedTargetExists: run.targetIds.has(facts.linkedTargetId as string) });
+    } else if (
+      fact === 'correlation' &&
+      correlationFor(mapping, linkQualifier, run.targetSetKnownEmpty) === undefined
+    ) {
+      facts = copyWith(facts, { correlation: null });
+    } else {
+      return undefined;
+    }
+  }
+  const assessment = assessSourceSituation(facts);
+  const decisionStart = performance.now();
+  const decision = scriptlessDecision(assessment.situation, mapping.policies);
+  if (decision === undefined) return undefined;
+  run.record('sourceLinkQuery', lookupTime);
+  run.record('activePolicyScript', performance.now() - decisionStart);
+  return sourcePlan({ sourceId, source, linkQualifier, link, target: null }, assessment, decision);
+}
+
+/** The plan both paths build once the facts are assessed and the action decided. */
+function sourcePlan(
+  known: {
+    readonly sourceId: string;
+    readonly source: JsonObject;
+    readonly oldSource?: JsonObject | null | undefined;
+    readonly linkQualifier: string;
+    readonly link: LinkRecord | null;
+    readonly target: JsonObject | null;
+  },
+  assessment: Assessment,
+  decision: ActionDecision,
+): SourcePlan {
+  const { sourceId, source, oldSource, linkQualifier, link, target } = known;
   return {
     plan: {
       phase: 'source',
@@ -102,10 +161,10 @@ export async function planSourceOperation(
       sourceId,
       source,
       ...(oldSource === undefined ? {} : { oldSource }),
-      targetId,
+      targetId: assessment.targetId ?? null,
       target,
       link,
-      ambiguousTargetIds,
+      ambiguousTargetIds: assessment.ambiguousTargetIds ?? [],
     },
     claimed: claimedTargetIds(assessment),
   };

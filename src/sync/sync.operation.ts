@@ -1,7 +1,8 @@
 import { linkQualifiersFor } from '../core/sync/link-qualifier';
 import type { JsonObject } from '../core/sync/script';
 import { executeAction } from './action.executor';
-import { planSourceOperation } from './source.operation';
+import type { MaybePromise } from '../core/maybe-promise';
+import { planSourceOperation, planSourceOperationNow } from './source.operation';
 import { failedOutcome, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
 import { planDeletedSourceOperation, planTargetOperation } from './target.operation';
 
@@ -58,6 +59,47 @@ export async function syncPresentSource(
       }
     } catch (error) {
       outcomes.push({ ...failedOutcome('source', qualifier, { sourceId, targetId: null }, error), claimed });
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * `syncPresentSource` without a promise when every qualifier's plan is at hand at once (planSourceOperationNow)
+ * and `take` accepts every plan: recon's source phase, which plans each entry and writes CREATEs and UPDATEs
+ * in batches. Anything else goes the full way, from the start.
+ */
+export function syncPresentSourceNowOrLater(
+  run: SyncRun,
+  sourceId: string,
+  source: JsonObject,
+  take: (planned: ClaimedPlan) => boolean,
+): MaybePromise<SyncOutcome[]> {
+  const declared = run.mapping.linkQualifiers;
+  if (declared.kind !== 'static') return syncPresentSource(run, sourceId, source, undefined, take);
+  const plans: ClaimedPlan[] = [];
+  for (const qualifier of declared.names) {
+    let planned: ClaimedPlan | undefined;
+    try {
+      planned = planSourceOperationNow(run, sourceId, source, qualifier);
+    } catch {
+      planned = undefined; // the full path reports the failure on its entry
+    }
+    if (planned === undefined) return syncPresentSource(run, sourceId, source, undefined, take);
+    plans.push(planned);
+  }
+  const rest = plans.filter((planned) => !take(planned));
+  return rest.length === 0 ? [] : executeInOrder(run, rest);
+}
+
+/** The plans `take` left, executed one after the other, each failure its own outcome. */
+async function executeInOrder(run: SyncRun, plans: readonly ClaimedPlan[]): Promise<SyncOutcome[]> {
+  const outcomes: SyncOutcome[] = [];
+  for (const { plan, claimed } of plans) {
+    try {
+      outcomes.push(await executeAction(run, plan, claimed));
+    } catch (error) {
+      outcomes.push({ ...failedOutcome('source', plan.linkQualifier, plan, error, plan), claimed });
     }
   }
   return outcomes;
