@@ -119,7 +119,7 @@ export async function decideChunk(
         const outcomes = syncPresentSourceNowOrLater(run, item.id, item.object, take);
         return outcomes instanceof Promise ? outcomes.then(decided) : decided(outcomes);
       }
-      return readAndDecide(run, item.id, ctx, take).then(decided);
+      return readAndDecide(run, item.id, take).then(decided);
     },
     ctx.shouldStop,
   );
@@ -130,7 +130,6 @@ export async function decideChunk(
 async function readAndDecide(
   run: SyncRun,
   sourceId: string,
-  ctx: ChunkContext,
   take: (planned: ClaimedPlan) => boolean,
 ): Promise<readonly SyncOutcome[]> {
   const source = await timed(run, 'sourceObjectQuery', () => run.source.read(sourceId));
