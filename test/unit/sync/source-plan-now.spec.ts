@@ -108,7 +108,7 @@ describe('planSourceOperationNow: the source phase without a promise', () => {
       },
     },
   ])('leaves an entry with $name to the full path, recording nothing', ({ mapping, prefetched, links }) => {
-    const { run, recorded } = reconRun(mapping as Mapping, {
+    const { run, recorded } = reconRun(mapping, {
       links: links ?? {},
       targets: ['u1'],
       ...(prefetched === undefined ? {} : { prefetched }),
