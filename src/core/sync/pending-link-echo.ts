@@ -8,7 +8,7 @@ import { mapForUpdateNowOrLater } from './property-mapping';
 import type { EvaluateScript, JsonObject, ScriptSpec } from './script';
 import type { Situation } from './situation';
 import type { Mapping, PropertyMapping } from './sync-config.types';
-import { planUpdate } from './target-plan';
+import { targetChanges } from './target-plan';
 import { isSourceValidNowOrLater } from './validity';
 
 /**
@@ -122,7 +122,7 @@ function echoOf(
         { source: write.object, linkQualifier: write.linkQualifier, oldSource: null },
         skippingMootConditions(mapping, evaluate),
       );
-      return andThen(mapped, (target) => (planUpdate(write.source, target).changed ? null : quiet()));
+      return andThen(mapped, (target) => (targetChanges(write.source, target) ? null : quiet()));
     }
     case 'LINK': // to the link that exists: the engine neither re-links nor runs a hook
       return quiet();

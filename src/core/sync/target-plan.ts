@@ -1,4 +1,4 @@
-import { formatPointer, isPlainObject } from '../json-pointer/json-pointer';
+import { isPlainObject } from '../json-pointer/json-pointer';
 import { jsonEqual } from '../json-equal';
 import type { JsonObject } from './script';
 
@@ -24,7 +24,7 @@ export interface TargetPlan {
  */
 export function planUpdate(existingTarget: JsonObject, mappedTarget: JsonObject): TargetPlan {
   const diff: FieldChange[] = [];
-  collectChanges(existingTarget, mappedTarget, [], diff);
+  collectChanges(existingTarget, mappedTarget, '', diff);
   return { changed: diff.length > 0, diff };
 }
 
@@ -33,21 +33,57 @@ export function planCreate(mappedTarget: JsonObject): TargetPlan {
   return planUpdate({}, mappedTarget);
 }
 
-function collectChanges(before: JsonObject, after: JsonObject, path: string[], out: FieldChange[]): void {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  for (const key of keys) {
-    const left = before[key];
-    const right = after[key];
-    if (jsonEqual(left, right) || (left === undefined && right === undefined)) continue;
-    const at = [...path, key];
-    if (isPlainObject(left) && isPlainObject(right)) {
-      collectChanges(left, right, at, out);
-      continue;
-    }
-    out.push({
-      field: formatPointer(at),
-      ...(left === undefined ? {} : { before: left }),
-      ...(right === undefined ? {} : { after: right }),
-    });
+/**
+ * `planUpdate(existingTarget, mappedTarget).changed`, stopping at the first difference and building no diff:
+ * recon asks it of every entry it writes (the implicit sync that would follow, pending-link-echo.ts).
+ */
+export function targetChanges(existingTarget: JsonObject, mappedTarget: JsonObject): boolean {
+  for (const key of Object.keys(existingTarget)) {
+    if (memberChanges(existingTarget[key], mappedTarget[key])) return true;
   }
+  for (const key of Object.keys(mappedTarget)) {
+    if (!Object.hasOwn(existingTarget, key) && memberChanges(undefined, mappedTarget[key])) return true;
+  }
+  return false;
+}
+
+function memberChanges(left: unknown, right: unknown): boolean {
+  if (jsonEqual(left, right) || (left === undefined && right === undefined)) return false;
+  return isPlainObject(left) && isPlainObject(right) ? targetChanges(left, right) : true;
+}
+
+/**
+ * The members of `before` then those only in `after`, in that order; nested objects member by member.
+ * `pointer` is the JSON pointer of the objects compared ('' at the top).
+ */
+function collectChanges(before: JsonObject, after: JsonObject, pointer: string, out: FieldChange[]): void {
+  for (const key of Object.keys(before)) collectChange(before[key], after[key], pointer, key, out);
+  for (const key of Object.keys(after)) {
+    if (!Object.hasOwn(before, key)) collectChange(undefined, after[key], pointer, key, out);
+  }
+}
+
+function collectChange(
+  left: unknown,
+  right: unknown,
+  pointer: string,
+  key: string,
+  out: FieldChange[],
+): void {
+  if (jsonEqual(left, right) || (left === undefined && right === undefined)) return;
+  const field = `${pointer}/${escapeToken(key)}`;
+  if (isPlainObject(left) && isPlainObject(right)) {
+    collectChanges(left, right, field, out);
+    return;
+  }
+  out.push({
+    field,
+    ...(left === undefined ? {} : { before: left }),
+    ...(right === undefined ? {} : { after: right }),
+  });
+}
+
+/** RFC 6901: `~` as `~0`, `/` as `~1` (formatPointer's escaping, one token at a time). */
+function escapeToken(token: string): string {
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }

@@ -1,7 +1,7 @@
 import { parsePointer } from '../../../src/core/json-pointer/json-pointer';
 import { jsonClone, mapForCreate, mapForUpdate } from '../../../src/core/sync/property-mapping';
 import type { PropertyMapping } from '../../../src/core/sync/sync-config.types';
-import { planCreate, planUpdate } from '../../../src/core/sync/target-plan';
+import { planCreate, planUpdate, targetChanges } from '../../../src/core/sync/target-plan';
 import { filter, noScripts, script, scriptCondition, scriptsOf } from './sync-fixtures';
 
 const prop = (target: string, more: Partial<PropertyMapping> = {}): PropertyMapping => ({
@@ -238,6 +238,39 @@ describe('planUpdate / planCreate: write only on a deep difference', () => {
     expect(planUpdate({ groups: ['a', 'b'] }, { groups: ['b', 'a'] }).diff).toEqual([
       { field: '/groups', before: ['a', 'b'], after: ['b', 'a'] },
     ]);
+  });
+
+  it('escapes "~" and "/" in the names of changed properties, nested ones included (RFC 6901)', () => {
+    expect(planUpdate({ 'a/b': { 'c~d': 1 } }, { 'a/b': { 'c~d': 2 } }).diff).toEqual([
+      { field: '/a~1b/c~0d', before: 1, after: 2 },
+    ]);
+  });
+
+  it('targetChanges answers what planUpdate(…).changed answers, without building the diff', () => {
+    const pairs: [Record<string, unknown>, Record<string, unknown>][] = [
+      [
+        { a: 1, b: { c: [1, 2] } },
+        { b: { c: [1, 2] }, a: 1 },
+      ],
+      [{ a: 1 }, { a: 2 }],
+      [{ a: 1 }, { a: 1, b: null }],
+      [{ a: 1, b: undefined }, { a: 1 }],
+      [{ a: { b: undefined } }, { a: {} }],
+      [{ a: { b: 1 } }, { a: { b: 1, c: undefined } }],
+      [{ a: { b: { c: 1 } } }, { a: { b: { c: 2 } } }],
+      [{ a: [1] }, { a: [1, 2] }],
+      [{}, { a: undefined }],
+      [{}, { a: 'x' }],
+      [{ a: 'x' }, {}],
+      [{ a: null }, { a: {} }],
+    ];
+    for (const [before, after] of pairs) {
+      expect([before, after, targetChanges(before, after)]).toEqual([
+        before,
+        after,
+        planUpdate(before, after).changed,
+      ]);
+    }
   });
 
   it('lists every property of a created object as added', () => {
