@@ -89,12 +89,7 @@ export interface SyncOutcome {
 
 /** Measures `work` into the run's duration metric `name`. */
 export async function timed<T>(run: SyncRun, name: string, work: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  try {
-    return await work();
-  } finally {
-    run.record(name, performance.now() - start);
-  }
+  return timedNowOrLater(run, name, work);
 }
 
 /** `timed` for work that answers at once or with a promise: no promise of its own when the work makes none. */
