@@ -1,4 +1,4 @@
-import { linkQualifiersFor } from '../core/sync/link-qualifier';
+import { linkQualifiersFor, linkQualifiersNowOrLater } from '../core/sync/link-qualifier';
 import type { JsonObject } from '../core/sync/script';
 import { executeAction } from './action.executor';
 import type { MaybePromise } from '../core/maybe-promise';
@@ -26,15 +26,9 @@ export async function syncPresentSource(
 ): Promise<SyncOutcome[]> {
   let qualifiers: readonly string[];
   try {
-    const declared = run.mapping.linkQualifiers;
-    qualifiers =
-      declared.kind === 'static'
-        ? declared.names
-        : await linkQualifiersFor(
-            run.mapping,
-            { object: source, oldValue: oldSource ?? null, returnAll: false },
-            run.scripts.evaluate,
-          );
+    const scope = { object: source, oldValue: oldSource ?? null, returnAll: false };
+    const declared = linkQualifiersNowOrLater(run.mapping, scope, run.scripts.evaluate);
+    qualifiers = declared instanceof Promise ? await declared : declared;
   } catch (error) {
     return [failedOutcome('source', 'default', { sourceId, targetId: null }, error)];
   }

@@ -24,7 +24,12 @@ export function parsePointer(text: string): string[] {
 /** The canonical text of a pointer: `/a/b`, with `~` and `/` escaped; the root is `/`. */
 export function formatPointer(pointer: readonly string[]): string {
   if (pointer.length === 0) return '/';
-  return pointer.map((token) => '/' + token.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return pointer.map((token) => '/' + escapePointerToken(token)).join('');
+}
+
+/** One token of a pointer as written (RFC 6901): `~` as `~0`, `/` as `~1`. */
+export function escapePointerToken(token: string): string {
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }
 
 /**

@@ -20,7 +20,7 @@ export async function mapForCreate(
   context: PropertyMappingContext,
   evaluate: EvaluateScript,
 ): Promise<JsonObject> {
-  return applyProperties(properties, {}, context, undefined, evaluate);
+  return mapForCreateNowOrLater(properties, context, evaluate);
 }
 
 /** `mapForCreate` without a promise while every script answers at once (EvaluateScript.now). */

@@ -1,4 +1,4 @@
-import { isPlainObject } from '../json-pointer/json-pointer';
+import { escapePointerToken, isPlainObject } from '../json-pointer/json-pointer';
 import { jsonEqual } from '../json-equal';
 import type { JsonObject } from './script';
 
@@ -71,7 +71,7 @@ function collectChange(
   out: FieldChange[],
 ): void {
   if (jsonEqual(left, right) || (left === undefined && right === undefined)) return;
-  const field = `${pointer}/${escapeToken(key)}`;
+  const field = `${pointer}/${escapePointerToken(key)}`;
   if (isPlainObject(left) && isPlainObject(right)) {
     collectChanges(left, right, field, out);
     return;
@@ -81,9 +81,4 @@ function collectChange(
     ...(left === undefined ? {} : { before: left }),
     ...(right === undefined ? {} : { after: right }),
   });
-}
-
-/** RFC 6901: `~` as `~0`, `/` as `~1` (formatPointer's escaping, one token at a time). */
-function escapeToken(token: string): string {
-  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }
