@@ -7,6 +7,7 @@ import { SyncDelivery1765600000000 } from './0006-sync-delivery.migration';
 import { ReconEntriesInAudit1765700000000 } from './0007-recon-entries-in-audit.migration';
 import { LinkUnchangedStamps1765800000000 } from './0008-link-unchanged-stamps.migration';
 import { AuditEventCommons1765900000000 } from './0009-audit-event-commons.migration';
+import { AuditReconIndexPartial1766000000000 } from './0010-audit-recon-index-partial.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ReconEntriesInAudit1765700000000,
   LinkUnchangedStamps1765800000000,
   AuditEventCommons1765900000000,
+  AuditReconIndexPartial1766000000000,
 ];
