@@ -1,5 +1,5 @@
 import type { ManagedTypeSchema } from '../core/managed/managed-schema';
-import type { JsonObject } from '../managed/managed-object';
+import type { JsonObject, JsonValue } from '../managed/managed-object';
 import type { AuditEvent } from '../sync/ports/audit.store';
 import type { ActivityContext } from './activity-context';
 import type { LiveSyncActivity, ManagedActivity } from './activity.recorder';
@@ -25,7 +25,7 @@ export function activityEvent(
 ): AuditEvent {
   const { before, after } = activity;
   const object = after ?? before;
-  const secrets = new Set([...schema.privateProperties, ...schema.encryptedProperties.keys()]);
+  const secrets = secretsOf(schema);
   const { changedFields, passwordChanged } = watch.changes(before?.doc ?? {}, after?.doc ?? {}, secrets);
   return Object.assign(stamped(stamp), {
     operation: activity.operation,
@@ -75,8 +75,21 @@ function stamped(stamp: ActivityStamp): AuditEvent {
   };
 }
 
+/** A type's private and encrypted properties, gathered once per schema rather than once per event. */
+const SECRETS = new WeakMap<ManagedTypeSchema, ReadonlySet<string>>();
+
+function secretsOf(schema: ManagedTypeSchema): ReadonlySet<string> {
+  let secrets = SECRETS.get(schema);
+  if (secrets === undefined) {
+    secrets = new Set([...schema.privateProperties, ...schema.encryptedProperties.keys()]);
+    SECRETS.set(schema, secrets);
+  }
+  return secrets;
+}
+
 function withoutSecrets(doc: JsonObject, secrets: ReadonlySet<string>): JsonObject {
   const kept: JsonObject = {};
-  for (const [name, value] of Object.entries(doc)) if (!secrets.has(name)) kept[name] = value;
+  for (const name in doc)
+    if (Object.hasOwn(doc, name) && !secrets.has(name)) kept[name] = doc[name] as JsonValue;
   return kept;
 }

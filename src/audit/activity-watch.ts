@@ -1,5 +1,5 @@
 import { jsonEqual } from '../core/json-equal';
-import { formatPointer, getAt, parsePointer } from '../core/json-pointer/json-pointer';
+import { escapePointerToken, formatPointer, getAt, parsePointer } from '../core/json-pointer/json-pointer';
 import type { JsonObject } from '../managed/managed-object';
 
 type Pointer = readonly string[];
@@ -44,30 +44,69 @@ export class ActivityWatch {
 
   /**
    * What changed between two stored documents: the watched fields that differ, as pointers (`/mail`) in order,
-   * and whether a password did. Secrets are compared as stored: a new ciphertext is a new password.
+   * and whether a password did. Secrets are compared as stored: a new ciphertext is a new password. Runs once
+   * per managed write (100,000 times in a first recon), so it builds the one list it returns and little else.
    */
   changes(
     before: JsonObject,
     after: JsonObject,
     secrets: ReadonlySet<string>,
   ): { changedFields: string[]; passwordChanged: boolean } {
-    const passwords = this.passwordFields ?? [...secrets].map((name) => [name]);
-    const changedPasswords = passwords.filter((pointer) => differs(before, after, pointer));
-    const changedWatched =
-      this.watched === 'all'
-        ? changedTopLevel(before, after).map((name) => [name])
-        : this.watched.filter((pointer) => differs(before, after, pointer));
-    const fields = new Set([...changedWatched, ...changedPasswords].map(formatPointer));
-    return { changedFields: [...fields].sort(), passwordChanged: changedPasswords.length > 0 };
+    const fields: string[] = [];
+    if (this.watched === 'all') {
+      for (const name of changedTopLevel(before, after)) fields.push('/' + escapePointerToken(name));
+    } else {
+      for (const pointer of this.watched)
+        if (differs(before, after, pointer)) addOnce(fields, formatPointer(pointer));
+    }
+    let passwordChanged = false;
+    for (const pointer of this.passwordFields ?? secretPointers(secrets)) {
+      if (!differs(before, after, pointer)) continue;
+      passwordChanged = true;
+      addOnce(fields, formatPointer(pointer));
+    }
+    return { changedFields: sortedInPlace(fields), passwordChanged };
   }
 }
 
 /** Top-level properties that differ, in name order. */
 export function changedTopLevel(before: JsonObject, after: JsonObject): string[] {
-  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((name) => !jsonEqual(before[name], after[name])).sort();
+  const names: string[] = [];
+  for (const name in before) {
+    if (Object.hasOwn(before, name) && !jsonEqual(before[name], after[name])) names.push(name);
+  }
+  for (const name in after) {
+    if (Object.hasOwn(after, name) && !Object.hasOwn(before, name) && !jsonEqual(before[name], after[name])) {
+      names.push(name);
+    }
+  }
+  return sortedInPlace(names);
 }
 
 function differs(before: JsonObject, after: JsonObject, pointer: Pointer): boolean {
   return !jsonEqual(getAt(before, pointer), getAt(after, pointer));
+}
+
+function addOnce(list: string[], item: string): void {
+  if (!list.includes(item)) list.push(item);
+}
+
+/** `list` in code-unit order; one already in order (the usual case) is left as it is, with nothing allocated. */
+function sortedInPlace(list: string[]): string[] {
+  for (let i = 1; i < list.length; i++) {
+    if ((list[i - 1] as string) > (list[i] as string)) return list.sort();
+  }
+  return list;
+}
+
+/** The secrets of a type as top-level pointers, worked out once per set (one per managed type). */
+const SECRET_POINTERS = new WeakMap<ReadonlySet<string>, readonly Pointer[]>();
+
+function secretPointers(secrets: ReadonlySet<string>): readonly Pointer[] {
+  let pointers = SECRET_POINTERS.get(secrets);
+  if (pointers === undefined) {
+    pointers = [...secrets].map((name) => [name]);
+    SECRET_POINTERS.set(secrets, pointers);
+  }
+  return pointers;
 }

@@ -18,32 +18,44 @@ import type {
  */
 export function validateObject(schema: ManagedTypeSchema, doc: JsonObject): PolicyFailure[] {
   const failures: PolicyFailure[] = [];
-  const names = [...new Set([...schema.properties.keys(), ...schema.required])];
-  for (const name of names) {
+  for (const name of checkedNames(schema)) {
     const property = schema.properties.get(name);
     const value = Object.hasOwn(doc, name) ? doc[name] : undefined;
-    const requirements: PolicyRequirement[] = [];
+    // Built only for a property that fails: every managed write of a recon comes through here.
+    let requirements: PolicyRequirement[] | undefined;
     const required = property?.required ?? schema.required.includes(name);
-    if (required && value === undefined) requirements.push({ policyRequirement: 'REQUIRED' });
+    if (required && value === undefined) (requirements ??= []).push({ policyRequirement: 'REQUIRED' });
     if (property?.notEmpty && value !== undefined && isEmpty(value))
-      requirements.push({ policyRequirement: 'REQUIRED' });
+      (requirements ??= []).push({ policyRequirement: 'REQUIRED' });
     if (
       property &&
       value !== undefined &&
       property.types.length > 0 &&
       !property.types.some((t) => hasType(value, t))
     ) {
-      requirements.push({
+      (requirements ??= []).push({
         policyRequirement: 'VALID_TYPE',
         params: { invalidType: typeName(value), validTypes: [...property.types] },
       });
     }
     if (property?.validEmail && typeof value === 'string' && !EMAIL.test(value)) {
-      requirements.push({ policyRequirement: 'VALID_EMAIL_ADDRESS_FORMAT' });
+      (requirements ??= []).push({ policyRequirement: 'VALID_EMAIL_ADDRESS_FORMAT' });
     }
-    if (requirements.length > 0) failures.push({ property: name, policyRequirements: requirements });
+    if (requirements !== undefined) failures.push({ property: name, policyRequirements: requirements });
   }
   return failures;
+}
+
+/** The properties a schema declares or requires, each once, in that order: worked out once per schema. */
+const CHECKED_NAMES = new WeakMap<ManagedTypeSchema, readonly string[]>();
+
+function checkedNames(schema: ManagedTypeSchema): readonly string[] {
+  let names = CHECKED_NAMES.get(schema);
+  if (names === undefined) {
+    names = [...new Set([...schema.properties.keys(), ...schema.required])];
+    CHECKED_NAMES.set(schema, names);
+  }
+  return names;
 }
 
 /** The error OpenIDM returns for a failed policy check: 403 "Failed policy validation" with the failures. */
