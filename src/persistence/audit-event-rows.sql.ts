@@ -73,9 +73,9 @@ export interface AuditEventBatch {
 /**
  * A batch of audit events as rows of `audit_events`: the documents without their `_id` as two JSON texts
  * (factored-batch.ts), and beside them, by position, the `_id`s and (recon entries, ReconEntryEvent) each
- * entry's `{diff, ambiguousTargetObjectIds}` as lists of texts (text-list.param.ts). Sent apart, they need no jsonb built or taken apart
- * per row in PostgreSQL: 30,000 recon entries took 0.7 s to insert so against 1.8 s with `_id` and the entry's
- * members taken out of each document in SQL.
+ * entry's `{diff, ambiguousTargetObjectIds}` as lists of texts (text-list.param.ts). Sent apart, they need no
+ * jsonb built or taken apart per row in PostgreSQL: 30,000 recon entries took 0.7 s to insert so against 1.8 s
+ * with `_id` and the entry's members taken out of each document in SQL.
  *
  * A batch of SHARED_FROM events or more stores the members they share (run, mapping, user, situation…) once,
  * in `audit_event_commons`, and each row only its own: 100,000 recon entries cost PostgreSQL 0.9 s of CPU and
