@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { SqlExecutor } from '../persistence/sql-database';
-import { ChangeProcessor, type CurrentState, type WriteCompanion } from './change-processor.port';
+import {
+  ChangeProcessor,
+  type CurrentState,
+  type SeenObject,
+  type WriteCompanion,
+} from './change-processor.port';
 import { ChangeQueueStore, type ClosingWrites, type EnqueuedRef } from './change-queue.store';
 import type { WrittenObject } from './managed-change.recorder';
 import type { QueuedChange } from './queued-change';
@@ -16,6 +21,21 @@ type Attempt = 'inline' | 'worker' | 'probe';
 
 /** Puts a writer's deferred writes on the delivery's closing writes (deliverNow). */
 export type CarriedWrites = (closing: ClosingWrites) => void;
+
+/** What the writer of a change hands its delivery within the request, each sparing it work. */
+export interface InlineDelivery {
+  /** The lease the enqueue took for this delivery (ChangeDelivery.inlineLease), when it took one. */
+  readonly holder?: string;
+  /** The object as the write left it, which spares the processor a read (ChangeProcessor.process). */
+  readonly current?: CurrentState;
+  /**
+   * The writer's own deferred writes (its activity audit line), sent with the delivery's closing statement;
+   * only with a leased row, where the delivery is sure to run.
+   */
+  readonly carried?: CarriedWrites;
+  /** The object the writer derived the change from (ChangeProcessor.process). */
+  readonly seen?: SeenObject;
+}
 
 /**
  * Hands queued changes to the ChangeProcessor and records the result: success removes the row (unless a newer
@@ -96,25 +116,17 @@ export class ChangeDelivery {
   /**
    * Delivers one just-committed change within the request. Never throws: a failure is recorded for retry and
    * the managed write stands. A row leased by a worker (delivering an older version) is left to it. A row the
-   * enqueue leased already (`ref.leased`, to `holder`) is delivered without a claim. `current`: the object as
-   * the write left it, which spares the processor a read (ChangeProcessor.process). `carried`: the writer's
-   * own deferred writes (its activity audit line), sent with the delivery's closing statement; only with
-   * `ref.leased`, where the delivery is sure to run.
+   * enqueue leased already (`ref.leased`, to `via.holder`) is delivered without a claim.
    */
-  async deliverNow(
-    ref: EnqueuedRef,
-    holder?: string,
-    current?: CurrentState,
-    carried?: CarriedWrites,
-  ): Promise<void> {
+  async deliverNow(ref: EnqueuedRef, via: InlineDelivery = {}): Promise<void> {
     if (!this.processor) return;
     try {
-      if (ref.leased !== undefined && holder !== undefined) {
-        await this.attempt(ref.leased, holder, 'inline', current, carried);
+      if (ref.leased !== undefined && via.holder !== undefined) {
+        await this.attempt(ref.leased, via.holder, 'inline', via);
         return;
       }
       const change = await this.store.claimOne(ref.id, this.workerName, this.config.queue.leaseMs);
-      if (change) await this.attempt(change, this.workerName, 'inline');
+      if (change) await this.attempt(change, this.workerName, 'inline', { seen: via.seen });
     } catch (error) {
       this.logger.warn(
         { err: error },
@@ -145,8 +157,7 @@ export class ChangeDelivery {
     change: QueuedChange,
     worker: string,
     kind: Attempt,
-    current?: CurrentState,
-    carried?: CarriedWrites,
+    { current, carried, seen }: InlineDelivery = {},
   ): Promise<void> {
     const processor = this.processor;
     if (!processor) return;
@@ -155,7 +166,7 @@ export class ChangeDelivery {
     const closing = this.store.closingWrites();
     carried?.(closing);
     try {
-      const outcome = await processor.process(change, current, closing);
+      const outcome = await processor.process(change, current, closing, seen);
       failure = outcome.status === 'SUCCESS' ? null : outcome.message;
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);

@@ -13,6 +13,19 @@ export interface CurrentState {
   readonly links?: LinkSnapshot;
 }
 
+/**
+ * An object of the set the change came from, as the operation that wrote the change read it (live sync's entry).
+ * The change's delivery compares against it rather than reading it again: the written object was derived from
+ * this state, and a change made to it since (one live sync has yet to bring back) must not be overwritten with
+ * what was derived from the older one.
+ */
+export interface SeenObject {
+  /** `system/ldap/account`. */
+  readonly resource: string;
+  readonly id: string;
+  readonly object: JsonObject;
+}
+
 /** A read the processor wants made in the statement of the write it will deliver, and how to take its rows. */
 export interface WriteCompanion {
   readonly read: CompanionRead;
@@ -35,12 +48,14 @@ export abstract class ChangeProcessor {
    * that write's commit: the processor may take it for its re-read. A write made since has merged into the row
    * and bumped its version, so the row is delivered again afterwards, with a fresh read (level-triggered).
    * `closing`: where the processor's own bookkeeping (its audit lines) may wait for the delivery's closing
-   * statement rather than cost a round trip of its own.
+   * statement rather than cost a round trip of its own. `seen`: the object the writer derived this change from
+   * (SeenObject), for the mapping back to its set.
    */
   abstract process(
     change: QueuedChange,
     current?: CurrentState,
     closing?: ClosingWrites,
+    seen?: SeenObject,
   ): Promise<ChangeOutcome>;
 
   /**

@@ -86,7 +86,7 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
           : companion && rows !== null
             ? { object, links: companion.take(rows) }
             : { object };
-      await this.delivery.deliverNow(ref, lease.holder, current, carried);
+      await this.delivery.deliverNow(ref, { holder: lease.holder, current, carried });
     } else if (inline && deliveryIsDeferred()) noteDeferred(ref);
     else if (inline) await this.delivery.deliverNow(ref);
     return stored;

@@ -6,7 +6,7 @@ import { mapCreate, mapUpdate, type MappedCreate, type MappedUpdate } from './ta
 import { conflict } from '../core/errors/domain-error';
 import type { LinkRecord } from '../core/sync/link';
 import { hookScope, runHook } from './sync-hooks';
-import { timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
+import { readTarget, timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
 import { copyWith } from '../core/copy-with';
 
 export interface Effect {
@@ -171,7 +171,7 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   const targetId = requireTarget(plan);
   const linkCreated = linkInPlace(run, plan, targetId) ? false : await link(run, plan, targetId);
   if (plan.source === null) return { targetId, diff: null, linkCreated, message: null };
-  const existing = plan.target ?? (await timed(run, 'targetObjectQuery', () => run.target.read(targetId)));
+  const existing = plan.target ?? (await timed(run, 'targetObjectQuery', () => readTarget(run, targetId)));
   if (existing === null) throw conflict(`Cannot update target ${targetId}: it does not exist`);
   const mapped = await mapUpdate(run, plan, existing);
   if (mapped === null) return agreedUpdate(run, plan, existing, linkCreated);

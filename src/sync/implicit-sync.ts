@@ -11,7 +11,12 @@ import type { MaybePromise } from '../core/maybe-promise';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { ScriptRunner } from '../scripting/script-runner';
 import { ChangeDelivery } from '../sync-queue/change-delivery.service';
-import { ChangeProcessor, type CurrentState, type WriteCompanion } from '../sync-queue/change-processor.port';
+import {
+  ChangeProcessor,
+  type CurrentState,
+  type SeenObject,
+  type WriteCompanion,
+} from '../sync-queue/change-processor.port';
 import type { ClosingWrites, EnqueuedRef } from '../sync-queue/change-queue.store';
 import { collectingDeferred } from '../sync-queue/delivery-context';
 import type { WrittenObject } from '../sync-queue/managed-change.recorder';
@@ -26,14 +31,22 @@ import { SyncScripts } from './sync-scripts';
 import { SyncService } from './sync.service';
 import { copyWith } from '../core/copy-with';
 
+/** What the caller of SourceChangeSync.apply knows already (ChangeProcessor.process). */
+interface KnownState {
+  readonly current?: CurrentState;
+  readonly closing?: ClosingWrites;
+  readonly seen?: SeenObject;
+}
+
 /** How long implicit and live sync use one script runner (see SourceChangeSync.scriptRunner). */
 const RUNNER_RENEWAL_MS = 5_000;
 
 /**
  * Implicit sync and live sync (§5.1, §5.2): a change of an object runs every mapping whose source is the object's
  * set, with `enableSync` not false, in sync.json order; the first mapping that fails skips the rest, as OpenIDM
- * does. Each mapping re-reads the source (level-triggered), so a retry applies the current state, never an old one.
- * Every operation writes one `audit/sync` event.
+ * does. The source is read afresh (level-triggered), so a retry applies the current state, never an old one, unless
+ * the caller hands it over as just written or just read (live sync's entry). Every operation writes one `audit/sync`
+ * event.
  */
 @Injectable()
 export class SourceChangeSync {
@@ -52,23 +65,24 @@ export class SourceChangeSync {
   /**
    * Throws the first failure; resolves when every mapping has handled the change. The managed objects the
    * mappings wrote (live sync's creates, updates and deletes) are synced on before it returns, once their
-   * links are in place (pending LINK/UNLINK, §5.4); a failure there stays queued for the worker.
+   * links are in place (pending LINK/UNLINK, §5.4); a failure there stays queued for the worker. With
+   * `known.current` the mappings take the source as given instead of reading it, and the syncs of what they
+   * wrote compare against it too (SeenObject): a change made to the source since is live sync's to bring.
    */
   async apply(
     source: string,
     sourceId: string,
     oldValue: JsonObject | null,
     userId: string,
-    current?: CurrentState,
-    closing?: ClosingWrites,
+    known: KnownState = {},
   ): Promise<void> {
     const written: EnqueuedRef[] = [];
+    const object = known.current?.object;
+    const seen = object ? { resource: source, id: sourceId, object } : undefined;
     try {
-      await collectingDeferred(written, () =>
-        this.applyMappings(source, sourceId, oldValue, userId, current, closing),
-      );
+      await collectingDeferred(written, () => this.applyMappings(source, sourceId, oldValue, userId, known));
     } finally {
-      for (const ref of written) await this.delivery.deliverNow(ref);
+      for (const ref of written) await this.delivery.deliverNow(ref, { seen });
     }
   }
 
@@ -77,8 +91,7 @@ export class SourceChangeSync {
     sourceId: string,
     oldValue: JsonObject | null,
     userId: string,
-    current: CurrentState | undefined,
-    closing: ClosingWrites | undefined,
+    { current, closing, seen }: KnownState,
   ): Promise<void> {
     const transactionId = randomUUID();
     for (const [index, mapping] of this.mappings.syncedFrom(source).entries()) {
@@ -86,7 +99,13 @@ export class SourceChangeSync {
       // reads its own, after whatever the earlier ones and their scripts wrote.
       const state = current !== undefined && index > 0 ? { object: current.object } : current;
       const outcomes = await this.sync.syncSourceChange(
-        { mapping: mapping.name, sourceId, oldValue, ...(state ? { current: state } : {}) },
+        {
+          mapping: mapping.name,
+          sourceId,
+          oldValue,
+          ...(state ? { current: state } : {}),
+          ...(seen ? { seen } : {}),
+        },
         this.scriptRunner(),
       );
       await this.record(mapping, outcomes, transactionId, userId, closing);
@@ -182,18 +201,16 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     change: QueuedChange,
     current?: CurrentState,
     closing?: ClosingWrites,
+    seen?: SeenObject,
   ): Promise<ChangeOutcome> {
     const changes: SourceChangeSync = this.changes ?? this.modules.get(SourceChangeSync, { strict: false });
     this.changes = changes;
     try {
-      await changes.apply(
-        change.resource,
-        change.objectId,
-        change.lastState,
-        'implicit-sync',
+      await changes.apply(change.resource, change.objectId, change.lastState, 'implicit-sync', {
         current,
         closing,
-      );
+        seen,
+      });
       return { status: 'SUCCESS' };
     } catch (error) {
       return { status: 'FAILED', message: error instanceof Error ? error.message : String(error) };
@@ -269,17 +286,25 @@ export class LiveSyncMappingHandler extends LiveSyncChangeHandler {
   }
 
   notifyCreate(change: LiveSyncChange): Promise<void> {
-    return this.changes.apply(change.source, change.id, null, 'live-sync');
+    return this.changes.apply(change.source, change.id, null, 'live-sync', changed(change));
   }
 
   notifyUpdate(change: LiveSyncChange): Promise<void> {
-    return this.changes.apply(change.source, change.id, null, 'live-sync');
+    return this.changes.apply(change.source, change.id, null, 'live-sync', changed(change));
   }
 
   // liveSync passes no old value (§5.2): with a link the target is SOURCE_MISSING, without one ALL_GONE.
   notifyDelete(change: LiveSyncChange): Promise<void> {
     return this.changes.apply(change.source, change.id, null, 'live-sync');
   }
+}
+
+/**
+ * The object as the change log's read found it, taken as the source as OpenIDM's liveSync takes it (newValue,
+ * §5.2), and compared against by the syncs of what the mappings write from it (SeenObject).
+ */
+function changed(change: LiveSyncChange): KnownState {
+  return change.object === null ? {} : { current: { object: change.object } };
 }
 
 /**

@@ -16,7 +16,7 @@ import { assessSourceSituation, missingSourceFact, type SourceFacts } from '../c
 import type { LinkRecord } from '../core/sync/link';
 import type { Assessment } from '../core/sync/situation';
 import { isSourceValid } from '../core/sync/validity';
-import { timed, type PlannedOperation, type SyncRun } from './sync-run';
+import { readTarget, timed, type PlannedOperation, type SyncRun } from './sync-run';
 import { copyWith } from '../core/copy-with';
 
 export interface SourcePlan {
@@ -61,7 +61,7 @@ export async function planSourceOperation(
         if (run.targetIds !== undefined) {
           facts = copyWith(facts, { linkedTargetExists: run.targetIds.has(linked) });
         } else {
-          target = await timed(run, 'targetObjectQuery', () => run.target.read(linked));
+          target = await timed(run, 'targetObjectQuery', () => readTarget(run, linked));
           facts = copyWith(facts, { linkedTargetExists: target !== null });
         }
         break;

@@ -7,6 +7,7 @@ import type { Situation } from '../core/sync/situation';
 import type { Mapping } from '../core/sync/sync-config.types';
 import type { FieldChange } from '../core/sync/target-plan';
 import type { SqlExecutor } from '../persistence/sql-database';
+import type { SeenObject } from '../sync-queue/change-processor.port';
 import type { ScriptRunner } from '../scripting/script-runner';
 import type { LinkAccess } from './link-access';
 import type { ObjectSet } from './object-sets';
@@ -45,6 +46,14 @@ export interface SyncRun {
   readonly transaction?: <T>(work: (tx: SqlExecutor) => Promise<T>) => Promise<T>;
   /** A recon whose mapping takes the unchanged-stamp shortcut (core/sync/unchanged-stamp.ts). */
   readonly unchanged?: UnchangedEntries;
+  /** A target as the writer of this change read it, taken instead of a read of it (SeenObject). */
+  readonly seenTarget?: SeenObject;
+}
+
+/** The target `id`: as the change's writer saw it when it did (SeenObject), else as a read finds it now. */
+export function readTarget(run: SyncRun, id: string): Promise<JsonObject | null> {
+  const seen = run.seenTarget;
+  return seen !== undefined && seen.id === id ? Promise.resolve(seen.object) : run.target.read(id);
 }
 
 /** What an assessment concluded and the decision for it: everything `executeAction` needs. */

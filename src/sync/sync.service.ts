@@ -6,7 +6,7 @@ import type { LinkSnapshot } from '../core/sync/link-snapshot';
 import type { JsonObject } from '../core/sync/script';
 import type { Mapping } from '../core/sync/sync-config.types';
 import type { ScriptRunner } from '../scripting/script-runner';
-import type { CurrentState } from '../sync-queue/change-processor.port';
+import type { CurrentState, SeenObject } from '../sync-queue/change-processor.port';
 import { executeAction } from './action.executor';
 import { LinkAccess } from './link-access';
 import { ObjectSets, type LooseQueryParams } from './object-sets';
@@ -25,6 +25,8 @@ export interface SourceChange {
   readonly oldValue?: JsonObject | null;
   /** The source as it is now, when the caller knows it (the write just committed): taken instead of a read. */
   readonly current?: CurrentState;
+  /** A target as the change's writer read it: compared against instead of a read (SeenObject). */
+  readonly seen?: SeenObject;
 }
 
 export interface LinkedResource {
@@ -56,7 +58,9 @@ export class SyncService {
    * a runner the caller keeps across changes (implicit sync), else a new one for this change.
    */
   async syncSourceChange(change: SourceChange, scripts?: ScriptRunner): Promise<SyncOutcome[]> {
-    const run = this.runFor(this.mappings.get(change.mapping), scripts, change.current?.links);
+    const mapping = this.mappings.get(change.mapping);
+    const seen = change.seen?.resource === mapping.target ? change.seen : undefined;
+    const run = this.runFor(mapping, scripts, change.current?.links, seen);
     const source = change.current ? change.current.object : await run.source.read(change.sourceId);
     if (source !== null) return syncPresentSource(run, change.sourceId, source, change.oldValue);
     return syncDeletedSource(run, change.sourceId, change.oldValue ?? null);
@@ -164,8 +168,9 @@ export class SyncService {
   }
 
   /** `known`: the source's links as the caller already read them (CurrentState.links). */
-  private runFor(mapping: Mapping, scripts?: ScriptRunner, known?: LinkSnapshot): SyncRun {
+  private runFor(mapping: Mapping, scripts?: ScriptRunner, known?: LinkSnapshot, seen?: SeenObject): SyncRun {
     return {
+      ...(seen ? { seenTarget: seen } : {}),
       mapping,
       source: this.sets.get(mapping.source),
       target: this.sets.get(mapping.target),

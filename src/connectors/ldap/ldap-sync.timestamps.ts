@@ -57,6 +57,7 @@ export async function readTimestampChanges(conn: LdapConnection, ctx: SyncContex
   const since = `(modifyTimestamp>=${escapeFilterValue(parsed.time)})`;
   for await (const page of search(since, [
     '*',
+    ...ctx.attributes,
     'entryUUID',
     'entryCSN',
     'modifyTimestamp',

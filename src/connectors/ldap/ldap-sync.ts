@@ -28,6 +28,8 @@ export interface SyncContext {
   readonly types: LdapObjectTypes;
   readonly token: string | null;
   readonly maxChanges: number;
+  /** What a read of the type asks for (operational attributes among them), so that a change's object is a read's. */
+  readonly attributes: readonly string[];
   readonly toObject: (entry: Entry) => Promise<SystemObject>;
 }
 
@@ -146,7 +148,7 @@ async function currentEntry(
   uuid: string | undefined,
   dn: string,
 ): Promise<Entry | null> {
-  const attributes = ['*', 'entryUUID'];
+  const attributes = ['*', 'entryUUID', ...ctx.attributes];
   const binary = binaryAttributes(ctx.type);
   const typeFilter = ctx.types.typeFilter(ctx.type);
   if (uuid) {

@@ -306,6 +306,7 @@ export class LdapConnector extends SystemConnector {
   ): Promise<SyncBatch> {
     const type = this.types.get(objectType);
     this.checkAllowed(type, 'SYNC');
+    const properties = returnedProperties(type);
     return this.pool.use(`sync ${objectType}`, this.timeout('SYNC'), (conn) =>
       readChanges(conn, {
         config: this.config,
@@ -313,12 +314,15 @@ export class LdapConnector extends SystemConnector {
         types: this.types,
         token,
         maxChanges: options.maxChanges ?? 1000,
+        attributes: requestedAttributes(properties, this.config.uidAttribute),
         toObject: async (entry) => {
-          const properties = returnedProperties(type);
-          const groups = properties.some((p) => p.nativeName === 'ldapGroups')
+          const groups = properties.some((p) => p.nativeName === LDAP_GROUPS)
             ? await groupsOf(conn, this.groupSettings, entry.dn)
             : undefined;
-          return entryToObject(entry, properties, this.config.uidAttribute, groups);
+          const object = entryToObject(entry, properties, this.config.uidAttribute, groups);
+          // As a read's: the sync of what live sync writes from this object may update the entry from it.
+          this.recentReads.remember(object, objectType, object._id, { entry, groups });
+          return object;
         },
       }),
     );

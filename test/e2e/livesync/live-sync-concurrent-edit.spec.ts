@@ -1,0 +1,101 @@
+/**
+ * Issue 6, "never lose a change": an LDAP edit made while live sync is handling the entry's previous change is
+ * neither overwritten nor lost. Live sync brings change A into managed/user; the reverse mapping's sync of that
+ * managed update follows at once. An administrator's edit B landing in between used to be overwritten there: the
+ * managed user (A) differed from the entry as it then was (B), so A was written back over B, and live sync then
+ * read Concord's own write as the entry's latest state. `npm run bench:sync` (b) met this in about one run in four.
+ *
+ * The edit is made at the worst moment by running it just before that reverse sync is delivered (a spy on the
+ * delivery that calls the real one after ldapmodify); everything else is the sample on real slapd and PostgreSQL.
+ */
+import { ChangeDelivery } from '../../../src/sync-queue/change-delivery.service';
+import { LDAP_TO_MANAGED, startReconTest, type ReconTestEnv } from '../recon/recon-sample.fixture';
+
+const PEOPLE = 'ou=People,dc=example,dc=com';
+let env: ReconTestEnv;
+
+beforeAll(async () => {
+  // cn made from givenName and sn alone (the sample prefers displayName, itself cn): an LDAP edit of givenName then
+  // gives the reverse mapping something of its own to write.
+  env = await startReconTest({
+    mappings: ([toManaged, toLdap]) => {
+      const cn = toLdap.properties.find((p: { target: string }) => p.target === 'cn');
+      cn.transform.source = "source.givenName + ' ' + source.sn;";
+      return [toManaged, toLdap];
+    },
+  });
+  await env.recon(LDAP_TO_MANAGED);
+  await liveSync(); // the first run only records the latest token
+});
+
+afterAll(async () => {
+  await env?.destroy();
+});
+
+async function liveSync(): Promise<void> {
+  const res = await env.t.admin('post', '/openidm/system/ldap/account?_action=liveSync');
+  if (res.status !== 200) throw new Error(`liveSync answered ${res.status}: ${JSON.stringify(res.body)}`);
+}
+
+const setMail = (mail: string) =>
+  env.slapd.modify(`dn: uid=bjensen,${PEOPLE}\nchangetype: modify\nreplace: mail\nmail: ${mail}\n`);
+
+const ldapMail = async () => {
+  const entry = await env.slapd.search(PEOPLE, '(uid=bjensen)', ['mail']);
+  return /^mail: (.*)$/m.exec(entry)?.[1];
+};
+
+async function managedMail(): Promise<unknown> {
+  const res = await env.t
+    .admin('get', '/openidm/managed/user?_queryFilter=userName+eq+"bjensen"&_fields=mail')
+    .expect(200);
+  return (res.body as { result: { mail?: unknown }[] }).result[0]?.mail;
+}
+
+/** Runs `edit` once, just before the next reverse sync is delivered; resolves to whether it ran. */
+function editBeforeTheReverseSync(edit: () => Promise<void>): () => boolean {
+  const delivery = env.t.concord.app.get(ChangeDelivery);
+  const deliver = delivery.deliverNow.bind(delivery);
+  let ran = false;
+  jest.spyOn(delivery, 'deliverNow').mockImplementation(async (...args) => {
+    if (!ran) {
+      ran = true;
+      await edit();
+    }
+    return deliver(...args);
+  });
+  return () => ran;
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+it('keeps an LDAP edit made while live sync handles the previous one, and brings it back next', async () => {
+  const edited = editBeforeTheReverseSync(() => setMail('second@example.com'));
+  await setMail('first@example.com');
+  await liveSync();
+  expect(edited()).toBe(true);
+
+  expect(await managedMail()).toBe('first@example.com');
+  expect(await ldapMail()).toBe('second@example.com');
+
+  await liveSync();
+  expect(await managedMail()).toBe('second@example.com');
+  expect(await ldapMail()).toBe('second@example.com');
+});
+
+it('still writes what the reverse mapping derives, and only that: the concurrent edit stays', async () => {
+  // A givenName edited in LDAP alone comes back to managed/user, and its reverse sync then writes the new cn. The
+  // mail edited meanwhile must survive that write.
+  const edited = editBeforeTheReverseSync(() => setMail('third@example.com'));
+  await env.slapd.modify(
+    `dn: uid=bjensen,${PEOPLE}\nchangetype: modify\nreplace: givenName\ngivenName: Babs\n`,
+  );
+  await liveSync();
+  expect(edited()).toBe(true);
+  const entry = await env.slapd.search(PEOPLE, '(uid=bjensen)', ['cn', 'mail']);
+  expect(entry).toContain('cn: Babs Jensen');
+  expect(entry).toContain('mail: third@example.com');
+
+  await liveSync();
+  expect(await managedMail()).toBe('third@example.com');
+});
