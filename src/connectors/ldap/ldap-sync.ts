@@ -15,6 +15,15 @@ import { escapeFilterValue } from './ldap-filter';
 import { withSuperclasses } from './ldap-object-classes';
 import type { LdapObjectTypes } from './ldap-object-types';
 import type { LdapConnection } from './ldap-pool';
+import {
+  advance,
+  formatPosition,
+  isPending,
+  parsePosition,
+  reqStartMicros,
+  windowStart,
+  WINDOW_US,
+} from './accesslog-window';
 import { readEntry, searchPages } from './ldap-search';
 import { readTimestampChanges } from './ldap-sync.timestamps';
 import type { ObjectTypeConfig, ProvisionerConfig } from './provisioner.config';
@@ -57,12 +66,18 @@ export async function readChanges(conn: LdapConnection, ctx: SyncContext): Promi
       `LDAP server ${conn.url}: ${ACCESSLOG} is not readable by the connector`,
     );
   }
-  if (ctx.token === null) return { deltas: [], token: await latestReqStart(conn), hasMore: false };
+  if (ctx.token === null) return { deltas: [], token: await latestPosition(conn), hasMore: false };
 
-  const token = ctx.token;
-  const filter =
-    `(&(objectClass=auditWriteObject)(reqResult=0)(reqStart>=${escapeFilterValue(token)})` +
-    `(!(reqStart=${escapeFilterValue(token)})))`;
+  // A token this module cannot read as a position (none written by it is such) is read from as it stands.
+  const start = parsePosition(ctx.token);
+  const after = start
+    ? `(reqStart>=${escapeFilterValue(windowStart(start))})`
+    : `(reqStart>=${escapeFilterValue(ctx.token)})(!(reqStart=${escapeFilterValue(ctx.token)}))`;
+  const filter = `(&(objectClass=auditWriteObject)(reqResult=0)${after})`;
+  const pending = (record: Entry): boolean => {
+    const us = reqStartMicros(first(record, 'reqStart') ?? '');
+    return start === null || us === null || isPending(start, us);
+  };
   const records: Entry[] = [];
   let hasMore = false;
   for await (const page of searchPages(conn, {
@@ -73,7 +88,7 @@ export async function readChanges(conn: LdapConnection, ctx: SyncContext): Promi
     binaryAttributes: [],
     pageSize: ctx.config.changeLogBlockSize,
   })) {
-    records.push(...page);
+    records.push(...page.filter(pending));
     if (records.length > ctx.maxChanges) {
       hasMore = true;
       break;
@@ -83,17 +98,27 @@ export async function readChanges(conn: LdapConnection, ctx: SyncContext): Promi
   records.sort((a, b) => (first(a, 'reqStart') ?? '').localeCompare(first(b, 'reqStart') ?? ''));
   const batch = records.slice(0, ctx.maxChanges);
   const deltas: SyncDelta[] = [];
+  let position = start;
+  let token = ctx.token;
   for (const record of batch) {
-    const delta = await toDelta(conn, ctx, record);
+    const reqStart = first(record, 'reqStart') ?? '';
+    const us = reqStartMicros(reqStart);
+    position = position !== null && us !== null ? advance(position, us) : null;
+    token = position !== null ? formatPosition(position) : reqStart;
+    const delta = await toDelta(conn, ctx, record, token);
     if (delta) deltas.push(delta);
   }
-  const last = batch[batch.length - 1];
-  return { deltas, token: (last && first(last, 'reqStart')) ?? token, hasMore };
+  return { deltas, token, hasMore };
 }
 
-async function toDelta(conn: LdapConnection, ctx: SyncContext, record: Entry): Promise<SyncDelta | null> {
+/** The change `record` logged, as a delta whose token is `token`; null when it is not one of this type's. */
+async function toDelta(
+  conn: LdapConnection,
+  ctx: SyncContext,
+  record: Entry,
+  token: string,
+): Promise<SyncDelta | null> {
   const { config, type } = ctx;
-  const token = first(record, 'reqStart') ?? '';
   const authz = (first(record, 'reqAuthzID') ?? '').replace(/^dn:/i, '');
   if (config.modifiersNamesToFilterOut.some((dn) => sameDn(dn, authz))) return null;
   const reqType = first(record, 'reqType');
@@ -167,9 +192,13 @@ async function currentEntry(
   return readEntry(conn, dn, attributes, binary, typeFilter);
 }
 
-/** The newest reqStart, found by reading only the accesslog entries' names, page by page. */
-async function latestReqStart(conn: LdapConnection): Promise<string> {
-  let latest = EPOCH;
+/**
+ * Where a first run starts: after the newest entry, every entry of the window before it counted as handled (the
+ * initial load is recon's job). Found by reading only the accesslog entries' names, page by page.
+ */
+async function latestPosition(conn: LdapConnection): Promise<string> {
+  const starts: number[] = [];
+  let newest = EPOCH;
   for await (const page of searchPages(conn, {
     bases: [ACCESSLOG],
     scope: 'one',
@@ -180,8 +209,14 @@ async function latestReqStart(conn: LdapConnection): Promise<string> {
   })) {
     for (const record of page) {
       const start = first(record, 'reqStart');
-      if (start && start > latest) latest = start;
+      if (start === undefined) continue;
+      if (start > newest) newest = start;
+      const us = reqStartMicros(start);
+      if (us !== null) starts.push(us);
     }
   }
-  return latest;
+  const newestUs = reqStartMicros(newest);
+  if (newestUs === null) return newest;
+  const handled = new Set(starts.filter((us) => us > newestUs - WINDOW_US));
+  return formatPosition({ newestUs, handled: handled.add(newestUs) });
 }
