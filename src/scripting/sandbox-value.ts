@@ -8,8 +8,13 @@ import { types } from 'node:util';
  * functions; cycles, Proxies and BigInts are refused.
  */
 export function copyOut(value: unknown, what: string): unknown {
+  // Most results are strings or numbers (a transform's value): they need no record of objects seen.
+  if (typeof value !== 'object' || value === null) return copy(value, what, NOTHING_SEEN, 0);
   return copy(value, what, new Set(), 0);
 }
+
+/** Never added to: `copy` records only objects, and an object gets a set of its own above. */
+const NOTHING_SEEN: Set<object> = new Set();
 
 const MAX_DEPTH = 200;
 

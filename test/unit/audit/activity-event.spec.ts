@@ -90,8 +90,15 @@ describe('changedTopLevel', () => {
     [{}, { b: [1] }, ['b']],
     [{ n: { x: 1, y: 2 } }, { n: { y: 2, x: 1 } }, []],
     [{ z: 1, a: 1 }, { z: 2, a: 2 }, ['a', 'z']],
+    [{ m: 1, c: 1, x: 1 }, { c: 2, b: 1, zz: 1, a: 1, m: 1, B: 0 }, ['B', 'a', 'b', 'c', 'x', 'zz']],
   ])('%j → %j gives %j', (before, after, expected) => {
     expect(changedTopLevel(before, after)).toEqual(expected);
+  });
+
+  it('lists a hundred changed names in order, whatever order the object holds them in', () => {
+    const names = Array.from({ length: 100 }, (_, i) => `p${String(i).padStart(3, '0')}`);
+    const after = Object.fromEntries([...names].reverse().map((name) => [name, 1]));
+    expect(changedTopLevel({}, after)).toEqual(names);
   });
 });
 
