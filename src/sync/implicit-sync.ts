@@ -286,11 +286,11 @@ export class LiveSyncMappingHandler extends LiveSyncChangeHandler {
   }
 
   notifyCreate(change: LiveSyncChange): Promise<void> {
-    return this.changes.apply(change.source, change.id, null, 'live-sync', changed(change));
+    return this.changes.apply(change.source, change.id, null, 'live-sync', readFromChangeLog(change));
   }
 
   notifyUpdate(change: LiveSyncChange): Promise<void> {
-    return this.changes.apply(change.source, change.id, null, 'live-sync', changed(change));
+    return this.changes.apply(change.source, change.id, null, 'live-sync', readFromChangeLog(change));
   }
 
   // liveSync passes no old value (§5.2): with a link the target is SOURCE_MISSING, without one ALL_GONE.
@@ -303,7 +303,7 @@ export class LiveSyncMappingHandler extends LiveSyncChangeHandler {
  * The object as the change log's read found it, taken as the source as OpenIDM's liveSync takes it (newValue,
  * §5.2), and compared against by the syncs of what the mappings write from it (SeenObject).
  */
-function changed(change: LiveSyncChange): KnownState {
+function readFromChangeLog(change: LiveSyncChange): KnownState {
   return change.object === null ? {} : { current: { object: change.object } };
 }
 

@@ -314,7 +314,10 @@ export class LdapConnector extends SystemConnector {
         types: this.types,
         token,
         maxChanges: options.maxChanges ?? 1000,
-        attributes: requestedAttributes(properties, this.config.uidAttribute),
+        // '1.1' (no attributes) would be out of place beside the others the change log's read asks for.
+        attributes: requestedAttributes(properties, this.config.uidAttribute).filter(
+          (name) => name !== '1.1',
+        ),
         toObject: async (entry) => {
           const groups = properties.some((p) => p.nativeName === LDAP_GROUPS)
             ? await groupsOf(conn, this.groupSettings, entry.dn)
