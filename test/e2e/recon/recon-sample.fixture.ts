@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startConcord, tempProjectDir, type RepoKind, type TestConcord } from '../../support/concord-app';
+import { withSettings } from '../../support/process-env';
 import { startSlapd, type SlapdInstance } from '../../support/slapd';
 import { factory } from '../../support/slapd.factory';
 
@@ -34,6 +35,8 @@ export interface ReconTestOptions {
   readonly configFiles?: Readonly<Record<string, unknown>>;
   /** The repository: PostgreSQL (default) or the embedded one. */
   readonly repo?: RepoKind;
+  /** Settings Concord reads from the process environment at start-up (`CONCORD_LIVESYNC_SOURCES`, …). */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 /** The sample's sync.json as shipped. */
@@ -53,11 +56,13 @@ export async function startReconTest(options: ReconTestOptions = {}): Promise<Re
     for (const [name, content] of Object.entries(options.configFiles ?? {})) {
       writeFileSync(join(projectDir, 'config', name), JSON.stringify(content, null, 2));
     }
-    const t = await startConcord({
-      repo: options.repo ?? 'postgres',
-      projectDir,
-      env: { OPENIDM_LDAP_HOST: slapd.host, OPENIDM_LDAP_PORT: String(slapd.port) },
-    });
+    const t = await withSettings({ ...options.settings }, () =>
+      startConcord({
+        repo: options.repo ?? 'postgres',
+        projectDir,
+        env: { OPENIDM_LDAP_HOST: slapd.host, OPENIDM_LDAP_PORT: String(slapd.port) },
+      }),
+    );
     return {
       slapd,
       t,
