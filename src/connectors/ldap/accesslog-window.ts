@@ -7,7 +7,8 @@
  * (test/integration/ldap/ldap-connector.sync-concurrent.spec.ts), 15–30 of 1,500 changes were lost per run. So
  * each read looks back WINDOW_US before the newest reqStart handled, and the token lists the entries within that
  * window it has handled already, which are skipped. An entry logged more than WINDOW_US late is still missed;
- * under that load the late ones came at most 135 µs after a later-started one, so a second leaves a wide margin
+ * under that load the late ones were at most 135 millionths of a second behind a later-started one by reqStart's
+ * fraction (slapd keeps it strictly increasing, so it is not always real time), so a second leaves a wide margin
  * while keeping a busy directory's token small (one short offset per change of the last second).
  *
  * Token text: the newest reqStart handled, then (when any) `;` and the window's handled entries, each as the
