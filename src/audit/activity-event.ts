@@ -1,4 +1,5 @@
 import type { ManagedTypeSchema } from '../core/managed/managed-schema';
+import { oncePer } from '../core/once-per';
 import type { JsonObject, JsonValue } from '../managed/managed-object';
 import type { AuditEvent } from '../sync/ports/audit.store';
 import type { ActivityContext } from './activity-context';
@@ -76,16 +77,10 @@ function stamped(stamp: ActivityStamp): AuditEvent {
 }
 
 /** A type's private and encrypted properties, gathered once per schema rather than once per event. */
-const SECRETS = new WeakMap<ManagedTypeSchema, ReadonlySet<string>>();
-
-function secretsOf(schema: ManagedTypeSchema): ReadonlySet<string> {
-  let secrets = SECRETS.get(schema);
-  if (secrets === undefined) {
-    secrets = new Set([...schema.privateProperties, ...schema.encryptedProperties.keys()]);
-    SECRETS.set(schema, secrets);
-  }
-  return secrets;
-}
+const secretsOf = oncePer(
+  (schema: ManagedTypeSchema): ReadonlySet<string> =>
+    new Set([...schema.privateProperties, ...schema.encryptedProperties.keys()]),
+);
 
 function withoutSecrets(doc: JsonObject, secrets: ReadonlySet<string>): JsonObject {
   const kept: JsonObject = {};

@@ -1,5 +1,6 @@
 import { jsonEqual } from '../core/json-equal';
 import { escapePointerToken, formatPointer, getAt, parsePointer } from '../core/json-pointer/json-pointer';
+import { oncePer } from '../core/once-per';
 import type { JsonObject } from '../managed/managed-object';
 
 type Pointer = readonly string[];
@@ -108,13 +109,6 @@ function sortedInPlace(list: string[]): string[] {
 }
 
 /** The secrets of a type as top-level pointers, worked out once per set (one per managed type). */
-const SECRET_POINTERS = new WeakMap<ReadonlySet<string>, readonly Pointer[]>();
-
-function secretPointers(secrets: ReadonlySet<string>): readonly Pointer[] {
-  let pointers = SECRET_POINTERS.get(secrets);
-  if (pointers === undefined) {
-    pointers = [...secrets].map((name) => [name]);
-    SECRET_POINTERS.set(secrets, pointers);
-  }
-  return pointers;
-}
+const secretPointers = oncePer((secrets: ReadonlySet<string>): readonly Pointer[] =>
+  [...secrets].map((name) => [name]),
+);

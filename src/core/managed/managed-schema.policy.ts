@@ -1,4 +1,5 @@
 import { DomainError, forbidden } from '../errors/domain-error';
+import { oncePer } from '../once-per';
 import type { JsonObject, JsonValue } from '../../managed/managed-object';
 import type {
   ManagedPropertyType,
@@ -47,16 +48,9 @@ export function validateObject(schema: ManagedTypeSchema, doc: JsonObject): Poli
 }
 
 /** The properties a schema declares or requires, each once, in that order: worked out once per schema. */
-const CHECKED_NAMES = new WeakMap<ManagedTypeSchema, readonly string[]>();
-
-function checkedNames(schema: ManagedTypeSchema): readonly string[] {
-  let names = CHECKED_NAMES.get(schema);
-  if (names === undefined) {
-    names = [...new Set([...schema.properties.keys(), ...schema.required])];
-    CHECKED_NAMES.set(schema, names);
-  }
-  return names;
-}
+const checkedNames = oncePer((schema: ManagedTypeSchema): readonly string[] => [
+  ...new Set([...schema.properties.keys(), ...schema.required]),
+]);
 
 /** The error OpenIDM returns for a failed policy check: 403 "Failed policy validation" with the failures. */
 export const policyError = (failures: readonly PolicyFailure[]): DomainError =>
