@@ -10,6 +10,7 @@ import {
   type ManagedTypeSchema,
 } from '../core/managed/managed-schema';
 import type { SqlExecutor } from '../persistence/sql-database';
+import type { TextRow } from '../persistence/text-row';
 import { FieldCrypto } from '../security/field-crypto';
 import {
   ManagedChangeRecorder,
@@ -205,6 +206,12 @@ export class ManagedBulkService {
   streamVersionPages(type: string, pageSize: number): AsyncIterable<readonly ObjectVersion[]> {
     this.types.get(type);
     return this.store.versionPages(type, pageSize);
+  }
+
+  /** As streamVersionPages, row by row without an object per row; false where the store cannot. */
+  eachVersionRow(type: string, onRow: (row: TextRow) => void): Promise<boolean> {
+    this.types.get(type);
+    return this.store.eachVersionRow(type, onRow);
   }
 
   /** What of the type's schema shapes what reads return of a stored object: the properties they leave out. */

@@ -1,5 +1,6 @@
 import type { QueryRequest } from '../core/crest/query-request';
 import type { SqlExecutor } from '../persistence/sql-database';
+import type { TextRow } from '../persistence/text-row';
 import type { JsonObject, StoredObject } from './managed-object';
 
 /** Per-type hints the store uses to build index-friendly SQL: which top-level properties are searchable scalars. */
@@ -50,6 +51,16 @@ export abstract class ManagedObjectStore {
       (after) => this.idPage(objectType, after, pageSize),
       (id) => id,
     );
+  }
+
+  /**
+   * As versionPages, each object as a TextRow of its id and version, without an object per row. Resolves false,
+   * having read nothing, where the store cannot stream rows so (the caller then reads versionPages).
+   */
+  eachVersionRow(objectType: string, onRow: (row: TextRow) => void): Promise<boolean> {
+    void objectType;
+    void onRow;
+    return Promise.resolve(false);
   }
 
   /** As idPages, each id with its object's version (recon's unchanged stamps). */

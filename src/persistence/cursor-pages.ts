@@ -8,6 +8,14 @@ export function readsByCursor(db: SqlDatabase): boolean {
   return db.kind === 'postgres';
 }
 
+/** `db`'s COPY reader (SqlDatabase.copyOut) on a PostgreSQL server; null for the embedded PGlite. */
+export function copyReader(
+  db: SqlDatabase,
+): ((select: string, params: readonly string[]) => AsyncIterable<Buffer>) | null {
+  if (db.kind !== 'postgres' || db.copyOut === undefined) return null;
+  return db.copyOut.bind(db);
+}
+
 /**
  * Every row of `sql` in pages of `pageSize`, read through a cursor in one transaction: a single pass in whatever
  * order is cheapest, for readers that need every row and no order (recon's target versions and links, which go

@@ -8,7 +8,9 @@ import {
   type ObjectVersion,
   type StoreQueryPage,
 } from '../managed/managed-object.store';
-import { cursorPages, mapPages, readsByCursor } from './cursor-pages';
+import { copyReader, cursorPages, mapPages, readsByCursor } from './cursor-pages';
+import { forEachCopyRow } from './copy-text-rows';
+import type { TextRow } from './text-row';
 import { inUserTerms } from './managed-object-errors';
 import { inIndexOrder } from './index-order';
 import { buildManagedObjectSelect, buildSqlWhere, searchableIndexSql } from './query-filter.sql';
@@ -104,6 +106,14 @@ export class ManagedObjectRepository extends ManagedObjectStore {
       ),
       (row) => row.id,
     );
+  }
+
+  override async eachVersionRow(objectType: string, onRow: (row: TextRow) => void): Promise<boolean> {
+    const copyOut = copyReader(this.db);
+    if (copyOut === null) return false;
+    const sql = `SELECT id, ${VERSION_SQL} FROM managed_objects WHERE object_type = $1`;
+    await this.guardErrors(() => forEachCopyRow(copyOut(sql, [objectType]), 2, onRow));
+    return true;
   }
 
   override versionPages(objectType: string, pageSize: number): AsyncIterable<ObjectVersion[]> {

@@ -32,6 +32,11 @@ export abstract class SqlDatabase implements SqlExecutor {
   abstract readonly relaxed: SqlExecutor;
   /** Writes sent after a request's reply, which reads of what they write wait for (TrailingWrites). */
   readonly trailing = new TrailingWrites();
+  /**
+   * Only on a PostgreSQL server: every row of `select` in COPY's text format (copy-text-rows.ts reads it), for
+   * readers of whole tables that want no object per row (recon's prefetch). `$n` are text parameters.
+   */
+  copyOut?(select: string, params: readonly string[]): AsyncIterable<Buffer>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   abstract transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   abstract close(): Promise<void>;

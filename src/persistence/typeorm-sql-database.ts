@@ -7,6 +7,7 @@ import { DomainError } from '../core/errors/domain-error';
 import { maskUrl, maskUrlsIn } from '../config/secret.mask';
 import { MIGRATIONS } from './migrations';
 import type { RepoSettings } from './repo-settings';
+import { pgCopyOut } from './pg-copy-out';
 import { pgExecutor, pgTransaction, StatementNames } from './pg-pool-executor';
 import { SerialLock } from './serial-lock';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
@@ -71,6 +72,12 @@ export class TypeOrmSqlDatabase extends SqlDatabase {
         return work({ query: (sql, params = []) => runStructured(runner, sql, params) });
       }),
     );
+  }
+
+  override copyOut(select: string, params: readonly string[]): AsyncIterable<Buffer> {
+    const pool = this.pgPool();
+    if (!pool) throw new Error('COPY TO STDOUT is read from a PostgreSQL server only');
+    return pgCopyOut(pool, select, params);
   }
 
   /** PGlite writes as it always does (one process, nothing to gain); PostgreSQL gets two connections of its own. */

@@ -12,7 +12,8 @@ import type { LinkSnapshot } from '../core/sync/link-snapshot';
 import type { LinkSpec } from '../core/sync/sync-config.types';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { PackedTable } from './packed-table';
-import type { LinkStore } from './ports/link.store';
+import { LINK_ROW_COLUMNS, type LinkStore } from './ports/link.store';
+import type { TextRow } from '../persistence/text-row';
 
 /**
  * Links per page of the prefetch. Each page's rows are garbage once packed; small pages keep fewer of them alive
@@ -28,6 +29,20 @@ const LINK_ID = 3;
 const LINK_REV = 4;
 /** Recon's stamp of the link as prefetched (unchanged-stamp.ts); '' when none. */
 const STAMP = 5;
+
+/** Where LinkStore.eachOfType's columns are (LINK_ROW_COLUMNS). */
+const FIRST_ID_TEXT = LINK_ROW_COLUMNS.indexOf('first_id');
+const SECOND_ID_TEXT = LINK_ROW_COLUMNS.indexOf('second_id');
+const QUALIFIER_TEXT = LINK_ROW_COLUMNS.indexOf('link_qualifier');
+const ID_TEXT = LINK_ROW_COLUMNS.indexOf('id');
+const REV_TEXT = LINK_ROW_COLUMNS.indexOf('rev');
+const STAMP_TEXT = LINK_ROW_COLUMNS.indexOf('stamp');
+
+/** The next cell of the row begun in `table`: `head`, then `column` of `row` (its bytes when plain). */
+function textCell(table: PackedTable, row: TextRow, column: number, head = ''): void {
+  if (row.plain(column)) table.asciiCell(head, row.bytes, row.start(column), row.end(column));
+  else table.cell(row.text(column) ?? '', head);
+}
 
 /**
  * Keys are `<length of the qualifier>:<qualifier><id>`: one key per qualifier and id, whatever characters they
@@ -59,6 +74,8 @@ export class LinkAccess {
   private links: PackedTable | null = null;
   /** How many prefetched links carry a recon stamp. */
   private stamped = 0;
+  /** The qualifier of the row packRow packed last. */
+  private lastQualifier: string | null = null;
 
   /**
    * `known`: the source's links as a read just made found them (implicit sync: the managed write's statement);
@@ -78,7 +95,9 @@ export class LinkAccess {
   /** Loads every link of the type; returns how many (the summary's `links.existing.total`). */
   async prefetch(): Promise<number> {
     const links = new PackedTable(6, [SOURCE_KEY, TARGET_KEY]);
-    if (this.enabled) {
+    const rows =
+      this.enabled && (await this.store.eachOfType(this.spec.type, (row) => this.packRow(links, row)));
+    if (this.enabled && !rows) {
       for await (const page of this.store.allOfType(this.spec.type, PREFETCH_PAGE)) {
         for (const link of page) {
           if (link.stamp !== null) this.stamped += 1;
@@ -165,6 +184,11 @@ export class LinkAccess {
 
   sourceOf(link: LinkRecord): string {
     return linkSourceId(this.spec, link);
+  }
+
+  /** Whether target ids are compared as stored (normaliseTarget changes none). */
+  get targetIdsAsStored(): boolean {
+    return this.spec.targetIdsCaseSensitive;
   }
 
   normaliseTarget(id: string): string {
@@ -259,6 +283,47 @@ export class LinkAccess {
       link._rev,
       stamp,
     ]);
+  }
+
+  /**
+   * Packs a row of LinkStore.eachOfType as `pack` packs a LinkRecord, copying the plain columns' bytes: no
+   * string or object is made for them (at 100k links that was half of the prefetch's time).
+   */
+  private packRow(links: PackedTable, row: TextRow): void {
+    const [source, target] = this.spec.reversed
+      ? [SECOND_ID_TEXT, FIRST_ID_TEXT]
+      : [FIRST_ID_TEXT, SECOND_ID_TEXT];
+    const qualifier = this.qualifierOf(row);
+    const prefix = prefixOf(qualifier);
+    const stamped = !row.isNull(STAMP_TEXT);
+    if (stamped) this.stamped += 1;
+    let bytes = 4 * 6 + 4 * prefix.length + 2 * qualifier.length;
+    for (let column = 0; column < LINK_ROW_COLUMNS.length; column++)
+      bytes += 2 * (row.end(column) - row.start(column));
+    links.beginRow(bytes);
+    textCell(links, row, source, prefix);
+    textCell(links, row, target, prefix);
+    links.cell(qualifier);
+    textCell(links, row, ID_TEXT);
+    textCell(links, row, REV_TEXT);
+    if (stamped) textCell(links, row, STAMP_TEXT);
+    else links.cell('');
+    links.endRow();
+  }
+
+  /** The row's qualifier; the last one read again when its bytes are the same (most links share one). */
+  private qualifierOf(row: TextRow): string {
+    const start = row.start(QUALIFIER_TEXT);
+    const end = row.end(QUALIFIER_TEXT);
+    const last = this.lastQualifier;
+    if (row.plain(QUALIFIER_TEXT) && last !== null && last.length === end - start) {
+      let same = true;
+      for (let i = 0; same && i < last.length; i++) same = row.bytes[start + i] === last.charCodeAt(i);
+      if (same) return last;
+    }
+    const qualifier = row.text(QUALIFIER_TEXT) ?? '';
+    this.lastQualifier = qualifier;
+    return qualifier;
   }
 
   /** The LinkRecord of a packed row (ids as stored: the key minus its qualifier prefix). */

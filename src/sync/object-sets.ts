@@ -14,6 +14,7 @@ import {
 import type { ObjectVersion } from '../managed/managed-object.store';
 import { ManagedService } from '../managed/managed.service';
 import type { SqlExecutor } from '../persistence/sql-database';
+import type { TextRow } from '../persistence/text-row';
 import { ConnectorRegistry } from '../system/connector-registry';
 import { toSystemPatch } from '../system/system-patch.request';
 import { withDeferredDelivery } from '../sync-queue/delivery-context';
@@ -78,6 +79,8 @@ export interface ObjectSet {
 export interface ObjectVersions {
   /** Every object's id and version in pages (recon's target id set). */
   streamPages(pageSize: number): AsyncIterable<readonly ObjectVersion[]>;
+  /** The same as TextRows of id and version; resolves false, having read nothing, where the set cannot. */
+  eachRow(onRow: (row: TextRow) => void): Promise<boolean>;
   /** The version of an object `bulk.insert` returned; undefined if the insert did not say. */
   ofCreated(created: JsonObject): string | undefined;
 }
@@ -141,6 +144,7 @@ class ManagedObjectSet implements ObjectSet {
     };
     this.versions = {
       streamPages: (pageSize) => batches.streamVersionPages(type, pageSize),
+      eachRow: (onRow) => batches.eachVersionRow(type, onRow),
       ofCreated: (created) => batches.createdVersion(created),
     };
   }

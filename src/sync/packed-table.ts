@@ -23,6 +23,9 @@ export class PackedTable {
   private rows = 0;
   private readonly indexes: Index[];
   private readonly indexByColumn: (Index | undefined)[] = [];
+  /** While a row is written: its cells so far, and the hashes of its indexed cells. */
+  private cellsWritten = 0;
+  private readonly pendingHashes: number[] = [];
 
   constructor(
     private readonly columns: number,
@@ -44,16 +47,68 @@ export class PackedTable {
 
   insert(values: readonly string[]): number {
     if (values.length !== this.columns) throw new Error(`A row has ${this.columns} columns`);
-    const row = this.rows;
-    this.ensureRows(row + 1);
     let bytes = 0;
     for (const value of values) bytes += 4 + value.length * 2;
-    this.ensureBytes(bytes);
-    this.segmentOf[row] = this.segments.length - 1;
-    this.starts[row] = this.used;
-    for (const value of values) this.write(value);
+    this.beginRow(bytes);
+    for (const value of values) this.cell(value);
+    return this.endRow();
+  }
+
+  /**
+   * Starts a row cell by cell (`cell`, `asciiCell`, then `endRow`), for rows read from a stream without a string
+   * per column. `maxBytes`: at most what its cells take (4 a cell, 2 a character).
+   */
+  beginRow(maxBytes: number): void {
+    this.ensureRows(this.rows + 1);
+    this.ensureBytes(maxBytes);
+    this.segmentOf[this.rows] = this.segments.length - 1;
+    this.starts[this.rows] = this.used;
+    this.cellsWritten = 0;
+  }
+
+  /** The next cell of the row begun: `head` followed by `text`. */
+  cell(text: string, head = ''): void {
+    this.noteHash(head, text);
+    this.write(head, text);
+  }
+
+  /**
+   * The next cell of the row begun: `head` followed by bytes[start…end), which are ASCII (a plain column of a
+   * TextRow), copied as they are. Stored as `cell(head + text)` would store it, so lookups by string find it.
+   */
+  asciiCell(head: string, bytes: Buffer, start: number, end: number): void {
+    if (!isLatin1(head)) {
+      this.cell(bytes.toString('latin1', start, end), head);
+      return;
+    }
+    const arena = this.arena;
+    const at = this.used + 4;
+    for (let i = 0; i < head.length; i++) arena[at + i] = head.charCodeAt(i);
+    const column = this.cellsWritten;
+    // Ids are a few dozen bytes: a loop copies them quicker than a call into Buffer.copy, and hashes them on the way.
+    if (this.indexByColumn[column] !== undefined) {
+      let h = hash(head);
+      for (let i = start, to = at + head.length; i < end; i++, to++) {
+        const byte = bytes[i] as number;
+        arena[to] = byte;
+        h = Math.imul(h ^ byte, 0x01000193);
+      }
+      this.pendingHashes[column] = h >>> 0;
+    } else {
+      for (let i = start, to = at + head.length; i < end; i++, to++) arena[to] = bytes[i] as number;
+    }
+    const length = head.length + end - start;
+    arena.writeUInt32LE((length << 1) >>> 0, this.used);
+    this.used = at + length;
+    this.cellsWritten += 1;
+  }
+
+  /** Ends the row begun: indexes its keys and returns its number. */
+  endRow(): number {
+    if (this.cellsWritten !== this.columns) throw new Error(`A row has ${this.columns} columns`);
+    const row = this.rows;
     this.rows += 1;
-    for (const index of this.indexes) this.place(index, row, values[index.column] as string);
+    for (const index of this.indexes) this.place(index, row, this.pendingHashes[index.column] as number);
     return row;
   }
 
@@ -105,20 +160,39 @@ export class PackedTable {
    * Header: length in characters << 1, | 1 when UTF-16. Latin-1 text is copied here character by character,
    * which for ids (a few dozen characters) is quicker than a call into Buffer.write.
    */
-  private write(value: string): void {
-    const length = value.length;
+  private write(head: string, text: string): void {
+    const length = head.length + text.length;
     const arena = this.arena;
     const start = this.used + 4;
-    let i = 0;
-    for (; i < length; i++) {
-      const code = value.charCodeAt(i);
-      if (code > 0xff) break;
-      arena[start + i] = code;
+    const wide = !isLatin1(head) || !isLatin1(text);
+    if (wide) {
+      arena.write(head + text, start, length * 2, 'utf16le');
+    } else {
+      for (let i = 0; i < head.length; i++) arena[start + i] = head.charCodeAt(i);
+      const after = start + head.length;
+      for (let i = 0; i < text.length; i++) arena[after + i] = text.charCodeAt(i);
     }
-    const wide = i < length;
-    if (wide) arena.write(value, start, length * 2, 'utf16le');
     arena.writeUInt32LE(((length << 1) | (wide ? 1 : 0)) >>> 0, this.used);
     this.used = start + (wide ? length * 2 : length);
+    this.cellsWritten += 1;
+  }
+
+  /** Keeps the hash of the cell about to be written when its column is indexed. */
+  private noteHash(head: string, text: string): void {
+    const column = this.cellsWritten;
+    if (this.indexByColumn[column] !== undefined) this.pendingHashes[column] = hash(head, text);
+  }
+
+  /** Whether two rows hold the same string in `column` (same text, stored the same way). */
+  private cellsEqual(a: number, b: number, column: number): boolean {
+    const arenaA = this.segmentOfRow(a);
+    const arenaB = this.segmentOfRow(b);
+    const atA = cellAt(arenaA, this.starts[a] as number, column);
+    const atB = cellAt(arenaB, this.starts[b] as number, column);
+    const header = arenaA.readUInt32LE(atA);
+    if (header !== arenaB.readUInt32LE(atB)) return false;
+    const length = (header & 1 ? 2 : 1) * (header >>> 1);
+    return arenaA.compare(arenaB, atB + 4, atB + 4 + length, atA + 4, atA + 4 + length) === 0;
   }
 
   /** Whether the string stored in `row`'s `column` is `key` + `suffix`. */
@@ -153,10 +227,9 @@ export class PackedTable {
     }
   }
 
-  /** Points `key` at `row`: the slot of the same key if there is one, else the first free one on its probe. */
-  private place(index: Index, row: number, key: string): void {
+  /** Points the key of `row` (its hash given) at `row`: the slot of the same key if there is one, else the first free one on its probe. */
+  private place(index: Index, row: number, keyHash: number): void {
     if ((index.live + index.dead + 1) * 2 > index.slots.length) this.rehash(index);
-    const keyHash = hash(key);
     index.hashes = grown(index.hashes, row + 1);
     index.hashes[row] = keyHash;
     const mask = index.slots.length - 1;
@@ -174,7 +247,7 @@ export class PackedTable {
         index.live += 1;
         return;
       }
-      if (index.hashes[entry - 1] === keyHash && this.cellEquals(entry - 1, index.column, key)) {
+      if (index.hashes[entry - 1] === keyHash && this.cellsEqual(entry - 1, row, index.column)) {
         index.slots[slot] = row + 1;
         return;
       }
@@ -268,6 +341,11 @@ class Index {
   live = 0;
   dead = 0;
   constructor(readonly column: number) {}
+}
+
+function isLatin1(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
+  return true;
 }
 
 /** FNV-1a over the UTF-16 code units of `key` then `suffix` (the hash of their concatenation). */

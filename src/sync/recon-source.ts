@@ -82,16 +82,19 @@ const TARGET_ID_PAGE = 2_000;
 /**
  * The target ids of a recon's target phase, normalised → as stored; never whole objects (memory stays flat).
  * With `withVersions`, and a target set that has versions, each id's version too (unchanged-stamp.ts).
+ * `idsAsStored`: `normalise` leaves every id as it is (case-sensitive ids), so rows can be packed unread.
  */
 export async function targetIdSet(
   mapping: Mapping,
   set: ObjectSet,
   normalise: (id: string) => string,
   withVersions = false,
+  idsAsStored = false,
 ): Promise<ReconTargets> {
   const query = mapping.targetQuery;
   const ids = new ReconTargets();
   if (isDefaultAllIds(query) && withVersions && set.versions !== undefined) {
+    if (idsAsStored && (await set.versions.eachRow((row) => ids.addRow(row)))) return ids;
     for await (const page of set.versions.streamPages(TARGET_ID_PAGE))
       for (const { id, version } of page) ids.add(normalise(id), id, version);
     return ids;

@@ -1,3 +1,4 @@
+import type { TextRow } from '../persistence/text-row';
 import { PackedTable } from './packed-table';
 
 const KEY = 0;
@@ -22,6 +23,21 @@ export class ReconTargets {
   /** Adds a target while the target query runs (before any claim); a repeated key keeps the later id. */
   add(key: string, stored: string, version = ''): void {
     this.table.insert([key, stored === key ? '' : stored, version]);
+  }
+
+  /**
+   * Adds a target from a TextRow of its id and version (ObjectVersions.eachRow) whose id is its key (ids
+   * compared as stored), copying the plain columns' bytes rather than making strings of them.
+   */
+  addRow(row: TextRow): void {
+    const bytes = 12 + 2 * (row.end(0) - row.start(0) + row.end(1) - row.start(1));
+    this.table.beginRow(bytes);
+    if (row.plain(0)) this.table.asciiCell('', row.bytes, row.start(0), row.end(0));
+    else this.table.cell(row.text(0) ?? '');
+    this.table.cell('');
+    if (row.plain(1)) this.table.asciiCell('', row.bytes, row.start(1), row.end(1));
+    else this.table.cell(row.text(1) ?? '');
+    this.table.endRow();
   }
 
   has(key: string): boolean {

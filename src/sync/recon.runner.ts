@@ -188,7 +188,13 @@ export class ReconRunner {
       Promise.all([
         this.request.runTargetPhase
           ? this.timedStep('targetQuery', () =>
-              targetIdSet(mapping, targetQuerySet, (id) => links.normaliseTarget(id), fingerprint !== null),
+              targetIdSet(
+                mapping,
+                targetQuerySet,
+                (id) => links.normaliseTarget(id),
+                fingerprint !== null,
+                links.targetIdsAsStored,
+              ),
             )
           : new ReconTargets(),
         mapping.prefetchLinks ? this.timedStep('linkQuery', () => links.prefetch()) : null,

@@ -2,6 +2,10 @@ import type { LinkKey, LinkRecord, LinkStamp, StampedLinkKey, StampedLinkRecord 
 import type { LinkSide } from '../../core/sync/link-snapshot';
 import type { CompanionRead } from '../../persistence/following-writes';
 import type { SqlExecutor } from '../../persistence/sql-database';
+import type { TextRow } from '../../persistence/text-row';
+
+/** The columns of LinkStore.eachOfType's rows, in order. */
+export const LINK_ROW_COLUMNS = ['first_id', 'second_id', 'link_qualifier', 'id', 'rev', 'stamp'] as const;
 
 /** A read of the links on some sides, made inside another statement, and how to take its rows. */
 export interface LinkSidesRead {
@@ -17,6 +21,16 @@ export interface LinkSidesRead {
 export abstract class LinkStore {
   /** Every link of a link type (all qualifiers), streamed in pages so 10^6 links need not be one array. */
   abstract allOfType(linkType: string, pageSize?: number): AsyncIterable<StampedLinkRecord[]>;
+  /**
+   * As allOfType, each link as a TextRow of LINK_ROW_COLUMNS, without an object per link (recon's prefetch
+   * packs them). Resolves false, having read nothing, where the store cannot stream rows so (the caller then
+   * reads allOfType).
+   */
+  eachOfType(linkType: string, onRow: (row: TextRow) => void): Promise<boolean> {
+    void linkType;
+    void onRow;
+    return Promise.resolve(false);
+  }
   abstract findByFirstId(
     linkType: string,
     qualifier: string,

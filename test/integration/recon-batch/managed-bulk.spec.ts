@@ -33,6 +33,7 @@ async function failure(promise: Promise<unknown>): Promise<DomainError> {
   if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
   return error;
 }
+import { ReconTargets } from '../../../src/sync/recon-targets';
 
 describe.each(REPO_KINDS)('managed objects in batches on %s', (kind) => {
   let database: TestDatabase;
@@ -121,6 +122,27 @@ describe.each(REPO_KINDS)('managed objects in batches on %s', (kind) => {
     expect(third).not.toBe(first);
     expect(third).not.toBe(second);
     await repo.delete('user', 'versioned');
+  });
+
+  it("gives recon's target id set the same ids and versions as rows on PostgreSQL", async () => {
+    const pages: string[][] = [];
+    for await (const page of bulk.streamVersionPages('user', 500))
+      for (const entry of page) pages.push([entry.id, entry.version]);
+    const rows: (string | null)[][] = [];
+    const streamed = await bulk.eachVersionRow('user', (row) => {
+      expect(row.plain(0) && row.plain(1)).toBe(true);
+      rows.push([row.text(0), row.text(1)]);
+    });
+    expect(streamed).toBe(kind === 'postgres');
+    expect(pages.length).toBeGreaterThanOrEqual(1_200);
+    if (streamed) expect(rows.sort()).toEqual(pages.sort());
+
+    const targets = new ReconTargets();
+    if (streamed) await bulk.eachVersionRow('user', (row) => targets.addRow(row));
+    else for (const [id, version] of pages) targets.add(id as string, id as string, version);
+    expect(targets.size).toBe(pages.length);
+    for (const [id, version] of pages) expect(targets.versionOf(id as string)).toBe(version);
+    expect([...targets.unclaimed()].sort()).toEqual(pages.map(([id]) => id).sort());
   });
 
   it('refuses a whole batch when one userName is taken (UNIQUE policy) and writes none of it', async () => {

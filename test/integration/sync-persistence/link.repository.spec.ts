@@ -3,6 +3,8 @@ import { DomainError } from '../../../src/core/errors/domain-error';
 import { RandomUuidGenerator } from '../../../src/managed/id-generator';
 import { FollowingExecutor } from '../../../src/persistence/following-writes';
 import { LinkRepository } from '../../../src/persistence/link.repository';
+import { LinkAccess } from '../../../src/sync/link-access';
+import { LINK_ROW_COLUMNS } from '../../../src/sync/ports/link.store';
 import {
   crestQuery,
   drain,
@@ -124,6 +126,46 @@ describe.each(REPO_KINDS)('LinkRepository on %s', (kind) => {
     expect(items.filter((l) => l.linkQualifier === 'contractor')).toHaveLength(1_300);
     expect((await drain(repo.allOfType('no-such-type'))).sizes).toEqual([]);
     expect((await drain(repo.allOfType('stream', 2_500))).sizes).toEqual([2_500]);
+  });
+
+  it("gives recon's prefetch the same links as rows on PostgreSQL, ids of any characters exact", async () => {
+    const odd = ['uid=smith\\, john', 'tab\there', 'new\nline', 'Émile 数据 😀', '\\N', 'plain-1'];
+    const created = await repo.createMany([
+      ...odd.map((id, i) => ({
+        ...link('rows', id, `m-${odd[(i + 1) % odd.length]}`),
+        stamp: i % 2 ? `s${i}` : null,
+      })),
+      link('rows', 'plain-1', 'm-q', 'other'),
+      link('rows-other', 'x', 'y'),
+    ]);
+    const rows: (string | null)[][] = [];
+    const streamed = await repo.eachOfType('rows', (row) => {
+      rows.push(LINK_ROW_COLUMNS.map((_, c) => row.text(c)));
+    });
+    // The embedded store has no COPY: the prefetch reads allOfType there, and only there.
+    expect(streamed).toBe(kind === 'postgres');
+    const { items } = await drain(repo.allOfType('rows'));
+    const asRows = items.map((l) => [l.firstId, l.secondId, l.linkQualifier, l._id, l._rev, l.stamp]);
+    if (streamed) expect(rows.sort()).toEqual(asRows.sort());
+    expect(asRows).toHaveLength(created.length - 1);
+
+    for (const reversed of [false, true]) {
+      const spec = { type: 'rows', reversed, sourceIdsCaseSensitive: true, targetIdsCaseSensitive: true };
+      const access = new LinkAccess(repo, spec, true);
+      expect(await access.prefetch()).toBe(odd.length + 1);
+      expect(access.anyStamped).toBe(true);
+      for (const made of created.filter((l) => l.linkType === 'rows')) {
+        const source = reversed ? made.secondId : made.firstId;
+        expect(await access.forSource(made.linkQualifier, source)).toEqual(made);
+        const target = reversed ? made.firstId : made.secondId;
+        expect(await access.forTarget(made.linkQualifier, target)).toEqual(made);
+      }
+      expect(access.prefetchedStampOf('default', reversed ? 'm-tab\there' : 'uid=smith\\, john')).toEqual({
+        targetId: reversed ? 'uid=smith\\, john' : 'm-tab\there',
+        stamp: '',
+      });
+      expect(access.prefetchedStampOf('default', reversed ? 'm-new\nline' : 'tab\there')?.stamp).toBe('s1');
+    }
   });
 
   it("keeps recon's stamps: stored with new links and later, read by the prefetch, cleared by a re-point", async () => {

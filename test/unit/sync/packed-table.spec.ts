@@ -63,6 +63,43 @@ describe('PackedTable', () => {
     expect(table.keyCount(0)).toBe(model.size);
     for (const [key, value] of model) expect(table.value(table.find(0, key), 1)).toBe(value);
   });
+  it('stores a row given as bytes cell by cell as insert stores the same strings', () => {
+    const table = new PackedTable(3, [0, 1]);
+    const bytes = Buffer.from('xx2c472af8-82d2\tsecond');
+    // Row 0 from bytes (a head before the first key), row 1 from strings, row 2 with a head that is not Latin-1.
+    table.beginRow(64);
+    table.asciiCell('7:default', bytes, 2, 15);
+    table.asciiCell('', bytes, 16, 22);
+    table.cell('kept');
+    expect(table.endRow()).toBe(0);
+    expect(table.insert(['7:other2c472af8-82d2', 'other', 'by string'])).toBe(1);
+    table.beginRow(64);
+    table.asciiCell('数:', bytes, 2, 6);
+    table.asciiCell('', bytes, 0, 0);
+    table.cell('wide head');
+    expect(table.endRow()).toBe(2);
+
+    expect(table.find(0, '7:default', '2c472af8-82d2')).toBe(0);
+    expect(table.find(0, '7:default2c472af8-82d2')).toBe(0);
+    expect(table.find(1, 'second')).toBe(0);
+    expect(table.values(0)).toEqual(['7:default2c472af8-82d2', 'second', 'kept']);
+    expect(table.find(0, '数:2c47')).toBe(2);
+    expect(table.find(1, '')).toBe(2);
+    expect(table.values(2)).toEqual(['数:2c47', '', 'wide head']);
+
+    // A key written again, from bytes, re-points it to the newer row as insert would.
+    table.beginRow(64);
+    table.cell('7:other2c472af8-82d2');
+    table.asciiCell('', bytes, 16, 22);
+    table.cell('newer');
+    expect(table.endRow()).toBe(3);
+    expect(table.find(0, '7:other2c472af8-82d2')).toBe(3);
+    expect(table.find(1, 'second')).toBe(3);
+    expect(table.keyCount(0)).toBe(3);
+    table.beginRow(8);
+    table.cell('short');
+    expect(() => table.endRow()).toThrow(/3 columns/);
+  });
 });
 
 describe('ReconTargets', () => {
