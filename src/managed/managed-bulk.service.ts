@@ -208,6 +208,12 @@ export class ManagedBulkService {
     return this.store.versionPages(type, pageSize);
   }
 
+  /** As streamIdPages, row by row without a string per id (eachIdRow); false where the store cannot. */
+  eachIdRow(type: string, onRow: (row: TextRow) => void): Promise<boolean> {
+    this.types.get(type);
+    return this.store.eachIdRow(type, onRow);
+  }
+
   /** As streamVersionPages, row by row without an object per row; false where the store cannot. */
   eachVersionRow(type: string, onRow: (row: TextRow) => void): Promise<boolean> {
     this.types.get(type);

@@ -108,11 +108,27 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     );
   }
 
-  override async eachVersionRow(objectType: string, onRow: (row: TextRow) => void): Promise<boolean> {
+  override eachIdRow(objectType: string, onRow: (row: TextRow) => void): Promise<boolean> {
+    return this.copyRows(`SELECT id, '' FROM managed_objects WHERE object_type = $1`, objectType, onRow);
+  }
+
+  override eachVersionRow(objectType: string, onRow: (row: TextRow) => void): Promise<boolean> {
+    return this.copyRows(
+      `SELECT id, ${VERSION_SQL} FROM managed_objects WHERE object_type = $1`,
+      objectType,
+      onRow,
+    );
+  }
+
+  /** Two-column rows of `select` (one text parameter) through COPY; false, having read nothing, without a server. */
+  private async copyRows(
+    select: string,
+    objectType: string,
+    onRow: (row: TextRow) => void,
+  ): Promise<boolean> {
     const copyOut = copyReader(this.db);
     if (copyOut === null) return false;
-    const sql = `SELECT id, ${VERSION_SQL} FROM managed_objects WHERE object_type = $1`;
-    await this.guardErrors(() => forEachCopyRow(copyOut(sql, [objectType]), 2, onRow));
+    await this.guardErrors(() => forEachCopyRow(copyOut(select, [objectType]), 2, onRow));
     return true;
   }
 

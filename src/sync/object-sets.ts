@@ -56,6 +56,11 @@ export interface ObjectSet {
   readByIds?(ids: readonly string[], fields: readonly string[]): Promise<Map<string, JsonObject>>;
   /** Every id of the set in pages, without the objects (recon's target id set); absent for directories. */
   streamIdPages?(pageSize: number): AsyncIterable<readonly string[]>;
+  /**
+   * The same ids as TextRows (id, then an empty column), without a string per id; resolves false, having read
+   * nothing, where the set cannot (then streamIdPages serves).
+   */
+  eachIdRow?(onRow: (row: TextRow) => void): Promise<boolean>;
   /** Creates in batches that join a transaction; absent where every create is its own call (directories). */
   readonly bulk?: BulkCreates;
   /** Updates in batches that join a transaction, of objects `readMany` returned; absent for directories. */
@@ -159,6 +164,10 @@ class ManagedObjectSet implements ObjectSet {
 
   streamIdPages(pageSize: number): AsyncIterable<readonly string[]> {
     return this.batches.streamIdPages(this.type, pageSize);
+  }
+
+  eachIdRow(onRow: (row: TextRow) => void): Promise<boolean> {
+    return this.batches.eachIdRow(this.type, onRow);
   }
 
   async read(id: string): Promise<JsonObject | null> {

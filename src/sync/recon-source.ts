@@ -82,7 +82,8 @@ const TARGET_ID_PAGE = 2_000;
 /**
  * The target ids of a recon's target phase, normalised → as stored; never whole objects (memory stays flat).
  * With `withVersions`, and a target set that has versions, each id's version too (unchanged-stamp.ts).
- * `idsAsStored`: `normalise` leaves every id as it is (case-sensitive ids), so rows can be packed unread.
+ * `idsAsStored`: `normalise` leaves every id as it is (case-sensitive ids), so rows the set streams
+ * (ObjectVersions.eachRow, ObjectSet.eachIdRow) can be packed without a string made per id.
  */
 export async function targetIdSet(
   mapping: Mapping,
@@ -101,6 +102,8 @@ export async function targetIdSet(
   }
   if (isDefaultAllIds(query) && set.streamIdPages !== undefined) {
     // Every id, and nothing else: the store reads its primary key instead of pages of whole objects.
+    if (idsAsStored && set.eachIdRow !== undefined && (await set.eachIdRow((row) => ids.addRow(row))))
+      return ids;
     for await (const page of set.streamIdPages(TARGET_ID_PAGE))
       for (const id of page) ids.add(normalise(id), id);
     return ids;

@@ -26,8 +26,9 @@ export class ReconTargets {
   }
 
   /**
-   * Adds a target from a TextRow of its id and version (ObjectVersions.eachRow) whose id is its key (ids
-   * compared as stored), copying the plain columns' bytes rather than making strings of them.
+   * Adds a target from a TextRow of its id and version (ObjectVersions.eachRow; an empty version from
+   * ObjectSet.eachIdRow) whose id is its key (ids compared as stored), copying the plain columns' bytes rather
+   * than making strings of them.
    */
   addRow(row: TextRow): void {
     const bytes = 12 + 2 * (row.end(0) - row.start(0) + row.end(1) - row.start(1));

@@ -124,7 +124,7 @@ describe.each(REPO_KINDS)('managed objects in batches on %s', (kind) => {
     await repo.delete('user', 'versioned');
   });
 
-  it("gives recon's target id set the same ids and versions as rows on PostgreSQL", async () => {
+  it("gives recon's target id set the same ids, with versions and without, as rows on PostgreSQL", async () => {
     const pages: string[][] = [];
     for await (const page of bulk.streamVersionPages('user', 500))
       for (const entry of page) pages.push([entry.id, entry.version]);
@@ -143,6 +143,20 @@ describe.each(REPO_KINDS)('managed objects in batches on %s', (kind) => {
     expect(targets.size).toBe(pages.length);
     for (const [id, version] of pages) expect(targets.versionOf(id as string)).toBe(version);
     expect([...targets.unclaimed()].sort()).toEqual(pages.map(([id]) => id).sort());
+
+    // Ids alone (a mapping without unchanged stamps): the same ids, no versions.
+    const ids: string[] = [];
+    for await (const page of bulk.streamIdPages('user', 500)) ids.push(...page);
+    const idsOnly = new ReconTargets();
+    const idRows = await bulk.eachIdRow('user', (row) => {
+      expect(row.text(1)).toBe('');
+      idsOnly.addRow(row);
+    });
+    expect(idRows).toBe(kind === 'postgres');
+    if (!idRows) for (const id of ids) idsOnly.add(id, id);
+    expect([...idsOnly.unclaimed()].sort()).toEqual([...ids].sort());
+    for (const id of ids) expect(idsOnly.versionOf(id)).toBeNull();
+    expect(idsOnly.has(ids[0] as string)).toBe(true);
   });
 
   it('refuses a whole batch when one userName is taken (UNIQUE policy) and writes none of it', async () => {
