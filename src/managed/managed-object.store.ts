@@ -57,9 +57,7 @@ export abstract class ManagedObjectStore {
    * As idPages, each id as the first column of a TextRow whose second is empty (the rows of eachVersionRow,
    * without versions). Resolves false, having read nothing, where the store cannot stream rows so.
    */
-  eachIdRow(objectType: string, onRow: (row: TextRow) => void): Promise<boolean> {
-    void objectType;
-    void onRow;
+  eachIdRow(_objectType: string, _onRow: (row: TextRow) => void): Promise<boolean> {
     return Promise.resolve(false);
   }
 
@@ -67,9 +65,7 @@ export abstract class ManagedObjectStore {
    * As versionPages, each object as a TextRow of its id and version, without an object per row. Resolves false,
    * having read nothing, where the store cannot stream rows so (the caller then reads versionPages).
    */
-  eachVersionRow(objectType: string, onRow: (row: TextRow) => void): Promise<boolean> {
-    void objectType;
-    void onRow;
+  eachVersionRow(_objectType: string, _onRow: (row: TextRow) => void): Promise<boolean> {
     return Promise.resolve(false);
   }
 

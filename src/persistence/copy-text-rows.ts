@@ -1,4 +1,6 @@
 import { isAscii } from 'node:buffer';
+import { copyReader } from './cursor-pages';
+import type { SqlDatabase } from './sql-database';
 import type { TextRow } from './text-row';
 
 const TAB = 0x09;
@@ -39,6 +41,23 @@ export async function forEachCopyRow(
   return rows;
 }
 
+/**
+ * Every row of `select` (`$n`: text parameters) handed to `onRow` through COPY on a PostgreSQL server; resolves
+ * false, having read nothing, where `db` has no COPY (the embedded PGlite), so the caller reads another way.
+ */
+export async function eachCopyRow(
+  db: SqlDatabase,
+  select: string,
+  params: readonly string[],
+  columns: number,
+  onRow: (row: TextRow) => void,
+): Promise<boolean> {
+  const copyOut = copyReader(db);
+  if (copyOut === null) return false;
+  await forEachCopyRow(copyOut(select, params), columns, onRow);
+  return true;
+}
+
 class CopyTextRow implements TextRow {
   bytes: Buffer = Buffer.alloc(0);
   private readonly starts: Int32Array;
@@ -61,7 +80,7 @@ class CopyTextRow implements TextRow {
     for (let at = from; at <= to; at++) {
       const byte = bytes[at] as number;
       if (byte === TAB || byte === NEWLINE) {
-        if (column >= this.columns) break;
+        if (column >= this.columns) throw columnsError(column + 1, this.columns);
         this.starts[column] = start;
         this.ends[column] = at;
         this.escaped[column] = escaped;
@@ -143,10 +162,12 @@ export function unescapeCopyText(bytes: Buffer, start: number, end: number): str
       continue;
     }
     const next = String.fromCharCode(bytes[at + 1] as number);
-    const octal = /^[0-7]{1,3}/.exec(bytes.toString('latin1', at + 1, Math.min(end, at + 4)));
-    const hex = /^x([0-9a-fA-F]{1,2})/.exec(bytes.toString('latin1', at + 1, Math.min(end, at + 4)));
-    if (ESCAPES[next] !== undefined) {
-      out[length++] = ESCAPES[next];
+    const escape = ESCAPES[next];
+    const digits = escape === undefined ? bytes.toString('latin1', at + 1, Math.min(end, at + 4)) : '';
+    const octal = /^[0-7]{1,3}/.exec(digits);
+    const hex = /^x([0-9a-fA-F]{1,2})/.exec(digits);
+    if (escape !== undefined) {
+      out[length++] = escape;
       at += 1;
     } else if (octal !== null) {
       out[length++] = parseInt(octal[0], 8) & 0xff;

@@ -7,10 +7,10 @@ import { IdGenerator } from '../managed/id-generator';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import { LINK_ROW_COLUMNS, LinkStore, type LinkSidesRead } from '../sync/ports/link.store';
 import type { TextRow } from './text-row';
-import { forEachCopyRow } from './copy-text-rows';
+import { eachCopyRow } from './copy-text-rows';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
-import { copyReader, cursorPages, mapPages, readsByCursor } from './cursor-pages';
+import { cursorPages, mapPages, readsByCursor } from './cursor-pages';
 import { inIndexOrder } from './index-order';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul, violatedConstraint } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
@@ -78,12 +78,9 @@ export class LinkRepository extends LinkStore {
     return this.keysetPagesOfType(linkType, pageSize);
   }
 
-  override async eachOfType(linkType: string, onRow: (row: TextRow) => void): Promise<boolean> {
-    const copyOut = copyReader(this.db);
-    if (copyOut === null) return false;
-    const sql = `SELECT ${LINK_ROW_COLUMNS.join(', ')} FROM links WHERE link_type = $1`;
-    await forEachCopyRow(copyOut(sql, [linkType]), LINK_ROW_COLUMNS.length, onRow);
-    return true;
+  override eachOfType(linkType: string, onRow: (row: TextRow) => void): Promise<boolean> {
+    const select = `SELECT ${LINK_ROW_COLUMNS.join(', ')} FROM links WHERE link_type = $1`;
+    return eachCopyRow(this.db, select, [linkType], LINK_ROW_COLUMNS.length, onRow);
   }
 
   private async *keysetPagesOfType(linkType: string, pageSize: number): AsyncIterable<StampedLinkRecord[]> {

@@ -8,8 +8,8 @@ import {
   type ObjectVersion,
   type StoreQueryPage,
 } from '../managed/managed-object.store';
-import { copyReader, cursorPages, mapPages, readsByCursor } from './cursor-pages';
-import { forEachCopyRow } from './copy-text-rows';
+import { cursorPages, mapPages, readsByCursor } from './cursor-pages';
+import { eachCopyRow } from './copy-text-rows';
 import type { TextRow } from './text-row';
 import { inUserTerms } from './managed-object-errors';
 import { inIndexOrder } from './index-order';
@@ -109,27 +109,13 @@ export class ManagedObjectRepository extends ManagedObjectStore {
   }
 
   override eachIdRow(objectType: string, onRow: (row: TextRow) => void): Promise<boolean> {
-    return this.copyRows(`SELECT id, '' FROM managed_objects WHERE object_type = $1`, objectType, onRow);
+    const select = `SELECT id, '' FROM managed_objects WHERE object_type = $1`;
+    return this.guardErrors(() => eachCopyRow(this.db, select, [objectType], 2, onRow));
   }
 
   override eachVersionRow(objectType: string, onRow: (row: TextRow) => void): Promise<boolean> {
-    return this.copyRows(
-      `SELECT id, ${VERSION_SQL} FROM managed_objects WHERE object_type = $1`,
-      objectType,
-      onRow,
-    );
-  }
-
-  /** Two-column rows of `select` (one text parameter) through COPY; false, having read nothing, without a server. */
-  private async copyRows(
-    select: string,
-    objectType: string,
-    onRow: (row: TextRow) => void,
-  ): Promise<boolean> {
-    const copyOut = copyReader(this.db);
-    if (copyOut === null) return false;
-    await this.guardErrors(() => forEachCopyRow(copyOut(select, [objectType]), 2, onRow));
-    return true;
+    const select = `SELECT id, ${VERSION_SQL} FROM managed_objects WHERE object_type = $1`;
+    return this.guardErrors(() => eachCopyRow(this.db, select, [objectType], 2, onRow));
   }
 
   override versionPages(objectType: string, pageSize: number): AsyncIterable<ObjectVersion[]> {

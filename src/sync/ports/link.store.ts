@@ -26,9 +26,7 @@ export abstract class LinkStore {
    * packs them). Resolves false, having read nothing, where the store cannot stream rows so (the caller then
    * reads allOfType).
    */
-  eachOfType(linkType: string, onRow: (row: TextRow) => void): Promise<boolean> {
-    void linkType;
-    void onRow;
+  eachOfType(_linkType: string, _onRow: (row: TextRow) => void): Promise<boolean> {
     return Promise.resolve(false);
   }
   abstract findByFirstId(

@@ -79,6 +79,10 @@ describe('reading COPY text rows', () => {
     await expect(readAll(chunksOf(three, [100]), 2)).rejects.toThrow(/more columns where 2/);
     await expect(readAll(chunksOf(three, [100]), 4)).rejects.toThrow(/3 columns where 4/);
     await expect(readAll(chunksOf(Buffer.from('a\\\\\tb\tc\n'), [100]), 4)).rejects.toThrow(/3 columns/);
+    // The same in rows read byte by byte (a backslash or a non-ASCII byte in the chunk).
+    const escaped = Buffer.from('é\tb\tc\n');
+    await expect(readAll(chunksOf(escaped, [100]), 2)).rejects.toThrow(/more columns where 2/);
+    await expect(readAll(chunksOf(escaped, [100]), 4)).rejects.toThrow(/3 columns where 4/);
     await expect(readAll(chunksOf(Buffer.from('a\tb'), [100]), 2)).rejects.toThrow(/ended inside a row/);
   });
 
