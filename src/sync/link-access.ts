@@ -38,12 +38,6 @@ const ID_TEXT = LINK_ROW_COLUMNS.indexOf('id');
 const REV_TEXT = LINK_ROW_COLUMNS.indexOf('rev');
 const STAMP_TEXT = LINK_ROW_COLUMNS.indexOf('stamp');
 
-/** The next cell of the row begun in `table`: `head`, then `column` of `row` (its bytes when plain). */
-function textCell(table: PackedTable, row: TextRow, column: number, head = ''): void {
-  if (row.plain(column)) table.asciiCell(head, row.bytes, row.start(column), row.end(column));
-  else table.cell(row.text(column) ?? '', head);
-}
-
 /**
  * Keys are `<length of the qualifier>:<qualifier><id>`: one key per qualifier and id, whatever characters they
  * hold. Lookups pass the prefix and the id apart (PackedTable.find), so no key string is built per lookup.
@@ -301,12 +295,12 @@ export class LinkAccess {
     for (let column = 0; column < LINK_ROW_COLUMNS.length; column++)
       bytes += 2 * (row.end(column) - row.start(column));
     links.beginRow(bytes);
-    textCell(links, row, source, prefix);
-    textCell(links, row, target, prefix);
+    links.cellFrom(row, source, prefix);
+    links.cellFrom(row, target, prefix);
     links.cell(qualifier);
-    textCell(links, row, ID_TEXT);
-    textCell(links, row, REV_TEXT);
-    if (stamped) textCell(links, row, STAMP_TEXT);
+    links.cellFrom(row, ID_TEXT);
+    links.cellFrom(row, REV_TEXT);
+    if (stamped) links.cellFrom(row, STAMP_TEXT);
     else links.cell('');
     links.endRow();
   }

@@ -1,3 +1,5 @@
+import type { TextRow } from '../persistence/text-row';
+
 /**
  * Rows of string columns packed into Buffers outside the V8 heap, each row found by the value of any indexed
  * column (open addressing over an Int32Array). Recon holds one entry per link and per target id for a whole
@@ -101,6 +103,12 @@ export class PackedTable {
     arena.writeUInt32LE((length << 1) >>> 0, this.used);
     this.used = at + length;
     this.cellsWritten += 1;
+  }
+
+  /** The next cell of the row begun: `head`, then `column` of a streamed row (its bytes when plain). */
+  cellFrom(row: TextRow, column: number, head = ''): void {
+    if (row.plain(column)) this.asciiCell(head, row.bytes, row.start(column), row.end(column));
+    else this.cell(row.text(column) ?? '', head);
   }
 
   /** Ends the row begun: indexes its keys and returns its number. */

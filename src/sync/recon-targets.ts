@@ -33,11 +33,9 @@ export class ReconTargets {
   addRow(row: TextRow): void {
     const bytes = 12 + 2 * (row.end(0) - row.start(0) + row.end(1) - row.start(1));
     this.table.beginRow(bytes);
-    if (row.plain(0)) this.table.asciiCell('', row.bytes, row.start(0), row.end(0));
-    else this.table.cell(row.text(0) ?? '');
+    this.table.cellFrom(row, 0);
     this.table.cell('');
-    if (row.plain(1)) this.table.asciiCell('', row.bytes, row.start(1), row.end(1));
-    else this.table.cell(row.text(1) ?? '');
+    this.table.cellFrom(row, 1);
     this.table.endRow();
   }
 
