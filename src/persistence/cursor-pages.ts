@@ -18,8 +18,8 @@ export function copyReader(
 
 /**
  * Every row of `sql` in pages of `pageSize`, read through a cursor in one transaction: a single pass in whatever
- * order is cheapest, for readers that need every row and no order (recon's target versions and links, which go
- * into hash tables). Keyset pages walk an index and visit the heap in index order: 100k target versions cost the
+ * order is cheapest, for readers that need every row and no order (recon's target ids and versions where they are
+ * compared without case; the rest go through COPY, copy-text-rows.ts). Keyset pages walk an index and visit the heap in index order: 100k target versions cost the
  * backend 0.17-0.4 s of CPU so, 0.1-0.16 s as one sequential scan.
  *
  * The next page is fetched while the caller works on the last one; the transaction (and its connection) is held

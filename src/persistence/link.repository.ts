@@ -10,7 +10,6 @@ import type { TextRow } from './text-row';
 import { eachCopyRow } from './copy-text-rows';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
-import { cursorPages, mapPages, readsByCursor } from './cursor-pages';
 import { inIndexOrder } from './index-order';
 import { pgError, PG_UNIQUE_VIOLATION, rethrowNul, violatedConstraint } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
@@ -66,15 +65,11 @@ export class LinkRepository extends LinkStore {
   }
 
   /**
-   * On PostgreSQL, one pass through a cursor in one transaction (cursor-pages.ts): what the prefetch reads is
-   * one snapshot. The embedded repository, whose transactions hold its only connection, pages by keyset in the
-   * order of the (link_type, link_qualifier, first_id) unique index, each page starting where the last ended.
+   * Pages by keyset in the order of the (link_type, link_qualifier, first_id) unique index, each page starting
+   * where the last ended. Recon's prefetch reads eachOfType instead where it can (PostgreSQL, through COPY); this
+   * serves the embedded repository, whose transactions hold its only connection.
    */
   allOfType(linkType: string, pageSize = DEFAULT_PAGE): AsyncIterable<StampedLinkRecord[]> {
-    if (readsByCursor(this.db)) {
-      const sql = `SELECT ${COLUMNS}, stamp FROM links WHERE link_type = $1`;
-      return mapPages(cursorPages<LinkRow>(this.db, sql, [linkType], pageSize), toStampedRecord);
-    }
     return this.keysetPagesOfType(linkType, pageSize);
   }
 
