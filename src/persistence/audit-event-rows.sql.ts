@@ -7,53 +7,13 @@ import { textListParam } from './text-list.param';
 export const AUDIT_EVENT_COLUMNS = 'topic, id, "timestamp", recon_id, doc, entry, common_id';
 
 /**
- * `audit_events` as a FROM item whose `doc` is each event's whole document: the members a batch stored once
- * (`audit_event_commons`, migration 0009) merged back. PostgreSQL pulls it up into the query around it, so
- * filters on `topic`, `id`, `recon_id` and `"timestamp"` still reach the table's indexes. The shared members
- * are read by a subquery rather than a join: a sort under a LIMIT then merges only the rows it returns.
- * `own_doc` and `shared_doc` are the two parts, for conditions that read one member (auditMemberDocument).
- */
-export const WHOLE_AUDIT_EVENTS = `(
-  SELECT e.topic, e.id, e."timestamp", e.recon_id, e.entry, e.doc AS own_doc,
-    (SELECT c.doc FROM audit_event_commons c WHERE c.id = e.common_id) AS shared_doc,
-    coalesce((SELECT c.doc FROM audit_event_commons c WHERE c.id = e.common_id) || e.doc, e.doc) AS doc
-  FROM audit_events e)`;
-
-/**
- * The part of an event from WHOLE_AUDIT_EVENTS that holds the top-level member named by `member` (a bound
- * parameter): a member is in the row or in its shared part, never both. A filter on that member reads it
- * there, without merging the document. Over 300,000 events, filters no index serves: 0.12 s on a member of the
- * row, 0.46 s on a shared one, against 1.10 s on the merged document and 0.24 s before the parts existed.
- */
-export function auditMemberDocument(member: string): string {
-  return `CASE WHEN own_doc ? ${member} THEN own_doc ELSE shared_doc END`;
-}
-
-/** `audit_events e` beside its shared members `c`, for queries that read members one by one (auditMember). */
-export const AUDIT_EVENTS_WITH_COMMONS =
-  'audit_events e LEFT JOIN audit_event_commons c ON c.id = e.common_id';
-
-/**
- * One top-level member of an event as jsonb, from the row or from its shared members (it is in one of them,
- * never both), without putting the whole document together. `member` is a name written in Concord's code.
- */
-export function auditMember(member: string): string {
-  return `coalesce(e.doc -> '${member}', c.doc -> '${member}')`;
-}
-
-/** auditMember as text (`->>`): NULL where the member is absent or JSON null. */
-export function auditMemberText(member: string): string {
-  return `coalesce(e.doc ->> '${member}', c.doc ->> '${member}')`;
-}
-
-/**
  * From this many events on, a batch stores the members its events share once. A single event (the audit of
  * one request) gains nothing from it and would cost a second row.
  */
-const SHARED_FROM = 8;
+export const SHARED_FROM = 8;
 
 /** Members of an event that are columns of their own, never part of the stored document. */
-const APART: ReadonlySet<string> = new Set(['_id', 'entryDiff', 'entryAmbiguousTargets']);
+export const EVENT_APART: ReadonlySet<string> = new Set(['_id', 'entryDiff', 'entryAmbiguousTargets']);
 /** The `entry` of an UPDATE that changed nothing, the most common entry of all, serialised once. */
 const UNCHANGED = JSON.stringify({ diff: [], ambiguousTargetObjectIds: [] });
 
@@ -83,7 +43,7 @@ export interface AuditEventBatch {
  * `timestamp` and `reconId` are copied to their columns (migration 0004) from wherever they are.
  */
 export function auditEventBatch(events: readonly Readonly<Record<string, unknown>>[]): AuditEventBatch {
-  const { common, rows, shared } = factorBatch(events, APART);
+  const { common, rows, shared } = factorBatch(events, EVENT_APART);
   const ids = events.map((event) => event['_id']);
   const entries = events.some((event) => 'entryDiff' in event)
     ? events.map((event) => entryText(event as ReconEntryEvent))
@@ -147,7 +107,7 @@ function sharedText(shared: Readonly<Record<string, unknown>>, member: string): 
 }
 
 /** An entry's `entry` column: null when it has no diff and no ambiguous targets. */
-function entryText(event: ReconEntryEvent): string | null {
+export function entryText(event: ReconEntryEvent): string | null {
   const diff = event.entryDiff;
   const ambiguous = event.entryAmbiguousTargets ?? [];
   if (ambiguous.length === 0) {

@@ -4,13 +4,9 @@ import { badRequest, conflict } from '../core/errors/domain-error';
 import type { JsonObject } from '../managed/managed-object';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import { AuditStore, type AuditEvent, type AuditTopic } from '../sync/ports/audit.store';
-import {
-  AUDIT_EVENT_COLUMNS,
-  auditEventBatch,
-  auditMemberDocument,
-  WHOLE_AUDIT_EVENTS,
-  type SqlStatement,
-} from './audit-event-rows.sql';
+import { AUDIT_EVENT_COLUMNS, auditEventBatch, type SqlStatement } from './audit-event-rows.sql';
+import { packMayHold } from './audit-event-packs.sql';
+import { auditMemberDocument, wholeAuditEvents } from './audit-event-source.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
 import { renumbered } from './deferred-writes';
@@ -68,7 +64,8 @@ export class AuditRepository extends AuditStore {
     await this.db.trailing.settled();
     const rows = await this.run(() =>
       this.db.query<{ doc: JsonObject }>(
-        `SELECT doc FROM ${WHOLE_AUDIT_EVENTS} AS e WHERE topic = $1 AND id = $2`,
+        `SELECT doc FROM ${wholeAuditEvents(`p.topic = $1 AND ${packMayHold(2)}`)} AS e
+         WHERE topic = $1 AND id = $2`,
         [topic, id],
       ),
     );
@@ -80,7 +77,7 @@ export class AuditRepository extends AuditStore {
     await this.db.trailing.settled();
     const source: DocumentSource = {
       sql: `SELECT id, 0::bigint AS rev, doc, own_doc, shared_doc, recon_id, "timestamp"
-            FROM ${WHOLE_AUDIT_EVENTS} AS e WHERE topic = $1`,
+            FROM ${wholeAuditEvents()} AS e WHERE topic = $1`,
       params: [topic],
       textColumns: EVENT_TEXT_COLUMNS,
       memberDocument: auditMemberDocument,

@@ -8,15 +8,11 @@ import {
   type ReconRunRecord,
   type ReconSummary,
 } from '../sync/ports/recon-run.store';
-import {
-  AUDIT_EVENT_COLUMNS,
-  AUDIT_EVENTS_WITH_COMMONS,
-  auditEventBatch,
-  auditMember,
-  auditMemberText,
-} from './audit-event-rows.sql';
+import { AUDIT_EVENT_COLUMNS, auditEventBatch } from './audit-event-rows.sql';
+import { AUDIT_EVENTS_WITH_COMMONS, auditMember, auditMemberText } from './audit-event-source.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
+import { AUDIT_PACK_COLUMNS, auditEventPack, unpackedAuditEvents } from './audit-event-packs.sql';
 import { pgError, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -32,6 +28,11 @@ interface RunRow {
 /** A run's entries as recorded before migration 0007, for the runs that have some. */
 const LEGACY_ENTRIES = `UNION ALL
   SELECT lpad(seq::text, 19, '0'), 0::bigint, doc FROM recon_entries WHERE recon_id = $1`;
+
+/** A run's entries stored in packs (migration 0011), for the runs that have some. */
+const PACKED_ENTRIES = `UNION ALL
+  SELECT u.id, 0::bigint, ${entryDocument('u.recon_id', 'u.own_doc', 'u.shared_doc', 'u.entry')}
+  FROM (${unpackedAuditEvents(`p.topic = 'recon' AND p.recon_id = $1`)}) AS u`;
 
 /** Entries per INSERT statement; a run appends its entries in batches of about this size. */
 const INSERT_CHUNK = 1_000;
@@ -128,10 +129,25 @@ export class ReconRunRepository extends ReconRunStore {
       for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
         const chunk = entries.slice(start, start + INSERT_CHUNK);
         const runIds = [...new Set(chunk.map((entry) => String(entry['reconId'])))];
+        const runsKnown = '(SELECT count(*) FROM recon_runs WHERE id = ANY($1::text[])) = $2';
+        const pack = auditEventPack(chunk, 3);
+        if (pack !== null) {
+          const [written] = await this.run(runIds.join(', '), () =>
+            executor.query<{ n: number }>(
+              `WITH written AS (
+                 INSERT INTO audit_event_packs (${AUDIT_PACK_COLUMNS})
+                 SELECT * FROM (${pack.sql}) AS pack WHERE ${runsKnown}
+                 RETURNING cardinality(ids) AS n)
+               SELECT coalesce(sum(n), 0)::int AS n FROM written`,
+              [runIds, runIds.length, ...pack.params],
+            ),
+          );
+          if (written?.n !== chunk.length) throw runNotFound(runIds.join(', '));
+          continue;
+        }
         const batch = auditEventBatch(chunk);
         const rows = batch.rows(3);
         const commons = batch.commons(3 + rows.params.length);
-        const runsKnown = '(SELECT count(*) FROM recon_runs WHERE id = ANY($1::text[])) = $2';
         const shared =
           commons === null
             ? ''
@@ -168,24 +184,18 @@ export class ReconRunRepository extends ReconRunStore {
    * instead — the same rows, as every recon event Concord writes is one of the three.
    */
   async queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage> {
-    const legacy = await this.db.query('SELECT 1 FROM recon_entries WHERE recon_id = $1 LIMIT 1', [reconId]);
+    const [held] = await this.db.query<{ legacy: boolean; packed: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM recon_entries WHERE recon_id = $1) AS legacy,
+         EXISTS (SELECT 1 FROM audit_event_packs WHERE topic = 'recon' AND recon_id = $1) AS packed`,
+      [reconId],
+    );
     const source: DocumentSource = {
-      sql: `SELECT e.id, 0::bigint AS rev, jsonb_build_object(
-              'reconId', e.recon_id,
-              'phase', ${auditMember('reconciling')},
-              'linkQualifier', ${auditMember('linkQualifier')},
-              'situation', coalesce(${auditMemberText('situation')}, ''),
-              'action', coalesce(${auditMemberText('action')}, ''),
-              'status', ${auditMember('status')},
-              'sourceObjectId', ${auditMember('sourceObjectId')},
-              'targetObjectId', ${auditMember('targetObjectId')},
-              'ambiguousTargetObjectIds', coalesce(e.entry->'ambiguousTargetObjectIds', '[]'::jsonb),
-              'message', ${auditMember('message')},
-              'diff', coalesce(e.entry->'diff', 'null'::jsonb)) AS doc
+      sql: `SELECT e.id, 0::bigint AS rev, ${entryDocument('e.recon_id', 'e.doc', 'c.doc', 'e.entry')} AS doc
             FROM ${AUDIT_EVENTS_WITH_COMMONS}
             WHERE e.topic = 'recon' AND e.recon_id = $1
               AND ${auditMemberText('entryType')} NOT IN ('start', 'summary')
-            ${legacy.length === 0 ? '' : LEGACY_ENTRIES}`,
+            ${held?.packed === true ? PACKED_ENTRIES : ''}
+            ${held?.legacy === true ? LEGACY_ENTRIES : ''}`,
       params: [reconId],
     };
     return queryDocumentPage(this.db, source, request);
@@ -201,6 +211,27 @@ export class ReconRunRepository extends ReconRunStore {
       return rethrowNul(error);
     }
   }
+}
+
+/**
+ * An entry (ReconEntryRecord) from its audit event: `own` and `shared` are the event's two parts (auditMember),
+ * `entry` its diff and ambiguous targets. Packs hold only entries, so they need no condition on `entryType`.
+ */
+function entryDocument(reconId: string, own: string, shared: string, entry: string): string {
+  const member = (name: string): string => auditMember(name, own, shared);
+  const text = (name: string): string => auditMemberText(name, own, shared);
+  return `jsonb_build_object(
+    'reconId', ${reconId},
+    'phase', ${member('reconciling')},
+    'linkQualifier', ${member('linkQualifier')},
+    'situation', coalesce(${text('situation')}, ''),
+    'action', coalesce(${text('action')}, ''),
+    'status', ${member('status')},
+    'sourceObjectId', ${member('sourceObjectId')},
+    'targetObjectId', ${member('targetObjectId')},
+    'ambiguousTargetObjectIds', coalesce(${entry}->'ambiguousTargetObjectIds', '[]'::jsonb),
+    'message', ${member('message')},
+    'diff', coalesce(${entry}->'diff', 'null'::jsonb))`;
 }
 
 function runNotFound(id: string): Error {

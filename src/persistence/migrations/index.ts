@@ -8,6 +8,7 @@ import { ReconEntriesInAudit1765700000000 } from './0007-recon-entries-in-audit.
 import { LinkUnchangedStamps1765800000000 } from './0008-link-unchanged-stamps.migration';
 import { AuditEventCommons1765900000000 } from './0009-audit-event-commons.migration';
 import { AuditReconIndexPartial1766000000000 } from './0010-audit-recon-index-partial.migration';
+import { AuditEventPacks1766100000000 } from './0011-audit-event-packs.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   LinkUnchangedStamps1765800000000,
   AuditEventCommons1765900000000,
   AuditReconIndexPartial1766000000000,
+  AuditEventPacks1766100000000,
 ];

@@ -313,6 +313,83 @@ describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
       ]);
     });
 
+    it('serves each packed entry through audit/recon as its event, read by _id or queried', async () => {
+      const audit = new AuditRepository(database.db);
+      const events = writtenEach(Array.from({ length: 2_500 }, (_, i) => entry(run.id, i)));
+      const asAudited = (event: ReconEntryEvent): Record<string, unknown> => {
+        const { entryDiff: _diff, entryAmbiguousTargets: _ambiguous, ...rest } = event;
+        return rest;
+      };
+      for (const n of [0, 999, 1_000, 1_733, 2_499]) {
+        const event = events[n] as ReconEntryEvent;
+        expect(await audit.read('recon', event._id)).toEqual(asAudited(event));
+      }
+      expect(await audit.read('recon', `${run.id}-${'0'.repeat(9)}`)).toBeNull();
+      expect(await audit.read('activity', (events[5] as ReconEntryEvent)._id)).toBeNull();
+      const query = async (filter: string): Promise<Record<string, unknown>[]> =>
+        (await audit.query('recon', crestQuery({ _queryFilter: filter, _sortKeys: '_id' }))).objects.map(
+          (o) => ({ _id: o.id, ...o.doc }),
+        );
+      const ofRun = `reconId eq "${run.id}"`;
+      expect(await query(ofRun)).toEqual(events.map(asAudited));
+      expect(await query(`${ofRun} and situation eq "FOUND" and status eq "FAILURE"`)).toEqual(
+        events.filter((_, i) => i % 4 === 2 && i % 5 === 3).map(asAudited),
+      );
+      expect(await query('sourceObjectId eq "system/ldap/account/uid=user1234"')).toEqual([
+        asAudited(events[1_234] as ReconEntryEvent),
+      ]);
+      expect(await query(`_id eq "${(events[42] as ReconEntryEvent)._id}"`)).toEqual([
+        asAudited(events[42] as ReconEntryEvent),
+      ]);
+      const counted = await audit.query(
+        'recon',
+        crestQuery({
+          _queryFilter: `${ofRun} and timestamp sw "2025-11-30"`,
+          _totalPagedResultsPolicy: 'EXACT',
+          _pageSize: '10',
+        }),
+      );
+      expect(counted.total).toBe(2_500);
+      expect(counted.objects).toHaveLength(10);
+    });
+
+    it("finds packed events by their own timestamps, sorted and filtered like any event's", async () => {
+      const timed = newRun();
+      await repo.create(timed);
+      const events = writtenEach(Array.from({ length: 30 }, (_, i) => entry(timed.id, i))).map(
+        (event, i) => ({
+          ...event,
+          timestamp: `2025-12-01T10:00:${String(59 - i).padStart(2, '0')}.000Z`,
+        }),
+      );
+      await repo.appendEntries(events);
+      const audit = new AuditRepository(database.db);
+      const page = await audit.query(
+        'recon',
+        crestQuery({
+          _queryFilter: `reconId eq "${timed.id}" and timestamp ge "2025-12-01T10:00:50"`,
+          _sortKeys: 'timestamp',
+        }),
+      );
+      expect(page.objects.map((o) => o.doc['timestamp'])).toEqual(
+        Array.from({ length: 10 }, (_, i) => `2025-12-01T10:00:${50 + i}.000Z`),
+      );
+      expect(page.objects.map((o) => o.id)).toEqual(
+        events
+          .slice(0, 10)
+          .map((e) => e._id)
+          .reverse(),
+      );
+    });
+
+    it('refuses a batch of one unknown run with NOT_FOUND and writes none of it', async () => {
+      const batch = writtenEach(Array.from({ length: 20 }, (_, i) => entry('no-such-run', i)));
+      expect(await errorCode(repo.appendEntries(batch))).toBe('NOT_FOUND');
+      const audit = new AuditRepository(database.db);
+      const left = await audit.query('recon', crestQuery({ _queryFilter: 'reconId eq "no-such-run"' }));
+      expect(left.objects).toEqual([]);
+    });
+
     it('refuses entries of an unknown run with NOT_FOUND and writes none of them', async () => {
       const batch = [written(entry(run.id, 9_000), 9_001), written(entry('no-such-run', 0), 1)];
       expect(await errorCode(repo.appendEntries(batch))).toBe('NOT_FOUND');

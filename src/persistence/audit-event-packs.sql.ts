@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { ReconEntryEvent } from '../sync/ports/recon-run.store';
+import type { SqlStatement } from './audit-event-rows.sql';
+import { entryText, EVENT_APART, SHARED_FROM } from './audit-event-rows.sql';
+import { factorBatch } from './factored-batch';
+import { textListParam } from './text-list.param';
+
+/**
+ * The columns of `audit_event_packs` (migration 0011) a pack fills, in the order `auditEventPack` selects them:
+ * a batch of one run's recon entries as a single row. What the entries share is stored once (`shared`), each
+ * entry's own members as an element of `docs`, and `ids`/`entries` beside them by position.
+ */
+export const AUDIT_PACK_COLUMNS = 'id, topic, recon_id, shared, ids, docs, entry, entries, first_id, last_id';
+
+/**
+ * A run's recon entries as one row of `audit_event_packs`, or null when the batch cannot be one: fewer than
+ * SHARED_FROM entries, or entries of more than one run (a pack belongs to a run, so that a query on the run
+ * finds its packs by index). `first` numbers the statement's bind parameters.
+ */
+export function auditEventPack(entries: readonly ReconEntryEvent[], first: number): SqlStatement | null {
+  if (entries.length < SHARED_FROM) return null;
+  const { common, rows, shared } = factorBatch(entries, EVENT_APART);
+  const reconId = shared['reconId'];
+  if (typeof reconId !== 'string') return null;
+  const ids = textListParam(entries.map((entry) => entry._id));
+  const texts = entries.map(entryText);
+  // A batch whose entries are all alike (a CONFIRMED run's: nothing changed) stores its entry once.
+  const oneEntry = texts.every((text) => text === texts[0]);
+  const entryList = oneEntry ? null : textListParam(texts);
+  const [pack, run, sharedDoc, idList, docs, entry] = [
+    first,
+    first + 1,
+    first + 2,
+    first + 3,
+    first + 4,
+    first + 5,
+  ];
+  return {
+    sql: `SELECT $${pack}::text, 'recon', $${run}::text, $${sharedDoc}::jsonb, packed.ids, $${docs}::jsonb,
+            ${oneEntry ? `$${entry}::jsonb` : 'NULL::jsonb'},
+            ${entryList === null ? 'NULL::text[]' : entryList.sql(entry)},
+            (SELECT min(id) FROM unnest(packed.ids) AS id), (SELECT max(id) FROM unnest(packed.ids) AS id)
+          FROM (SELECT ${ids.sql(idList)} AS ids) AS packed`,
+    params: [randomUUID(), reconId, common, ids.value, rows, entryList === null ? texts[0] : entryList.value],
+  };
+}
+
+/**
+ * The events of the packs that meet `packCondition` (on `p`, a pack), one row each, in the columns of
+ * WHOLE_AUDIT_EVENTS. ROWS FROM zips the arrays by position; `entries` is null where the pack stores one
+ * `entry` for all. Conditions on `topic` and `recon_id` are the pack's own columns, so PostgreSQL applies them
+ * through the pack's index before anything is unnested.
+ */
+export function unpackedAuditEvents(packCondition = 'true'): string {
+  return `SELECT p.topic, u.id, coalesce(u.doc ->> 'timestamp', p.shared ->> 'timestamp') AS "timestamp",
+      p.recon_id, coalesce(u.entry::jsonb, p.entry) AS entry, u.doc AS own_doc, p.shared AS shared_doc,
+      p.shared || u.doc AS doc
+    FROM audit_event_packs p,
+      ROWS FROM (unnest(p.ids), jsonb_array_elements(p.docs), unnest(p.entries)) AS u(id, doc, entry)
+    WHERE ${packCondition}`;
+}
+
+/** A pack condition that keeps only the packs whose ids may hold parameter `$n` (its first and last bound them). */
+export function packMayHold(n: number): string {
+  return `p.last_id >= $${n} AND p.first_id <= $${n}`;
+}
