@@ -47,14 +47,16 @@ export function auditEventPack(entries: readonly ReconEntryEvent[], first: numbe
 
 /**
  * The events of the packs that meet `packCondition` (on `p`, a pack), one row each, in the columns of
- * WHOLE_AUDIT_EVENTS. ROWS FROM zips the arrays by position; `entries` is null where the pack stores one
- * `entry` for all. Conditions on `topic` and `recon_id` are the pack's own columns, so PostgreSQL applies them
- * through the pack's index before anything is unnested.
+ * wholeAuditEvents: the two parts of the document apart, and the entry as the pack's one `entry` or the
+ * event's own `entry_text`. ROWS FROM zips the arrays by position (`entries` is null where the pack stores one
+ * `entry` for all). Nothing is put together here: a query that sorts and cuts a page puts together only the
+ * rows of the page (a run's 100,000 entries took 0.4 s to build before the sort, for a page of 50). Conditions
+ * on `topic` and `recon_id` are the pack's own columns, so they reach the pack's index before anything is
+ * unnested.
  */
 export function unpackedAuditEvents(packCondition = 'true'): string {
   return `SELECT p.topic, u.id, coalesce(u.doc ->> 'timestamp', p.shared ->> 'timestamp') AS "timestamp",
-      p.recon_id, coalesce(u.entry::jsonb, p.entry) AS entry, u.doc AS own_doc, p.shared AS shared_doc,
-      p.shared || u.doc AS doc
+      p.recon_id, u.doc AS own_doc, p.shared AS shared_doc, p.entry, u.entry AS entry_text
     FROM audit_event_packs p,
       ROWS FROM (unnest(p.ids), jsonb_array_elements(p.docs), unnest(p.entries)) AS u(id, doc, entry)
     WHERE ${packCondition}`;

@@ -6,7 +6,7 @@ import type { StoreQueryPage } from '../managed/managed-object.store';
 import { AuditStore, type AuditEvent, type AuditTopic } from '../sync/ports/audit.store';
 import { AUDIT_EVENT_COLUMNS, auditEventBatch, type SqlStatement } from './audit-event-rows.sql';
 import { packMayHold } from './audit-event-packs.sql';
-import { auditMemberDocument, wholeAuditEvents } from './audit-event-source.sql';
+import { auditMemberDocument, WHOLE_AUDIT_DOC, wholeAuditEvents } from './audit-event-source.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
 import { renumbered } from './deferred-writes';
@@ -64,7 +64,7 @@ export class AuditRepository extends AuditStore {
     await this.db.trailing.settled();
     const rows = await this.run(() =>
       this.db.query<{ doc: JsonObject }>(
-        `SELECT doc FROM ${wholeAuditEvents(`p.topic = $1 AND ${packMayHold(2)}`)} AS e
+        `SELECT ${WHOLE_AUDIT_DOC} AS doc FROM ${wholeAuditEvents(`p.topic = $1 AND ${packMayHold(2)}`)} AS e
          WHERE topic = $1 AND id = $2`,
         [topic, id],
       ),
@@ -76,7 +76,7 @@ export class AuditRepository extends AuditStore {
   async query(topic: AuditTopic, request: QueryRequest): Promise<StoreQueryPage> {
     await this.db.trailing.settled();
     const source: DocumentSource = {
-      sql: `SELECT id, 0::bigint AS rev, doc, own_doc, shared_doc, recon_id, "timestamp"
+      sql: `SELECT id, 0::bigint AS rev, ${WHOLE_AUDIT_DOC} AS doc, own_doc, shared_doc, recon_id, "timestamp"
             FROM ${wholeAuditEvents()} AS e WHERE topic = $1`,
       params: [topic],
       textColumns: EVENT_TEXT_COLUMNS,
