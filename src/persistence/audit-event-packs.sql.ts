@@ -27,20 +27,13 @@ export function auditEventPack(entries: readonly ReconEntryEvent[], first: numbe
   // A batch whose entries are all alike (a CONFIRMED run's: nothing changed) stores its entry once.
   const oneEntry = texts.every((text) => text === texts[0]);
   const entryList = oneEntry ? null : textListParam(texts);
-  const [pack, run, sharedDoc, idList, docs, entry] = [
-    first,
-    first + 1,
-    first + 2,
-    first + 3,
-    first + 4,
-    first + 5,
-  ];
+  const param = (k: number): string => `$${first + k}`;
   return {
-    sql: `SELECT $${pack}::text, 'recon', $${run}::text, $${sharedDoc}::jsonb, packed.ids, $${docs}::jsonb,
-            ${oneEntry ? `$${entry}::jsonb` : 'NULL::jsonb'},
-            ${entryList === null ? 'NULL::text[]' : entryList.sql(entry)},
+    sql: `SELECT ${param(0)}::text, 'recon', ${param(1)}::text, ${param(2)}::jsonb, packed.ids, ${param(4)}::jsonb,
+            ${oneEntry ? `${param(5)}::jsonb` : 'NULL::jsonb'},
+            ${entryList === null ? 'NULL::text[]' : entryList.sql(first + 5)},
             (SELECT min(id) FROM unnest(packed.ids) AS id), (SELECT max(id) FROM unnest(packed.ids) AS id)
-          FROM (SELECT ${ids.sql(idList)} AS ids) AS packed`,
+          FROM (SELECT ${ids.sql(first + 3)} AS ids) AS packed`,
     params: [randomUUID(), reconId, common, ids.value, rows, entryList === null ? texts[0] : entryList.value],
   };
 }

@@ -114,9 +114,11 @@ export class ReconRunRepository extends ReconRunStore {
   }
 
   /**
-   * One INSERT per chunk into `audit_events`: an entry is its audit event's row (migration 0007), and the
-   * members the chunk's entries share are one row of `audit_event_commons` (migration 0009). The chunk's runs
-   * are checked in the same statement, which writes all of the chunk or, with a run unknown, nothing.
+   * One INSERT per chunk: a chunk of one run's entries is one row of `audit_event_packs` (migration 0011);
+   * a smaller or mixed one a row per entry in `audit_events` (an entry is its audit event's row, migration
+   * 0007) beside one row of `audit_event_commons` for the members its entries share (migration 0009). The
+   * chunk's runs are checked in the same statement, which writes all of the chunk or, with a run unknown,
+   * nothing.
    */
   async appendEntries(entries: readonly ReconEntryEvent[]): Promise<void> {
     if (entries.length === 0) return;
@@ -185,11 +187,11 @@ export class ReconRunRepository extends ReconRunStore {
    */
   async queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage> {
     const legacy = await this.db.query('SELECT 1 FROM recon_entries WHERE recon_id = $1 LIMIT 1', [reconId]);
-    const own = (member: string): string => auditMemberText(member, 'e.own_doc', 'e.shared_doc');
+    const memberText = (member: string): string => auditMemberText(member, 'e.own_doc', 'e.shared_doc');
     const source: DocumentSource = {
       sql: `SELECT e.id, 0::bigint AS rev, ${entryDocument(WHOLE_AUDIT_ENTRY)} AS doc
             FROM ${wholeAuditEvents(`p.recon_id = $1`)} AS e
-            WHERE e.topic = 'recon' AND e.recon_id = $1 AND ${own('entryType')} NOT IN ('start', 'summary')
+            WHERE e.topic = 'recon' AND e.recon_id = $1 AND ${memberText('entryType')} NOT IN ('start', 'summary')
             ${legacy.length === 0 ? '' : LEGACY_ENTRIES}`,
       params: [reconId],
     };

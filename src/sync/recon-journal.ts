@@ -14,10 +14,10 @@ const LANES = 2;
 const INTERVAL_MS = 1_000;
 
 /**
- * Writes a run's audit events and per-entry results in batches (one multi-row INSERT per batch; an entry
- * and its audit event are one row) instead of one INSERT per entry. Batches are written in LANES lanes, each
- * lane one batch at a time, so rows may reach the table out of order; entries are read back in the run's
- * order all the same, by their events' ids. A failed write is kept and rethrown by `close()` so the run
+ * Writes a run's audit events and per-entry results in batches (one INSERT per batch; an entry is its audit
+ * event, and a batch of one run's entries one row) instead of one INSERT per entry. Batches are written in
+ * LANES lanes, each lane one batch at a time, so rows may reach the table out of order; entries are read back
+ * in the run's order all the same, by their events' ids. A failed write is kept and rethrown by `close()` so the run
  * ends FAILED rather than silently losing its audit trail.
  */
 export class ReconJournal {
@@ -45,7 +45,7 @@ export class ReconJournal {
     if (this.events.length >= BATCH) void this.flush();
   }
 
-  /** A reported entry, which is written with its audit event as one row (ReconRunStore.appendEntries). */
+  /** A reported entry, which is written as its audit event (ReconRunStore.appendEntries). */
   addEntry(entry: ReconEntryEvent): void {
     this.entries.push(entry);
     if (this.entries.length >= BATCH) void this.flush();

@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The members a batch of audit events shares (a recon's run, mapping, user, situation…) stored once: a row of
  * `audit_event_commons`, which the batch's rows name in `common_id` and hold only their own members beside.
- * The whole document is `commons.doc || events.doc` (audit-event-rows.sql.ts, WHOLE_AUDIT_EVENTS). Rows
+ * The whole document is `commons.doc || events.doc` (audit-event-source.sql.ts, WHOLE_AUDIT_DOC). Rows
  * written before, and events written one at a time, keep their whole document and no `common_id`.
  */
 export class AuditEventCommons1765900000000 implements MigrationInterface {

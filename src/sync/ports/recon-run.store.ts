@@ -62,7 +62,7 @@ export abstract class ReconRunStore {
   abstract requestCancel(id: string): Promise<boolean>;
   /** Runs still ACTIVE whose node is `nodeId` (at start: they were interrupted by a crash) or stale for `staleMs`. */
   abstract activeRuns(): Promise<ReconRunRecord[]>;
-  /** Writes entries with their audit events (a row each); one of an unknown run: NOT_FOUND, none written. */
+  /** Writes entries as their audit events (`audit/recon`); one of an unknown run: NOT_FOUND, none written. */
   abstract appendEntries(entries: readonly ReconEntryEvent[]): Promise<void>;
   /** `_queryFilter` over one run's entries (fields as in ReconEntryRecord); by default in the run's order. */
   abstract queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage>;
