@@ -39,15 +39,15 @@ export function auditMemberDocument(member: string): string {
 }
 
 /**
- * One top-level member of an event as jsonb, from the event's own members or from those it shares (it is in
- * one of them, never both), without putting the whole document together. `member` is a name written in
- * Concord's code; `own` and `shared` the two parts' expressions (wholeAuditEvents' `own_doc`, `shared_doc`).
+ * One top-level member of an event of wholeAuditEvents (`e`) as jsonb, from its own members or from those it
+ * shares (it is in one of them, never both), without putting the whole document together. `member` is a name
+ * written in Concord's code.
  */
-export function auditMember(member: string, own: string, shared: string): string {
-  return `coalesce(${own} -> '${member}', ${shared} -> '${member}')`;
+export function auditMember(member: string): string {
+  return `coalesce(e.own_doc -> '${member}', e.shared_doc -> '${member}')`;
 }
 
 /** auditMember as text (`->>`): NULL where the member is absent or JSON null. */
-export function auditMemberText(member: string, own: string, shared: string): string {
-  return `coalesce(${own} ->> '${member}', ${shared} ->> '${member}')`;
+export function auditMemberText(member: string): string {
+  return `coalesce(e.own_doc ->> '${member}', e.shared_doc ->> '${member}')`;
 }

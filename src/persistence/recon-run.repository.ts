@@ -8,7 +8,7 @@ import {
   type ReconRunRecord,
   type ReconSummary,
 } from '../sync/ports/recon-run.store';
-import { AUDIT_EVENT_COLUMNS, auditEventBatch } from './audit-event-rows.sql';
+import { AUDIT_EVENT_COLUMNS, auditEventBatch, type SqlStatement } from './audit-event-rows.sql';
 import { auditMember, auditMemberText, WHOLE_AUDIT_ENTRY, wholeAuditEvents } from './audit-event-source.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
@@ -126,40 +126,13 @@ export class ReconRunRepository extends ReconRunStore {
       for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
         const chunk = entries.slice(start, start + INSERT_CHUNK);
         const runIds = [...new Set(chunk.map((entry) => String(entry['reconId'])))];
-        const runsKnown = '(SELECT count(*) FROM recon_runs WHERE id = ANY($1::text[])) = $2';
-        const pack = auditEventPack(chunk, 3);
-        if (pack !== null) {
-          const [written] = await this.run(runIds.join(', '), () =>
-            executor.query<{ n: number }>(
-              `WITH written AS (
-                 INSERT INTO audit_event_packs (${AUDIT_PACK_COLUMNS})
-                 SELECT * FROM (${pack.sql}) AS pack WHERE ${runsKnown}
-                 RETURNING cardinality(ids) AS n)
-               SELECT coalesce(sum(n), 0)::int AS n FROM written`,
-              [runIds, runIds.length, ...pack.params],
-            ),
-          );
-          if (written?.n !== chunk.length) throw runNotFound(runIds.join(', '));
-          continue;
-        }
-        const batch = auditEventBatch(chunk);
-        const rows = batch.rows(3);
-        const commons = batch.commons(3 + rows.params.length);
-        const shared =
-          commons === null
-            ? ''
-            : `shared AS (INSERT INTO audit_event_commons (id, doc)
-                 SELECT * FROM (${commons.sql}) AS common WHERE ${runsKnown}),`;
+        const { sql, params } = packInsert(chunk) ?? rowsInsert(chunk);
         const [written] = await this.run(runIds.join(', '), () =>
-          executor.query<{ n: number }>(
-            `WITH ${shared} written AS (
-               INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS})
-               SELECT 'recon', * FROM (${rows.sql}) AS rows
-               WHERE ${runsKnown}
-               RETURNING 1)
-             SELECT count(*)::int AS n FROM written`,
-            [runIds, runIds.length, ...rows.params, ...(commons?.params ?? [])],
-          ),
+          executor.query<{ n: number }>(`${sql} SELECT coalesce(sum(n), 0)::int AS n FROM written`, [
+            runIds,
+            runIds.length,
+            ...params,
+          ]),
         );
         if (written?.n !== chunk.length) throw runNotFound(runIds.join(', '));
       }
@@ -187,11 +160,10 @@ export class ReconRunRepository extends ReconRunStore {
    */
   async queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage> {
     const legacy = await this.db.query('SELECT 1 FROM recon_entries WHERE recon_id = $1 LIMIT 1', [reconId]);
-    const memberText = (member: string): string => auditMemberText(member, 'e.own_doc', 'e.shared_doc');
     const source: DocumentSource = {
-      sql: `SELECT e.id, 0::bigint AS rev, ${entryDocument(WHOLE_AUDIT_ENTRY)} AS doc
+      sql: `SELECT e.id, 0::bigint AS rev, ${ENTRY_DOCUMENT} AS doc
             FROM ${wholeAuditEvents(`p.recon_id = $1`)} AS e
-            WHERE e.topic = 'recon' AND e.recon_id = $1 AND ${memberText('entryType')} NOT IN ('start', 'summary')
+            WHERE e.topic = 'recon' AND e.recon_id = $1 AND ${auditMemberText('entryType')} NOT IN ('start', 'summary')
             ${legacy.length === 0 ? '' : LEGACY_ENTRIES}`,
       params: [reconId],
     };
@@ -210,23 +182,57 @@ export class ReconRunRepository extends ReconRunStore {
   }
 }
 
-/** An entry (ReconEntryRecord) from its audit event's parts in wholeAuditEvents (`e`) and its `entry`. */
-function entryDocument(entry: string): string {
-  const member = (name: string): string => auditMember(name, 'e.own_doc', 'e.shared_doc');
-  const text = (name: string): string => auditMemberText(name, 'e.own_doc', 'e.shared_doc');
-  return `jsonb_build_object(
-    'reconId', e.recon_id,
-    'phase', ${member('reconciling')},
-    'linkQualifier', ${member('linkQualifier')},
-    'situation', coalesce(${text('situation')}, ''),
-    'action', coalesce(${text('action')}, ''),
-    'status', ${member('status')},
-    'sourceObjectId', ${member('sourceObjectId')},
-    'targetObjectId', ${member('targetObjectId')},
-    'ambiguousTargetObjectIds', coalesce(${entry}->'ambiguousTargetObjectIds', '[]'::jsonb),
-    'message', ${member('message')},
-    'diff', coalesce(${entry}->'diff', 'null'::jsonb))`;
+/** Whether every run a chunk names exists: its run ids are `$1`, their number `$2`. */
+const RUNS_KNOWN = '(SELECT count(*) FROM recon_runs WHERE id = ANY($1::text[])) = $2';
+
+/**
+ * A chunk of one run's entries as one row of `audit_event_packs`, or null when it cannot be one: a WITH whose
+ * `written` yields, as `n`, the number of entries written — none when a run is unknown.
+ */
+function packInsert(chunk: readonly ReconEntryEvent[]): SqlStatement | null {
+  const pack = auditEventPack(chunk, 3);
+  if (pack === null) return null;
+  return {
+    sql: `WITH written AS (
+            INSERT INTO audit_event_packs (${AUDIT_PACK_COLUMNS})
+            SELECT * FROM (${pack.sql}) AS pack WHERE ${RUNS_KNOWN}
+            RETURNING cardinality(ids) AS n)`,
+    params: pack.params,
+  };
 }
+
+/** A chunk as a row per entry, beside the row of the members they share, in packInsert's form. */
+function rowsInsert(chunk: readonly ReconEntryEvent[]): SqlStatement {
+  const batch = auditEventBatch(chunk);
+  const rows = batch.rows(3);
+  const commons = batch.commons(3 + rows.params.length);
+  const shared =
+    commons === null
+      ? ''
+      : `shared AS (INSERT INTO audit_event_commons (id, doc)
+           SELECT * FROM (${commons.sql}) AS common WHERE ${RUNS_KNOWN}),`;
+  return {
+    sql: `WITH ${shared} written AS (
+            INSERT INTO audit_events (${AUDIT_EVENT_COLUMNS})
+            SELECT 'recon', * FROM (${rows.sql}) AS rows WHERE ${RUNS_KNOWN}
+            RETURNING 1 AS n)`,
+    params: [...rows.params, ...(commons?.params ?? [])],
+  };
+}
+
+/** An entry (ReconEntryRecord) from its audit event in wholeAuditEvents (`e`): its parts and its entry. */
+const ENTRY_DOCUMENT = `jsonb_build_object(
+    'reconId', e.recon_id,
+    'phase', ${auditMember('reconciling')},
+    'linkQualifier', ${auditMember('linkQualifier')},
+    'situation', coalesce(${auditMemberText('situation')}, ''),
+    'action', coalesce(${auditMemberText('action')}, ''),
+    'status', ${auditMember('status')},
+    'sourceObjectId', ${auditMember('sourceObjectId')},
+    'targetObjectId', ${auditMember('targetObjectId')},
+    'ambiguousTargetObjectIds', coalesce(${WHOLE_AUDIT_ENTRY}->'ambiguousTargetObjectIds', '[]'::jsonb),
+    'message', ${auditMember('message')},
+    'diff', coalesce(${WHOLE_AUDIT_ENTRY}->'diff', 'null'::jsonb))`;
 
 function runNotFound(id: string): Error {
   return notFound(`Reconciliation with id ${id} not found.`, { id });
