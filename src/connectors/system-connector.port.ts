@@ -74,9 +74,10 @@ export interface UpdateOptions {
   /** False: resolve to `{ _id }` without reading the stored object back. Default true. */
   readonly readBack?: boolean;
   /**
-   * The object as this connector's `read` returned it moments ago, from which the caller planned this update:
-   * a connector may compare against what that read found instead of reading the object again (it recognises
-   * its own result by identity, so any other object simply means "read it again").
+   * The object as this connector's `read` returned it (moments ago, or stored since: a queued change's basis),
+   * from which the caller planned this update. A connector may compare against what that read found instead of
+   * reading the object again (it recognises its own result by identity); when it reads again, a property the
+   * update gives as `current` had it means "no change here" and is left as the object has it now.
    */
   readonly current?: object;
 }

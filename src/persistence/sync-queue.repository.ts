@@ -11,6 +11,7 @@ import {
   type FollowingChange,
   type NewChange,
 } from '../sync-queue/change-queue.store';
+import type { SeenObject } from '../sync-queue/change-processor.port';
 import type { ChangeOperation, QueueEntry, QueuedChange, QueueState } from '../sync-queue/queued-change';
 import { DeliveredRows } from './delivered-rows';
 import { buildDocumentCount, buildDocumentSelect, type DocumentSource } from './document-select.sql';
@@ -33,6 +34,7 @@ interface Row {
   updated_at: string;
   locked_by: string | null;
   locked_until: string | null;
+  seen: SeenObject | null;
 }
 
 const iso = (column: string): string =>
@@ -40,7 +42,7 @@ const iso = (column: string): string =>
 
 const COLUMNS = `id, resource, object_id, operation, last_state, attempts, version, state,
   ${iso('next_attempt_at')} AS next_attempt_at, last_error, ${iso('created_at')} AS created_at,
-  ${iso('updated_at')} AS updated_at, locked_by, ${iso('locked_until')} AS locked_until`;
+  ${iso('updated_at')} AS updated_at, locked_by, ${iso('locked_until')} AS locked_until, seen`;
 
 /**
  * A merged change takes the row's lease when it asks for one (EXCLUDED.locked_by) and the lease is free, as
@@ -56,13 +58,13 @@ const TAKES_LEASE = `EXCLUDED.locked_by IS NOT NULL
 const MERGE_INTO_ROW = `ON CONFLICT (resource, object_id) DO UPDATE SET
   operation = CASE WHEN sync_queue.operation = 'create' AND EXCLUDED.operation = 'update'
                    THEN 'create' ELSE EXCLUDED.operation END,
-  last_state = EXCLUDED.last_state, version = sync_queue.version + 1, attempts = 0,
+  last_state = EXCLUDED.last_state, seen = EXCLUDED.seen, version = sync_queue.version + 1, attempts = 0,
   state = 'pending', next_attempt_at = EXCLUDED.next_attempt_at, last_error = NULL, updated_at = now(),
   locked_by = CASE WHEN ${TAKES_LEASE} THEN EXCLUDED.locked_by ELSE sync_queue.locked_by END,
   locked_until = CASE WHEN ${TAKES_LEASE} THEN EXCLUDED.locked_until ELSE sync_queue.locked_until END`;
 
 const ENQUEUED_COLUMNS =
-  'resource, object_id, operation, last_state, next_attempt_at, locked_by, locked_until';
+  'resource, object_id, operation, last_state, next_attempt_at, locked_by, locked_until, seen';
 
 /**
  * The values of `next_attempt_at`, `locked_by` and `locked_until` from three parameters starting at `$first`:
@@ -77,12 +79,17 @@ function dueAndLease(first: number): string {
 
 /** RETURNING of an enqueue: the row, and whether the lease went to the holder in parameter `$holder`. */
 function enqueuedReturning(holder: number): string {
-  return `RETURNING id, resource, object_id, operation, last_state, attempts, version,
+  return `RETURNING id, resource, object_id, operation, last_state, attempts, version, seen,
           locked_by IS NOT DISTINCT FROM $${holder}::text AND $${holder}::text IS NOT NULL AS leased`;
 }
 
 function timing(change: FollowingChange): [number, string | null, number] {
   return [change.delayMs ?? 0, change.leaseTo?.holder ?? null, change.leaseTo?.leaseMs ?? 0];
+}
+
+/** The `seen` column's value of a change (QueuedChange.seen): the object itself, which pg stores as JSON. */
+function seenOf(change: FollowingChange): SeenObject | null {
+  return change.seen ?? null;
 }
 
 type EnqueuedRow = Row & { leased: boolean };
@@ -130,10 +137,17 @@ export class SyncQueueRepository extends ChangeQueueStore {
     const rows = await tx
       .query<EnqueuedRow>(
         `INSERT INTO sync_queue (${ENQUEUED_COLUMNS})
-         VALUES ($1, $2, $3, $4, ${dueAndLease(5)})
+         VALUES ($1, $2, $3, $4, ${dueAndLease(5)}, $8::jsonb)
          ${MERGE_INTO_ROW}
          ${enqueuedReturning(6)}`,
-        [change.resource, change.objectId, change.operation, change.lastState, ...timing(change)],
+        [
+          change.resource,
+          change.objectId,
+          change.operation,
+          change.lastState,
+          ...timing(change),
+          seenOf(change),
+        ],
       )
       .catch(rethrowNul);
     const row = rows[0];
@@ -147,11 +161,12 @@ export class SyncQueueRepository extends ChangeQueueStore {
     const row = await tx
       .follow<EnqueuedRow>(
         `INSERT INTO sync_queue (${ENQUEUED_COLUMNS})
-         SELECT $1, written.id, $2::text, CASE WHEN $2::text = 'delete' THEN written.doc END, ${dueAndLease(3)}
+         SELECT $1, written.id, $2::text, CASE WHEN $2::text = 'delete' THEN written.doc END, ${dueAndLease(3)},
+                $6::jsonb
          FROM concord_written AS written LIMIT 1
          ${MERGE_INTO_ROW}
          ${enqueuedReturning(4)}`,
-        [change.resource, change.operation, ...timing(change)],
+        [change.resource, change.operation, ...timing(change), seenOf(change)],
       )
       .catch(rethrowNul);
     return row ? toRef(row) : null;
@@ -341,6 +356,7 @@ function toChange(row: Row): QueuedChange {
     lastState: row.last_state,
     attempts: Number(row.attempts),
     version: Number(row.version),
+    ...(row.seen ? { seen: row.seen } : {}),
   };
 }
 

@@ -166,7 +166,8 @@ export class ChangeDelivery {
     const closing = this.store.closingWrites();
     carried?.(closing);
     try {
-      const outcome = await processor.process(change, current, closing, seen);
+      // The writer's basis as handed over, else as the row keeps it (a retry, or a claim after the write).
+      const outcome = await processor.process(change, current, closing, seen ?? change.seen);
       failure = outcome.status === 'SUCCESS' ? null : outcome.message;
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);

@@ -2,6 +2,7 @@ import type { QueryRequest } from '../core/crest/query-request';
 import type { JsonObject } from '../managed/managed-object';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import type { SqlExecutor } from '../persistence/sql-database';
+import type { SeenObject } from './change-processor.port';
 import type { ChangeOperation, QueueEntry, QueuedChange } from './queued-change';
 
 export interface NewChange {
@@ -16,6 +17,8 @@ export interface NewChange {
    * commit, so it spares a claim): taken only when no other lease is running, as `claimOne` would.
    */
   readonly leaseTo?: { readonly holder: string; readonly leaseMs: number };
+  /** The object live sync read and derived this change from (QueuedChange.seen); absent for other writers. */
+  readonly seen?: SeenObject;
 }
 
 /** A change whose object id and last state come from the write it follows (enqueueAfterWrite). */

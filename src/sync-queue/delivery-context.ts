@@ -1,8 +1,15 @@
 import { ScopedValue } from '../runtime/scoped-value';
 import type { EnqueuedRef } from './change-queue.store';
+import type { SeenObject } from './change-processor.port';
+
+/** What a `collectingDeferred` caller gathers, and what it derived the operation's writes from. */
+interface Collecting {
+  readonly refs: EnqueuedRef[];
+  readonly seen: SeenObject | undefined;
+}
 
 const deferred = new ScopedValue<true>();
-const collected = new ScopedValue<EnqueuedRef[]>();
+const collected = new ScopedValue<Collecting>();
 
 /**
  * Runs a managed write whose implicit sync must wait for the queue's worker instead of running inside the request.
@@ -22,10 +29,15 @@ export function deliveryIsDeferred(): boolean {
  * Runs one whole sync operation of the engine (an implicit or live sync of one object, every mapping) and
  * gathers into `refs` the changes its deferred managed writes recorded, so that the caller can deliver them
  * as soon as the operation — links included — is done: the reverse mappings then run within the same call,
- * as OpenIDM's pending LINK has them run, rather than a worker pass later.
+ * as OpenIDM's pending LINK has them run, rather than a worker pass later. `seen`: the object the operation
+ * derived its writes from (live sync's entry), recorded with each of their changes (deferredSeen).
  */
-export function collectingDeferred<T>(refs: EnqueuedRef[], work: () => Promise<T>): Promise<T> {
-  return collected.run(refs, work);
+export function collectingDeferred<T>(
+  refs: EnqueuedRef[],
+  work: () => Promise<T>,
+  seen?: SeenObject,
+): Promise<T> {
+  return collected.run({ refs, seen }, work);
 }
 
 /** Whether a deferred write's change will be delivered by a `collectingDeferred` caller right after. */
@@ -35,5 +47,13 @@ export function deliveryIsCollected(): boolean {
 
 /** A deferred write's change, for the innermost `collectingDeferred` around it (if any). */
 export function noteDeferred(ref: EnqueuedRef): void {
-  collected.get()?.push(ref);
+  collected.get()?.refs.push(ref);
+}
+
+/**
+ * The object the innermost `collectingDeferred` operation derived its writes from, which their queue rows keep:
+ * should the delivery right after the operation not happen or fail, the worker's retry still compares against it.
+ */
+export function deferredSeen(): SeenObject | undefined {
+  return collected.get()?.seen;
 }

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../managed/managed-object';
+import type { SeenObject } from './change-processor.port';
 
 export type ChangeOperation = 'create' | 'update' | 'delete';
 export type QueueState = 'pending' | 'dead';
@@ -21,6 +22,11 @@ export interface QueuedChange {
   readonly attempts: number;
   /** Bumped by every merged change: a delivery of an older version does not remove the row. */
   readonly version: number;
+  /**
+   * What the writer of the newest change derived it from, when that was live sync (SeenObject): every attempt
+   * compares against it, the worker's retries as well as the inline one.
+   */
+  readonly seen?: SeenObject;
 }
 
 /** A row of the queue as `GET /openidm/sync/queue` shows it. */

@@ -5,7 +5,7 @@ import { SqlDatabase, type SqlExecutor } from '../persistence/sql-database';
 import { trailingKey } from '../persistence/trailing-writes';
 import { ChangeDelivery } from './change-delivery.service';
 import { ChangeQueueStore, type ClosingWrites, type EnqueuedRef } from './change-queue.store';
-import { deliveryIsCollected, deliveryIsDeferred, noteDeferred } from './delivery-context';
+import { deferredSeen, deliveryIsCollected, deliveryIsDeferred, noteDeferred } from './delivery-context';
 import { ManagedChangeRecorder, type WrittenObject } from './managed-change.recorder';
 import type { ChangeOperation } from './queued-change';
 import { SyncDeliveryConfig } from './sync-queue.settings';
@@ -40,6 +40,7 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
     const inline = this.config.queue.inline;
     // The engine delivers this change itself once its link is written: the worker must not take it before.
     const collected = inline && deliveryIsDeferred() && deliveryIsCollected();
+    const seen = deliveryIsDeferred() ? deferredSeen() : undefined;
     // Delivered right after the write: the row is leased to this delivery as it is written, not claimed after.
     const lease = inline && !deliveryIsDeferred() ? this.delivery.inlineLease() : undefined;
     const change = {
@@ -47,6 +48,7 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
       operation,
       ...(collected ? { delayMs: COLLECTED_GRACE_MS } : {}),
       ...(lease ? { leaseTo: lease } : {}),
+      ...(seen ? { seen } : {}),
     };
     const key = trailingKey(resource, objectId);
     // The object's previous delivery frees its queue row after its reply: this change must find the row free.

@@ -80,7 +80,11 @@ export class SourceChangeSync {
     const object = known.current?.object;
     const seen = object ? { resource: source, id: sourceId, object } : undefined;
     try {
-      await collectingDeferred(written, () => this.applyMappings(source, sourceId, oldValue, userId, known));
+      await collectingDeferred(
+        written,
+        () => this.applyMappings(source, sourceId, oldValue, userId, known),
+        seen,
+      );
     } finally {
       for (const ref of written) await this.delivery.deliverNow(ref, { seen });
     }

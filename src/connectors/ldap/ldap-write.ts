@@ -105,8 +105,17 @@ export function planCreate(type: ObjectTypeConfig, object: JsonObject): CreatePl
  * Full replace. Readable properties absent from `object` are removed (required ones are kept); properties that are
  * never read back (`NOT_READABLE`, `NOT_RETURNED_BY_DEFAULT`, e.g. the password) change only when given.
  * `NOT_UPDATEABLE` properties may be sent unchanged; a different value is refused.
+ *
+ * `basis`: the object the caller planned `object` from, when `entry` was read after it (UpdateOptions.current).
+ * A property `object` leaves as the basis had it is left as the entry has it now: the caller wants no change
+ * there, and a different value in the entry is an edit made since, which a full replace would undo.
  */
-export function planUpdate(type: ObjectTypeConfig, entry: Entry, object: JsonObject): UpdatePlan {
+export function planUpdate(
+  type: ObjectTypeConfig,
+  entry: Entry,
+  object: JsonObject,
+  basis?: JsonObject,
+): UpdatePlan {
   checkKnownProperties(type, object);
   const wantedDn = dnOf(type, object);
   const newDn = wantedDn && normalizeDn(wantedDn) !== normalizeDn(entry.dn) ? wantedDn : null;
@@ -126,6 +135,10 @@ export function planUpdate(type: ObjectTypeConfig, entry: Entry, object: JsonObj
     }
     if (!present && p.required) continue;
     const desired = withRdnValues(p, toLdapValues(p, object[p.name]), targetRdn);
+    if (basis !== undefined && p.name in basis) {
+      const planned = withRdnValues(p, toLdapValues(p, basis[p.name]), targetRdn);
+      if (sameValues(planned, desired)) continue;
+    }
     const current = currentValues(entry, p);
     if (sameValues(current, desired)) continue;
     if (p.flags.has('NOT_UPDATEABLE')) throw badRequest(`Property ${p.name} cannot be updated`);

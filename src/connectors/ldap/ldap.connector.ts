@@ -214,11 +214,13 @@ export class LdapConnector extends SystemConnector {
     const givesGroups = type.properties.some((p) => p.nativeName === LDAP_GROUPS && p.name in object);
     const groupsWanted: GroupsWanted = givesGroups ? 'needed' : maintain ? 'ifFree' : 'no';
     const newId = await this.pool.use(`update ${objectType}/${id}`, this.timeout('UPDATE'), async (conn) => {
+      const remembered = this.recentReads.take(options.current, objectType, id, groupsWanted === 'needed');
       const found =
-        this.recentReads.take(options.current, objectType, id, groupsWanted === 'needed') ??
-        (await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted));
+        remembered ?? (await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted));
       const { entry } = found;
-      const plan = planUpdate(type, entry, object);
+      // Read again: what the caller planned from tells which properties it means to change (planUpdate).
+      const basis = remembered === undefined ? plainObject(options.current) : undefined;
+      const plan = planUpdate(type, entry, object, basis);
       let dn = entry.dn;
       const oldGroups =
         plan.groups || (plan.newDn && maintain)
@@ -395,4 +397,9 @@ function dnOrNull(text: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** UpdateOptions.current as a basis to plan against, when it is an object of properties (a read's result). */
+function plainObject(current: object | undefined): JsonObject | undefined {
+  return current !== undefined && !Array.isArray(current) ? (current as JsonObject) : undefined;
 }

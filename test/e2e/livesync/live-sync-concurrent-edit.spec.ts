@@ -9,6 +9,7 @@
  * delivery that calls the real one after ldapmodify); everything else is the sample on real slapd and PostgreSQL.
  */
 import { ChangeDelivery } from '../../../src/sync-queue/change-delivery.service';
+import { ChangeQueueStore } from '../../../src/sync-queue/change-queue.store';
 import { LDAP_TO_MANAGED, startReconTest, type ReconTestEnv } from '../recon/recon-sample.fixture';
 
 const PEOPLE = 'ou=People,dc=example,dc=com';
@@ -67,6 +68,27 @@ function editBeforeTheReverseSync(edit: () => Promise<void>): () => boolean {
   return () => ran;
 }
 
+/**
+ * Runs `edit` in place of the next reverse sync's delivery right after live sync's write, as if Concord had died
+ * there (or the attempt had failed): the queue's worker delivers that change later, and must not overwrite the edit.
+ */
+function editInsteadOfTheReverseSync(edit: () => Promise<void>): () => boolean {
+  const delivery = env.t.concord.app.get(ChangeDelivery);
+  let ran = false;
+  jest.spyOn(delivery, 'deliverNow').mockImplementation(async () => {
+    if (ran) return;
+    ran = true;
+    await edit();
+  });
+  return () => ran;
+}
+
+/** The worker's next pass, with the queued changes due now rather than after the write's grace period. */
+async function workerPass(): Promise<number> {
+  await env.t.concord.app.get(ChangeQueueStore).pullForward();
+  return env.t.concord.app.get(ChangeDelivery).deliverDue();
+}
+
 afterEach(() => jest.restoreAllMocks());
 
 it('keeps an LDAP edit made while live sync handles the previous one, and brings it back next', async () => {
@@ -98,4 +120,34 @@ it('still writes what the reverse mapping derives, and only that: the concurrent
 
   await liveSync();
   expect(await managedMail()).toBe('third@example.com');
+});
+
+it("leaves an LDAP edit alone when the reverse sync of live sync's change is delivered later by the worker", async () => {
+  const edited = editInsteadOfTheReverseSync(() => setMail('fourth@example.com'));
+  await setMail('fifth@example.com');
+  await liveSync();
+  expect(edited()).toBe(true);
+  jest.restoreAllMocks();
+  expect(await managedMail()).toBe('fifth@example.com');
+
+  expect(await workerPass()).toBe(1);
+  expect(await ldapMail()).toBe('fourth@example.com');
+  await liveSync();
+  expect(await managedMail()).toBe('fourth@example.com');
+  expect(await ldapMail()).toBe('fourth@example.com');
+});
+
+it('has the worker write only what the reverse mapping derives, leaving the edit made since', async () => {
+  const edited = editInsteadOfTheReverseSync(() => setMail('sixth@example.com'));
+  await env.slapd.modify(
+    `dn: uid=bjensen,${PEOPLE}\nchangetype: modify\nreplace: givenName\ngivenName: Barb\n`,
+  );
+  await liveSync();
+  expect(edited()).toBe(true);
+  jest.restoreAllMocks();
+
+  expect(await workerPass()).toBe(1);
+  const entry = await env.slapd.search(PEOPLE, '(uid=bjensen)', ['cn', 'mail']);
+  expect(entry).toContain('cn: Barb Jensen');
+  expect(entry).toContain('mail: sixth@example.com');
 });

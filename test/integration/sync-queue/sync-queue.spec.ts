@@ -2,8 +2,13 @@ import { DomainError } from '../../../src/core/errors/domain-error';
 import { SyncQueueRepository } from '../../../src/persistence/sync-queue.repository';
 import type { SqlExecutor } from '../../../src/persistence/sql-database';
 import { AuditRepository } from '../../../src/persistence/audit.repository';
-import type { ClosingWrites, FollowingChange } from '../../../src/sync-queue/change-queue.store';
-import { ChangeProcessor, type CurrentState } from '../../../src/sync-queue/change-processor.port';
+import type { ClosingWrites, EnqueuedRef, FollowingChange } from '../../../src/sync-queue/change-queue.store';
+import { collectingDeferred, withDeferredDelivery } from '../../../src/sync-queue/delivery-context';
+import {
+  ChangeProcessor,
+  type CurrentState,
+  type SeenObject,
+} from '../../../src/sync-queue/change-processor.port';
 import type { ChangeOutcome, QueuedChange } from '../../../src/sync-queue/queued-change';
 import {
   crestQuery,
@@ -285,6 +290,69 @@ describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
 
     await rig.managed.delete('user', 'erin', { kind: 'any' });
     expect(given[1]).toEqual({ objectId: 'erin', current: { object: null } });
+    expect(await rows()).toEqual([]);
+  });
+
+  it('keeps the entry live sync derived a change from for every attempt, until a change of another writer merges in', async () => {
+    const bases: (SeenObject | undefined)[] = [];
+    let fails = true;
+    class BasisProcessor extends ChangeProcessor {
+      process(_change: QueuedChange, _current?: CurrentState, _closing?: ClosingWrites, seen?: SeenObject) {
+        bases.push(seen);
+        return Promise.resolve<ChangeOutcome>(
+          fails ? { status: 'FAILED', message: 'LDAP is down' } : { status: 'SUCCESS' },
+        );
+      }
+    }
+    rig.delivery.use(new BasisProcessor());
+    await rig.managed.create('user', 'fay', user('fay'));
+    bases.length = 0;
+    const entry: SeenObject = {
+      resource: 'system/ldap/account',
+      id: 'uid=fay,ou=People,dc=example,dc=com',
+      object: { _id: 'uid=fay,ou=People,dc=example,dc=com', uid: 'fay', mail: 'fay@example.com' },
+    };
+    // Live sync's write of what it read; the process dies before the delivery that would follow it.
+    const refs: EnqueuedRef[] = [];
+    await collectingDeferred(
+      refs,
+      () =>
+        withDeferredDelivery(() =>
+          rig.managed.update('user', 'fay', user('fay', { mail: 'fay@example.com' }), { kind: 'any' }),
+        ),
+      entry,
+    );
+    expect(refs).toHaveLength(1);
+    expect(bases).toEqual([]);
+
+    await handle.db.query('UPDATE sync_queue SET next_attempt_at = now()');
+    expect(await rig.delivery.deliverDue('worker-a')).toBe(1);
+    await handle.db.query('UPDATE sync_queue SET next_attempt_at = now()');
+    fails = false;
+    expect(await rig.delivery.deliverDue('worker-a')).toBe(1);
+    expect(bases).toEqual([entry, entry]);
+    expect(await rows()).toEqual([]);
+    // Not part of the change as the queue shows it.
+    fails = true;
+    await collectingDeferred(
+      [],
+      () =>
+        withDeferredDelivery(() =>
+          rig.managed.update('user', 'fay', user('fay', { sn: 'Seen' }), { kind: 'any' }),
+        ),
+      entry,
+    );
+    const [queued] = await rows();
+    expect(queued?.doc).not.toHaveProperty('seen');
+    expect(await rig.queue.read(queued!.id)).toMatchObject({ seen: entry });
+
+    // A REST write merged into the row: its delivery reads the entry afresh.
+    bases.length = 0;
+    await rig.managed.update('user', 'fay', user('fay', { sn: 'Rest' }), { kind: 'any' });
+    await handle.db.query('UPDATE sync_queue SET next_attempt_at = now()');
+    fails = false;
+    await rig.delivery.deliverDue('worker-a');
+    expect(bases).toEqual([undefined, undefined]);
     expect(await rows()).toEqual([]);
   });
 
