@@ -80,6 +80,12 @@ export interface UpdateOptions {
    * update gives as `current` had it means "no change here" and is left as the object has it now.
    */
   readonly current?: object;
+  /**
+   * The object as the source's state before the change being synced maps it (implicit sync of an update):
+   * a property the update gives as this has it is one the change did not change, and is left as the object
+   * has it now — a different value there is an edit made on this side, which live sync brings back.
+   */
+  readonly basis?: object;
 }
 
 export abstract class SystemConnector {

@@ -207,7 +207,7 @@ export class ManagedService {
     // What a read would return now, a copy of its own (the engine's scripts get it, the reply is made after):
     // the delivery after the commit takes it instead of reading the object back.
     const present = (stored: StoredObject): JsonObject => structuredClone(toResource(schema, stored));
-    return this.changes.record(`managed/${type}`, id, operation, audited, present);
+    return this.changes.record(`managed/${type}`, id, operation, audited, present, before);
   }
 
   /**

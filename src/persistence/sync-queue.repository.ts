@@ -35,6 +35,7 @@ interface Row {
   locked_by: string | null;
   locked_until: string | null;
   seen: SeenObject | null;
+  old_state: JsonObject | null;
 }
 
 const iso = (column: string): string =>
@@ -42,7 +43,7 @@ const iso = (column: string): string =>
 
 const COLUMNS = `id, resource, object_id, operation, last_state, attempts, version, state,
   ${iso('next_attempt_at')} AS next_attempt_at, last_error, ${iso('created_at')} AS created_at,
-  ${iso('updated_at')} AS updated_at, locked_by, ${iso('locked_until')} AS locked_until, seen`;
+  ${iso('updated_at')} AS updated_at, locked_by, ${iso('locked_until')} AS locked_until, seen, old_state`;
 
 /**
  * A merged change takes the row's lease when it asks for one (EXCLUDED.locked_by) and the lease is free, as
@@ -52,19 +53,31 @@ const TAKES_LEASE = `EXCLUDED.locked_by IS NOT NULL
   AND (sync_queue.locked_until IS NULL OR sync_queue.locked_until < now())`;
 
 /**
+ * The state before the row's changes (QueuedChange.oldState) after a merge: the oldest, so that the delivery
+ * writes everything any of them changed; none after a create (the object is new to its targets) and none when
+ * either side has none (a whole-state sync was asked for, and it includes the rest).
+ */
+const MERGED_OLD_STATE = `CASE
+    WHEN sync_queue.operation = 'create' THEN NULL
+    WHEN sync_queue.operation = 'update' AND EXCLUDED.operation = 'update'
+      THEN CASE WHEN EXCLUDED.old_state IS NULL THEN NULL ELSE sync_queue.old_state END
+    ELSE EXCLUDED.old_state END`;
+
+/**
  * One row per object: a change of an object already queued merges into its row. A create not yet delivered
  * stays a create when an update follows; otherwise the newest operation wins.
  */
 const MERGE_INTO_ROW = `ON CONFLICT (resource, object_id) DO UPDATE SET
   operation = CASE WHEN sync_queue.operation = 'create' AND EXCLUDED.operation = 'update'
                    THEN 'create' ELSE EXCLUDED.operation END,
-  last_state = EXCLUDED.last_state, seen = EXCLUDED.seen, version = sync_queue.version + 1, attempts = 0,
+  last_state = EXCLUDED.last_state, seen = EXCLUDED.seen, old_state = ${MERGED_OLD_STATE},
+  version = sync_queue.version + 1, attempts = 0,
   state = 'pending', next_attempt_at = EXCLUDED.next_attempt_at, last_error = NULL, updated_at = now(),
   locked_by = CASE WHEN ${TAKES_LEASE} THEN EXCLUDED.locked_by ELSE sync_queue.locked_by END,
   locked_until = CASE WHEN ${TAKES_LEASE} THEN EXCLUDED.locked_until ELSE sync_queue.locked_until END`;
 
 const ENQUEUED_COLUMNS =
-  'resource, object_id, operation, last_state, next_attempt_at, locked_by, locked_until, seen';
+  'resource, object_id, operation, last_state, next_attempt_at, locked_by, locked_until, seen, old_state';
 
 /**
  * The values of `next_attempt_at`, `locked_by` and `locked_until` from three parameters starting at `$first`:
@@ -79,7 +92,7 @@ function dueAndLease(first: number): string {
 
 /** RETURNING of an enqueue: the row, and whether the lease went to the holder in parameter `$holder`. */
 function enqueuedReturning(holder: number): string {
-  return `RETURNING id, resource, object_id, operation, last_state, attempts, version, seen,
+  return `RETURNING id, resource, object_id, operation, last_state, attempts, version, seen, old_state,
           locked_by IS NOT DISTINCT FROM $${holder}::text AND $${holder}::text IS NOT NULL AS leased`;
 }
 
@@ -87,9 +100,9 @@ function timing(change: FollowingChange): [number, string | null, number] {
   return [change.delayMs ?? 0, change.leaseTo?.holder ?? null, change.leaseTo?.leaseMs ?? 0];
 }
 
-/** The `seen` column's value of a change (QueuedChange.seen): the object itself, which pg stores as JSON. */
-function seenOf(change: FollowingChange): SeenObject | null {
-  return change.seen ?? null;
+/** The `seen` and `old_state` columns' values of a change: the objects themselves, which pg stores as JSON. */
+function basesOf(change: FollowingChange): [SeenObject | null, JsonObject | null] {
+  return [change.seen ?? null, change.operation === 'update' ? (change.oldState ?? null) : null];
 }
 
 type EnqueuedRow = Row & { leased: boolean };
@@ -137,7 +150,7 @@ export class SyncQueueRepository extends ChangeQueueStore {
     const rows = await tx
       .query<EnqueuedRow>(
         `INSERT INTO sync_queue (${ENQUEUED_COLUMNS})
-         VALUES ($1, $2, $3, $4, ${dueAndLease(5)}, $8::jsonb)
+         VALUES ($1, $2, $3, $4, ${dueAndLease(5)}, $8::jsonb, $9::jsonb)
          ${MERGE_INTO_ROW}
          ${enqueuedReturning(6)}`,
         [
@@ -146,7 +159,7 @@ export class SyncQueueRepository extends ChangeQueueStore {
           change.operation,
           change.lastState,
           ...timing(change),
-          seenOf(change),
+          ...basesOf(change),
         ],
       )
       .catch(rethrowNul);
@@ -162,11 +175,11 @@ export class SyncQueueRepository extends ChangeQueueStore {
       .follow<EnqueuedRow>(
         `INSERT INTO sync_queue (${ENQUEUED_COLUMNS})
          SELECT $1, written.id, $2::text, CASE WHEN $2::text = 'delete' THEN written.doc END, ${dueAndLease(3)},
-                $6::jsonb
+                $6::jsonb, $7::jsonb
          FROM concord_written AS written LIMIT 1
          ${MERGE_INTO_ROW}
          ${enqueuedReturning(4)}`,
-        [change.resource, change.operation, ...timing(change), seenOf(change)],
+        [change.resource, change.operation, ...timing(change), ...basesOf(change)],
       )
       .catch(rethrowNul);
     return row ? toRef(row) : null;
@@ -357,6 +370,7 @@ function toChange(row: Row): QueuedChange {
     attempts: Number(row.attempts),
     version: Number(row.version),
     ...(row.seen ? { seen: row.seen } : {}),
+    ...(row.old_state ? { oldState: row.old_state } : {}),
   };
 }
 

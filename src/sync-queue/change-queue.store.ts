@@ -19,6 +19,8 @@ export interface NewChange {
   readonly leaseTo?: { readonly holder: string; readonly leaseMs: number };
   /** The object live sync read and derived this change from (QueuedChange.seen); absent for other writers. */
   readonly seen?: SeenObject;
+  /** An update's object before it, as a read returned it (QueuedChange.oldState); absent: sync the whole state. */
+  readonly oldState?: JsonObject;
 }
 
 /** A change whose object id and last state come from the write it follows (enqueueAfterWrite). */

@@ -46,7 +46,8 @@ export abstract class ManagedChangeRecorder {
    * state comes from what `write` returns). `write` sends one INSERT, UPDATE or DELETE … RETURNING through
    * the executor it is given; other statements before it are fine. `present` turns what `write` stored into
    * the object as a read returns it: the delivery right after the commit takes that rather than reading the
-   * object back (ChangeProcessor.process).
+   * object back (ChangeProcessor.process). `before`: for an update, the object as stored before it, which the
+   * change keeps (presented) as its old state (QueuedChange.oldState).
    */
   abstract record(
     resource: string,
@@ -54,6 +55,7 @@ export abstract class ManagedChangeRecorder {
     operation: ChangeOperation,
     write: (tx: SqlExecutor) => Promise<StoredObject>,
     present?: (stored: StoredObject) => JsonObject,
+    before?: StoredObject | null,
   ): Promise<StoredObject>;
 
   /**

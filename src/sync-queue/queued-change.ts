@@ -27,6 +27,11 @@ export interface QueuedChange {
    * compares against it, the worker's retries as well as the inline one.
    */
   readonly seen?: SeenObject;
+  /**
+   * For an update, the object before the first change this row holds, as a read returned it (OpenIDM's
+   * `oldSource`): the delivery writes what the changes since changed. Absent: the whole state is synced.
+   */
+  readonly oldState?: JsonObject;
 }
 
 /** A row of the queue as `GET /openidm/sync/queue` shows it. */

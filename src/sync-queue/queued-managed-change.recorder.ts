@@ -35,12 +35,15 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
     operation: ChangeOperation,
     write: (tx: SqlExecutor) => Promise<StoredObject>,
     present?: (stored: StoredObject) => JsonObject,
+    before?: StoredObject | null,
   ): Promise<StoredObject> {
     if (!this.delivery.wants(resource)) return write(this.db);
     const inline = this.config.queue.inline;
     // The engine delivers this change itself once its link is written: the worker must not take it before.
     const collected = inline && deliveryIsDeferred() && deliveryIsCollected();
     const seen = deliveryIsDeferred() ? deferredSeen() : undefined;
+    // The update's delivery writes what it changed (QueuedChange.oldState); a create or delete has no old state.
+    const oldState = operation === 'update' && before && present ? present(before) : undefined;
     // Delivered right after the write: the row is leased to this delivery as it is written, not claimed after.
     const lease = inline && !deliveryIsDeferred() ? this.delivery.inlineLease() : undefined;
     const change = {
@@ -49,6 +52,7 @@ export class QueuedManagedChangeRecorder extends ManagedChangeRecorder {
       ...(collected ? { delayMs: COLLECTED_GRACE_MS } : {}),
       ...(lease ? { leaseTo: lease } : {}),
       ...(seen ? { seen } : {}),
+      ...(oldState ? { oldState } : {}),
     };
     const key = trailingKey(resource, objectId);
     // The object's previous delivery frees its queue row after its reply: this change must find the row free.

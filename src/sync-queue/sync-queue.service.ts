@@ -40,8 +40,8 @@ export class SyncQueueService {
   }
 }
 
-/** `seen` stays inside: it is the delivery's basis, a copy of an LDAP entry, not part of the change's record. */
+/** `seen` and `oldState` stay inside: they are what the delivery compares against, not the change's record. */
 function toResource(entry: QueueEntry): QueueResource {
-  const { id, version, seen: _basis, ...rest } = entry;
+  const { id, version, seen: _seen, oldState: _oldState, ...rest } = entry;
   return { _id: id, _rev: String(version), ...rest };
 }

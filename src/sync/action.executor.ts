@@ -2,7 +2,7 @@ import type { MaybePromise } from '../core/maybe-promise';
 import { isDestructive, type Action } from '../core/sync/action';
 import type { JsonObject, ScriptSpec } from '../core/sync/script';
 import type { FieldChange } from '../core/sync/target-plan';
-import { mapCreate, mapUpdate, type MappedCreate, type MappedUpdate } from './target-mapping';
+import { mapCreate, mapUpdate, previousTarget, type MappedCreate, type MappedUpdate } from './target-mapping';
 import { conflict } from '../core/errors/domain-error';
 import type { LinkRecord } from '../core/sync/link';
 import { hookScope, runHook } from './sync-hooks';
@@ -176,24 +176,34 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   const mapped = await mapUpdate(run, plan, existing);
   if (mapped === null) return agreedUpdate(run, plan, existing, linkCreated);
   if (run.analyze) return { targetId, diff: mapped.diff, linkCreated: false, message: null };
-  const written = mapped.changed ? await writeUpdate(run, targetId, existing, mapped) : existing;
+  const written = mapped.changed
+    ? await writeUpdate(run, targetId, existing, mapped, await previousTarget(run, plan, existing))
+    : existing;
   await runHook(run, 'postMappingScript', run.mapping.hooks.postMapping, () => hookScope(run, plan, written));
   return updatedEffect(targetId, mapped, linkCreated);
 }
 
-/** The writing half of UPDATE, one entry on its own: the target, guarded by the revision it was read at. */
+/**
+ * The writing half of UPDATE, one entry on its own: the target, guarded by the revision it was read at.
+ * `basis`: the target as the source's previous state maps it, when the sync knows that state (previousTarget).
+ */
 export function writeUpdate(
   run: SyncRun,
   targetId: string,
   existing: JsonObject,
   mapped: MappedUpdate,
+  basis?: JsonObject,
 ): Promise<JsonObject> {
   const rev = typeof mapped.oldTarget['_rev'] === 'string' ? mapped.oldTarget['_rev'] : undefined;
   // Only postMapping looks at the stored result; without it a directory need not read the entry back.
   // `existing` was read for this very update: a directory may diff against that read instead of a new one.
   const readBack = run.mapping.hooks.postMapping !== undefined;
   return timed(run, 'updateTargetObject', () =>
-    run.target.update(targetId, mapped.target, rev, { readBack, current: existing }),
+    run.target.update(targetId, mapped.target, rev, {
+      readBack,
+      current: existing,
+      ...(basis ? { basis } : {}),
+    }),
   );
 }
 

@@ -210,7 +210,9 @@ export class ImplicitSyncProcessor extends ChangeProcessor {
     const changes: SourceChangeSync = this.changes ?? this.modules.get(SourceChangeSync, { strict: false });
     this.changes = changes;
     try {
-      await changes.apply(change.resource, change.objectId, change.lastState, 'implicit-sync', {
+      // A delete's last state, or an update's state before it (OpenIDM's oldSource): what the change changed.
+      const oldValue = change.operation === 'delete' ? change.lastState : (change.oldState ?? null);
+      await changes.apply(change.resource, change.objectId, oldValue, 'implicit-sync', {
         current,
         closing,
         seen,

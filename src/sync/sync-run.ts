@@ -48,6 +48,11 @@ export interface SyncRun {
   readonly unchanged?: UnchangedEntries;
   /** A target as the writer of this change read it, taken instead of a read of it (SeenObject). */
   readonly seenTarget?: SeenObject;
+  /**
+   * Another mapping brings changes of the target set back (bidirectional): an edit made there is data on its way
+   * back, which an implicit sync writes over only where the change it syncs changed something (previousTarget).
+   */
+  readonly targetFlowsBack?: boolean;
 }
 
 /** The target `id`: as the change's writer saw it when it did (SeenObject), else as a read finds it now. */

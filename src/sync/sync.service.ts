@@ -171,6 +171,7 @@ export class SyncService {
   private runFor(mapping: Mapping, scripts?: ScriptRunner, known?: LinkSnapshot, seen?: SeenObject): SyncRun {
     return {
       ...(seen ? { seenTarget: seen } : {}),
+      targetFlowsBack: this.mappings.all.some((other) => other.source === mapping.target),
       mapping,
       source: this.sets.get(mapping.source),
       target: this.sets.get(mapping.target),

@@ -130,3 +130,27 @@ export async function mapUpdate(
   const { changed, diff } = planUpdate(oldTarget, target);
   return { target, oldTarget, changed, diff };
 }
+
+/**
+ * The target as the source's state before the change being synced maps it (implicit sync of an update, which
+ * knows that state): what the change left alone is what the two mappings agree on (UpdateOptions.basis).
+ * Property mappings only: the hooks' additions differ from it or not, and are written if they do. Only where
+ * the target set's changes flow back (SyncRun.targetFlowsBack); where they do not, the source is the only
+ * authority, and the whole mapped state is written, drift in the target included.
+ */
+export async function previousTarget(
+  run: SyncRun,
+  plan: PlannedOperation,
+  existing: JsonObject,
+): Promise<JsonObject | undefined> {
+  const before = plan.oldSource;
+  if (before === null || before === undefined || run.targetFlowsBack !== true) return undefined;
+  return timed(run, 'propertyMappingScript', () =>
+    mapForUpdate(
+      run.mapping.properties,
+      existing,
+      { source: before, linkQualifier: plan.linkQualifier, oldSource: null },
+      run.scripts.evaluate,
+    ),
+  );
+}

@@ -101,20 +101,26 @@ export function planCreate(type: ObjectTypeConfig, object: JsonObject): CreatePl
   return { dn, attributes, groups: wantedGroups(type, object) };
 }
 
+/** Whether `basis` holds property `p` with the values `desired` has (a property it lacks says nothing). */
+function unchangedIn(basis: JsonObject, p: PropertyConfig, desired: string[] | Buffer[], rdn: Rdn): boolean {
+  return p.name in basis && sameValues(withRdnValues(p, toLdapValues(p, basis[p.name]), rdn), desired);
+}
+
 /**
  * Full replace. Readable properties absent from `object` are removed (required ones are kept); properties that are
  * never read back (`NOT_READABLE`, `NOT_RETURNED_BY_DEFAULT`, e.g. the password) change only when given.
  * `NOT_UPDATEABLE` properties may be sent unchanged; a different value is refused.
  *
- * `basis`: the object the caller planned `object` from, when `entry` was read after it (UpdateOptions.current).
- * A property `object` leaves as the basis had it is left as the entry has it now: the caller wants no change
- * there, and a different value in the entry is an edit made since, which a full replace would undo.
+ * `bases`: objects that say where the caller means no change — the object it planned `object` from, when `entry`
+ * was read after it (UpdateOptions.current), and the target as the source's previous state maps it
+ * (UpdateOptions.basis). A property `object` gives as a basis has it is left as the entry has it now: a different
+ * value in the entry is an edit made there, which a full replace would undo.
  */
 export function planUpdate(
   type: ObjectTypeConfig,
   entry: Entry,
   object: JsonObject,
-  basis?: JsonObject,
+  bases: readonly JsonObject[] = [],
 ): UpdatePlan {
   checkKnownProperties(type, object);
   const wantedDn = dnOf(type, object);
@@ -135,10 +141,7 @@ export function planUpdate(
     }
     if (!present && p.required) continue;
     const desired = withRdnValues(p, toLdapValues(p, object[p.name]), targetRdn);
-    if (basis !== undefined && p.name in basis) {
-      const planned = withRdnValues(p, toLdapValues(p, basis[p.name]), targetRdn);
-      if (sameValues(planned, desired)) continue;
-    }
+    if (bases.some((basis) => unchangedIn(basis, p, desired, targetRdn))) continue;
     const current = currentValues(entry, p);
     if (sameValues(current, desired)) continue;
     if (p.flags.has('NOT_UPDATEABLE')) throw badRequest(`Property ${p.name} cannot be updated`);

@@ -219,8 +219,9 @@ export class LdapConnector extends SystemConnector {
         remembered ?? (await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted));
       const { entry } = found;
       // Read again: what the caller planned from tells which properties it means to change (planUpdate).
-      const basis = remembered === undefined ? plainObject(options.current) : undefined;
-      const plan = planUpdate(type, entry, object, basis);
+      const read = remembered === undefined ? plainObject(options.current) : undefined;
+      const bases = [read, plainObject(options.basis)].filter((basis) => basis !== undefined);
+      const plan = planUpdate(type, entry, object, bases);
       let dn = entry.dn;
       const oldGroups =
         plan.groups || (plan.newDn && maintain)
@@ -399,7 +400,7 @@ function dnOrNull(text: string): string | null {
   }
 }
 
-/** UpdateOptions.current as a basis to plan against, when it is an object of properties (a read's result). */
+/** UpdateOptions.current or .basis as a basis to plan against, when it is an object of properties. */
 function plainObject(current: object | undefined): JsonObject | undefined {
   return current !== undefined && !Array.isArray(current) ? (current as JsonObject) : undefined;
 }

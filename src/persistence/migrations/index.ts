@@ -9,7 +9,7 @@ import { LinkUnchangedStamps1765800000000 } from './0008-link-unchanged-stamps.m
 import { AuditEventCommons1765900000000 } from './0009-audit-event-commons.migration';
 import { AuditReconIndexPartial1766000000000 } from './0010-audit-recon-index-partial.migration';
 import { AuditEventPacks1766100000000 } from './0011-audit-event-packs.migration';
-import { SyncQueueSeen1766200000000 } from './0012-sync-queue-seen.migration';
+import { SyncQueueBases1766200000000 } from './0012-sync-queue-bases.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -24,5 +24,5 @@ export const MIGRATIONS = [
   AuditEventCommons1765900000000,
   AuditReconIndexPartial1766000000000,
   AuditEventPacks1766100000000,
-  SyncQueueSeen1766200000000,
+  SyncQueueBases1766200000000,
 ];

@@ -1,8 +1,9 @@
 /**
  * Implicit sync writes what the linked entry needs as it stands when the change is delivered, whatever happened
- * to it since the object's last write: an LDAP edit made meanwhile is put back by the mapping, and a link
- * re-pointed meanwhile sends the change to the entry it points at now. Sample mappings, real slapd and
- * PostgreSQL.
+ * to it since the object's last write: an LDAP edit made meanwhile stays where the change did not touch it and
+ * live sync brings it back (the sample is bidirectional), or is put back by the mapping where nothing brings LDAP's
+ * changes back; and a link re-pointed meanwhile sends the change to the entry it points at now. Sample mappings,
+ * real slapd and PostgreSQL.
  */
 import { eventually } from '../../integration/sync-queue/queue-fixture';
 import { factory } from '../../support/slapd.factory';
@@ -14,6 +15,8 @@ let env: ReconTestEnv;
 beforeAll(async () => {
   env = await startReconTest();
   await env.recon(LDAP_TO_MANAGED);
+  // The first live sync only records the latest token.
+  await env.t.admin('post', '/openidm/system/ldap/account?_action=liveSync').expect(200);
 });
 
 afterAll(async () => {
@@ -31,16 +34,16 @@ const person = (userName: string, description: string) => ({
 });
 
 /** Creates the user (and, by implicit sync, its entry), then updates it once so that this node saw its link. */
-async function createAndUpdate(userName: string): Promise<string> {
-  const created = await env.t
+async function createAndUpdate(userName: string, on: ReconTestEnv = env): Promise<string> {
+  const created = await on.t
     .admin('post', '/openidm/managed/user?_action=create')
     .send(person(userName, 'one'));
   expect(created.status).toBe(201);
   const id = String(created.body._id);
-  expect((await env.t.admin('put', `/openidm/managed/user/${id}`).send(person(userName, 'two'))).status).toBe(
+  expect((await on.t.admin('put', `/openidm/managed/user/${id}`).send(person(userName, 'two'))).status).toBe(
     200,
   );
-  expect(await ldapEntry(userName)).toContain('description: two');
+  expect(await on.slapd.search(PEOPLE, `(uid=${userName})`)).toContain('description: two');
   return id;
 }
 
@@ -52,7 +55,7 @@ async function queueEmpty(id: string): Promise<void> {
 }
 
 describe('implicit sync after the linked entry changed since the last managed write', () => {
-  it('sees an LDAP edit made since the last managed write, and puts the mapped value back', async () => {
+  it('keeps an LDAP edit made since the last managed write where the write changes nothing, and live sync brings it back', async () => {
     const id = await createAndUpdate('ant1');
     await env.slapd.modify(`dn: uid=ant1,${PEOPLE}\nchangetype: modify\nreplace: sn\nsn: Drifted\n`);
 
@@ -61,8 +64,10 @@ describe('implicit sync after the linked entry changed since the last managed wr
     expect(res.status).toBe(200);
     const entry = await ldapEntry('ant1');
     expect(entry).toContain('description: three');
-    expect(entry).toContain('sn: Ticipate');
-    expect(entry).not.toContain('Drifted');
+    expect(entry).toContain('sn: Drifted');
+    await env.t.admin('post', '/openidm/system/ldap/account?_action=liveSync').expect(200);
+    const user = await env.t.admin('get', `/openidm/managed/user/${id}`).expect(200);
+    expect(user.body).toMatchObject({ sn: 'Drifted', description: 'three' });
   });
 
   it('writes the entry the link points at now when it was re-pointed since the last managed write', async () => {
@@ -84,5 +89,36 @@ describe('implicit sync after the linked entry changed since the last managed wr
     const former = await ldapEntry('ant2');
     expect(former).toContain('description: two');
     expect(former).not.toContain('description: after');
+  });
+});
+
+describe('implicit sync where nothing brings LDAP changes back (managed → LDAP only)', () => {
+  let oneWay: ReconTestEnv;
+
+  beforeAll(async () => {
+    // The sample's outbound mapping alone, on links of its own.
+    oneWay = await startReconTest({
+      mappings: ([, toLdap]) => {
+        const { links: _inbound, ...own } = toLdap as { links?: unknown };
+        return [own];
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await oneWay?.destroy();
+  });
+
+  it('puts the mapped value back over an LDAP edit made since the last managed write', async () => {
+    const id = await createAndUpdate('ant3', oneWay);
+    await oneWay.slapd.modify(`dn: uid=ant3,${PEOPLE}\nchangetype: modify\nreplace: sn\nsn: Drifted\n`);
+
+    const res = await oneWay.t.admin('put', `/openidm/managed/user/${id}`).send(person('ant3', 'three'));
+
+    expect(res.status).toBe(200);
+    const entry = await oneWay.slapd.search(PEOPLE, '(uid=ant3)');
+    expect(entry).toContain('description: three');
+    expect(entry).toContain('sn: Ticipate');
+    expect(entry).not.toContain('Drifted');
   });
 });

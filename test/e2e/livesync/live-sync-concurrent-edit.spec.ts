@@ -7,6 +7,9 @@
  *
  * The edit is made at the worst moment by running it just before that reverse sync is delivered (a spy on the
  * delivery that calls the real one after ldapmodify); everything else is the sample on real slapd and PostgreSQL.
+ * The same holds when that delivery falls to the queue's worker, and for the other way round: an LDAP edit of one
+ * attribute that a managed edit of another reaches LDAP before live sync has brought it (the implicit sync writes
+ * what the managed edit changed, not the whole managed user over the entry).
  */
 import { ChangeDelivery } from '../../../src/sync-queue/change-delivery.service';
 import { ChangeQueueStore } from '../../../src/sync-queue/change-queue.store';
@@ -150,4 +153,77 @@ it('has the worker write only what the reverse mapping derives, leaving the edit
   const entry = await env.slapd.search(PEOPLE, '(uid=bjensen)', ['cn', 'mail']);
   expect(entry).toContain('cn: Barb Jensen');
   expect(entry).toContain('mail: sixth@example.com');
+});
+
+const setPhone = (phone: string) =>
+  env.slapd.modify(
+    `dn: uid=bjensen,${PEOPLE}\nchangetype: modify\nreplace: telephoneNumber\ntelephoneNumber: ${phone}\n`,
+  );
+
+/** A PATCH of bjensen's managed `field`, as an administrator's over REST. */
+async function patchManaged(field: string, value: string): Promise<void> {
+  const res = await env.t
+    .admin('get', '/openidm/managed/user?_queryFilter=userName+eq+"bjensen"&_fields=_id')
+    .expect(200);
+  const id = (res.body as { result: { _id: string }[] }).result[0]!._id;
+  await env.t
+    .admin('patch', `/openidm/managed/user/${id}`)
+    .send([{ operation: 'replace', field, value }])
+    .expect(200);
+}
+
+async function managedPhone(): Promise<unknown> {
+  const res = await env.t
+    .admin('get', '/openidm/managed/user?_queryFilter=userName+eq+"bjensen"&_fields=telephoneNumber')
+    .expect(200);
+  return (res.body as { result: { telephoneNumber?: unknown }[] }).result[0]?.telephoneNumber;
+}
+
+async function queueDrained(): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    const res = await env.t.admin('get', '/openidm/sync/queue?_queryFilter=true').expect(200);
+    if ((res.body as { result: unknown[] }).result.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the implicit-sync queue did not drain');
+}
+
+const ldapPhoneAndMail = () => env.slapd.search(PEOPLE, '(uid=bjensen)', ['telephoneNumber', 'mail']);
+
+it('keeps an LDAP edit of one attribute when a managed edit of another reaches LDAP before live sync brings it', async () => {
+  // The implicit sync of the managed edit writes what that edit changed, not the managed user's older phone.
+  await setPhone('+1 555 0101');
+  await patchManaged('/mail', 'seventh@example.com');
+  const entry = await ldapPhoneAndMail();
+  expect(entry).toContain('mail: seventh@example.com');
+  expect(entry).toContain('telephoneNumber: +1 555 0101');
+
+  await liveSync();
+  expect(await managedPhone()).toBe('+1 555 0101');
+  expect(await managedMail()).toBe('seventh@example.com');
+});
+
+it('does the same when that managed edit is delivered later by the worker', async () => {
+  const delivery = env.t.concord.app.get(ChangeDelivery);
+  jest.spyOn(delivery, 'deliverNow').mockImplementation(() => Promise.resolve());
+  await patchManaged('/mail', 'eighth@example.com');
+  jest.restoreAllMocks();
+  await setPhone('+1 555 0102');
+  // The inline delivery's lease freed, as a restart of the node frees its earlier run's (reclaimEarlierLeases);
+  // the background worker may take the change as well as this pass.
+  await env.t.concord.app.get(ChangeQueueStore).releaseLeases('', 'none of this test');
+  await workerPass();
+  await queueDrained();
+
+  const entry = await ldapPhoneAndMail();
+  expect(entry).toContain('mail: eighth@example.com');
+  expect(entry).toContain('telephoneNumber: +1 555 0102');
+  await liveSync();
+  expect(await managedPhone()).toBe('+1 555 0102');
+});
+
+it('lets a managed edit of the attribute LDAP edited win, as the later write', async () => {
+  await setPhone('+1 555 0103');
+  await patchManaged('/telephoneNumber', '+1 555 0104');
+  expect(await ldapPhoneAndMail()).toContain('telephoneNumber: +1 555 0104');
 });

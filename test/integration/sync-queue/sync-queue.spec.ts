@@ -356,6 +356,38 @@ describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
     expect(await rows()).toEqual([]);
   });
 
+  it("keeps an update's state before it until delivery, the oldest of merged updates, none for a create or a whole-state sync", async () => {
+    const oldSn = async () => {
+      const [row] = await rows();
+      const entry = await rig.queue.read(row!.id);
+      return entry?.oldState === undefined ? undefined : (entry.oldState['sn'] ?? null);
+    };
+    const gus = await rig.managed.create('user', 'gus', user('gus', { sn: 'Created' }));
+    await rig.managed.update('user', 'gus', user('gus', { sn: 'A' }), { kind: 'any' });
+    expect(await oldSn()).toBeUndefined(); // still a create: new to its targets
+    const [created] = await rows();
+    await rig.queue.remove(created!.id); // delivered
+
+    await rig.managed.update('user', 'gus', user('gus', { sn: 'B' }), { kind: 'any' });
+    expect(await oldSn()).toBe('A');
+    await rig.managed.update('user', 'gus', user('gus', { sn: 'C' }), { kind: 'any' });
+    expect(await oldSn()).toBe('A');
+    // Not part of the change as the queue shows it.
+    const [queued] = await rows();
+    expect(queued?.doc).not.toHaveProperty('oldState');
+
+    // A whole-state sync asked for (no old state) takes over the row, and later updates keep it whole.
+    await rig.queue.enqueue(handle.db, {
+      resource: 'managed/user',
+      objectId: gus._id,
+      operation: 'update',
+      lastState: null,
+    });
+    expect(await oldSn()).toBeUndefined();
+    await rig.managed.update('user', 'gus', user('gus', { sn: 'D' }), { kind: 'any' });
+    expect(await oldSn()).toBeUndefined();
+  });
+
   it('makes every waiting change due at once when deliveries succeed again after an outage', async () => {
     rig = queueRig(handle.db, {
       CONCORD_SYNC_BACKOFF_BASE_MS: '600000',

@@ -33,7 +33,7 @@ const now = entry({ uid: 'bjensen', cn: 'Barbara Jensen', sn: 'Jensen', mail: 'n
 
 it('writes what differs from the basis, not what differs only from the entry as it is now', () => {
   const wanted = { ...basis, cn: 'Babs Jensen' };
-  expect(changed(planUpdate(account, now, wanted, basis))).toEqual(['replace cn Babs Jensen']);
+  expect(changed(planUpdate(account, now, wanted, [basis]))).toEqual(['replace cn Babs Jensen']);
 });
 
 it('without a basis, replaces every property that differs from the entry (as before)', () => {
@@ -46,5 +46,7 @@ it('without a basis, replaces every property that differs from the entry (as bef
 
 it('compares against the entry for a property the basis does not hold (it was not read)', () => {
   const { mail: _unread, ...partial } = basis;
-  expect(changed(planUpdate(account, now, { ...basis }, partial))).toEqual(['replace mail old@example.com']);
+  expect(changed(planUpdate(account, now, { ...basis }, [partial]))).toEqual([
+    'replace mail old@example.com',
+  ]);
 });
