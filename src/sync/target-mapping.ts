@@ -145,12 +145,18 @@ export async function previousTarget(
 ): Promise<JsonObject | undefined> {
   const before = plan.oldSource;
   if (before === null || before === undefined || run.targetFlowsBack !== true) return undefined;
-  return timed(run, 'propertyMappingScript', () =>
-    mapForUpdate(
-      run.mapping.properties,
-      existing,
-      { source: before, linkQualifier: plan.linkQualifier, oldSource: null },
-      run.scripts.evaluate,
-    ),
-  );
+  try {
+    return await timed(run, 'propertyMappingScript', () =>
+      mapForUpdate(
+        run.mapping.properties,
+        existing,
+        { source: before, linkQualifier: plan.linkQualifier, oldSource: null },
+        run.scripts.evaluate,
+      ),
+    );
+  } catch {
+    // A script that fails on the older state (a field it expects was added since) must not fail the sync of
+    // the new one: without a basis, the whole mapped state is written, as it was before bases.
+    return undefined;
+  }
 }
