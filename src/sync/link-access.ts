@@ -21,14 +21,17 @@ import type { TextRow } from '../persistence/text-row';
  */
 const PREFETCH_PAGE = 2_000;
 
-/** Columns of the packed link table: the two lookup keys, then what a LinkRecord needs besides them. */
+/**
+ * Columns of the packed link table: the two lookup keys, then what a LinkRecord needs besides them. The
+ * qualifier is the keys' first character (QualifierCodes), not a column of its own.
+ */
 const SOURCE_KEY = 0;
 const TARGET_KEY = 1;
-const QUALIFIER = 2;
-const LINK_ID = 3;
-const LINK_REV = 4;
+const LINK_ID = 2;
+const LINK_REV = 3;
 /** Recon's stamp of the link as prefetched (unchanged-stamp.ts); '' when none. */
-const STAMP = 5;
+const STAMP = 4;
+const COLUMNS = 5;
 
 /** Where LinkStore.eachOfType's columns are (LINK_ROW_COLUMNS). */
 const FIRST_ID_TEXT = LINK_ROW_COLUMNS.indexOf('first_id');
@@ -39,16 +42,35 @@ const REV_TEXT = LINK_ROW_COLUMNS.indexOf('rev');
 const STAMP_TEXT = LINK_ROW_COLUMNS.indexOf('stamp');
 
 /**
- * Keys are `<length of the qualifier>:<qualifier><id>`: one key per qualifier and id, whatever characters they
- * hold. Lookups pass the prefix and the id apart (PackedTable.find), so no key string is built per lookup.
+ * Keys are one character standing for the qualifier, then the id: one key per qualifier and id, whatever
+ * characters they hold. The characters are numbered per table in the order qualifiers are met (most tables have
+ * one, `default`); written out, the qualifier and its length on both keys were ~30 of a packed link's ~200 bytes,
+ * and a recon holds every link. Lookups pass the prefix and the id apart (PackedTable.find), so no key string is
+ * built per lookup.
  */
-const prefixes = new Map<string, string>();
-const prefixOf = (qualifier: string): string => {
-  let prefix = prefixes.get(qualifier);
-  if (prefix === undefined) prefixes.set(qualifier, (prefix = `${qualifier.length}:${qualifier}`));
-  return prefix;
-};
-const keyOf = (qualifier: string, id: string): string => prefixOf(qualifier) + id;
+class QualifierCodes {
+  private readonly codes = new Map<string, string>();
+  private readonly names: string[] = [];
+
+  prefixOf(qualifier: string): string {
+    let prefix = this.codes.get(qualifier);
+    if (prefix === undefined) {
+      // From U+0001: Latin-1 (one byte in the table) for the first 255 qualifiers, UTF-16 after that.
+      prefix = String.fromCharCode(this.names.length + 1);
+      this.codes.set(qualifier, prefix);
+      this.names.push(qualifier);
+    }
+    return prefix;
+  }
+
+  /** The qualifier a key starts with. */
+  qualifierOf(key: string): string {
+    return this.names[key.charCodeAt(0) - 1] ?? '';
+  }
+}
+
+/** How many characters of a key are its qualifier's (QualifierCodes). */
+const PREFIX = 1;
 
 /** New links written inside a caller's transaction; the maps learn of them in `committed()`. */
 export interface LinkWrites {
@@ -70,6 +92,7 @@ export class LinkAccess {
   private stamped = 0;
   /** The qualifier of the row packRow packed last. */
   private lastQualifier: string | null = null;
+  private readonly qualifiers = new QualifierCodes();
 
   /**
    * `known`: the source's links as a read just made found them (implicit sync: the managed write's statement);
@@ -88,7 +111,7 @@ export class LinkAccess {
 
   /** Loads every link of the type; returns how many (the summary's `links.existing.total`). */
   async prefetch(): Promise<number> {
-    const links = new PackedTable(6, [SOURCE_KEY, TARGET_KEY]);
+    const links = new PackedTable(COLUMNS, [SOURCE_KEY, TARGET_KEY]);
     const rows =
       this.enabled && (await this.store.eachOfType(this.spec.type, (row) => this.packRow(links, row)));
     if (this.enabled && !rows) {
@@ -108,7 +131,11 @@ export class LinkAccess {
     if (!this.enabled) return null;
     if (this.links === null) return this.knownForSource(qualifier, normaliseSourceId(this.spec, sourceId));
     return this.unpack(
-      this.links.find(SOURCE_KEY, prefixOf(qualifier), normaliseSourceId(this.spec, sourceId)),
+      this.links.find(
+        SOURCE_KEY,
+        this.qualifiers.prefixOf(qualifier),
+        normaliseSourceId(this.spec, sourceId),
+      ),
     );
   }
 
@@ -116,9 +143,13 @@ export class LinkAccess {
   prefetchedTargetOf(qualifier: string, sourceId: string): string | null {
     const links = this.links;
     if (!this.enabled || links === null) return null;
-    const row = links.find(SOURCE_KEY, prefixOf(qualifier), normaliseSourceId(this.spec, sourceId));
+    const row = links.find(
+      SOURCE_KEY,
+      this.qualifiers.prefixOf(qualifier),
+      normaliseSourceId(this.spec, sourceId),
+    );
     if (row < 0) return null;
-    return links.value(row, TARGET_KEY).slice(prefixOf(qualifier).length);
+    return links.value(row, TARGET_KEY).slice(PREFIX);
   }
 
   /**
@@ -128,10 +159,14 @@ export class LinkAccess {
   prefetchedStampOf(qualifier: string, sourceId: string): { targetId: string; stamp: string } | null {
     const links = this.links;
     if (!this.enabled || links === null) return null;
-    const row = links.find(SOURCE_KEY, prefixOf(qualifier), normaliseSourceId(this.spec, sourceId));
+    const row = links.find(
+      SOURCE_KEY,
+      this.qualifiers.prefixOf(qualifier),
+      normaliseSourceId(this.spec, sourceId),
+    );
     if (row < 0) return null;
     return {
-      targetId: links.value(row, TARGET_KEY).slice(prefixOf(qualifier).length),
+      targetId: links.value(row, TARGET_KEY).slice(PREFIX),
       stamp: links.value(row, STAMP),
     };
   }
@@ -149,7 +184,8 @@ export class LinkAccess {
   async forSource(qualifier: string, sourceId: string): Promise<LinkRecord | null> {
     if (!this.enabled) return null;
     const id = normaliseSourceId(this.spec, sourceId);
-    if (this.links !== null) return this.unpack(this.links.find(SOURCE_KEY, prefixOf(qualifier), id));
+    if (this.links !== null)
+      return this.unpack(this.links.find(SOURCE_KEY, this.qualifiers.prefixOf(qualifier), id));
     const known = this.knownForSource(qualifier, id);
     if (known !== undefined) return known;
     return this.spec.reversed
@@ -160,7 +196,8 @@ export class LinkAccess {
   async forTarget(qualifier: string, targetId: string): Promise<LinkRecord | null> {
     if (!this.enabled) return null;
     const id = normaliseTargetId(this.spec, targetId);
-    if (this.links !== null) return this.unpack(this.links.find(TARGET_KEY, prefixOf(qualifier), id));
+    if (this.links !== null)
+      return this.unpack(this.links.find(TARGET_KEY, this.qualifiers.prefixOf(qualifier), id));
     return this.spec.reversed
       ? this.store.findByFirstId(this.spec.type, qualifier, id)
       : this.store.findBySecondId(this.spec.type, qualifier, id);
@@ -261,18 +298,17 @@ export class LinkAccess {
       [SOURCE_KEY, linkSourceId(this.spec, link)],
       [TARGET_KEY, linkTargetId(this.spec, link)],
     ] as const) {
-      const prefix = prefixOf(link.linkQualifier);
+      const prefix = this.qualifiers.prefixOf(link.linkQualifier);
       const row = links.find(column, prefix, id);
       if (row >= 0 && links.value(row, LINK_ID) === link._id) links.remove(column, prefix, id);
     }
   }
 
   private pack(links: PackedTable, link: LinkRecord, stamp = ''): void {
-    const qualifier = link.linkQualifier;
+    const prefix = this.qualifiers.prefixOf(link.linkQualifier);
     links.insert([
-      keyOf(qualifier, linkSourceId(this.spec, link)),
-      keyOf(qualifier, linkTargetId(this.spec, link)),
-      qualifier,
+      prefix + linkSourceId(this.spec, link),
+      prefix + linkTargetId(this.spec, link),
       link._id,
       link._rev,
       stamp,
@@ -287,17 +323,15 @@ export class LinkAccess {
     const [source, target] = this.spec.reversed
       ? [SECOND_ID_TEXT, FIRST_ID_TEXT]
       : [FIRST_ID_TEXT, SECOND_ID_TEXT];
-    const qualifier = this.qualifierOf(row);
-    const prefix = prefixOf(qualifier);
+    const prefix = this.qualifiers.prefixOf(this.qualifierOf(row));
     const stamped = !row.isNull(STAMP_TEXT);
     if (stamped) this.stamped += 1;
-    let bytes = 4 * 6 + 4 * prefix.length + 2 * qualifier.length;
+    let bytes = 4 * COLUMNS + 4 * prefix.length;
     for (let column = 0; column < LINK_ROW_COLUMNS.length; column++)
       bytes += 2 * (row.end(column) - row.start(column));
     links.beginRow(bytes);
     links.cellFrom(row, source, prefix);
     links.cellFrom(row, target, prefix);
-    links.cell(qualifier);
     links.cellFrom(row, ID_TEXT);
     links.cellFrom(row, REV_TEXT);
     if (stamped) links.cellFrom(row, STAMP_TEXT);
@@ -325,10 +359,10 @@ export class LinkAccess {
     const links = this.links;
     if (row < 0 || links === null) return null;
     const values = links.values(row);
-    const qualifier = values[QUALIFIER] as string;
-    const prefix = prefixOf(qualifier).length;
-    const sourceId = (values[SOURCE_KEY] as string).slice(prefix);
-    const targetId = (values[TARGET_KEY] as string).slice(prefix);
+    const sourceKey = values[SOURCE_KEY] as string;
+    const qualifier = this.qualifiers.qualifierOf(sourceKey);
+    const sourceId = sourceKey.slice(PREFIX);
+    const targetId = (values[TARGET_KEY] as string).slice(PREFIX);
     return {
       _id: values[LINK_ID] as string,
       _rev: values[LINK_REV] as string,
