@@ -101,6 +101,21 @@ export function planCreate(type: ObjectTypeConfig, object: JsonObject): CreatePl
   return { dn, attributes, groups: wantedGroups(type, object) };
 }
 
+/**
+ * What an update is planned against besides the entry (planUpdate's `bases`): the caller's read of the object,
+ * unless that read is the entry itself (`remembered`: RecentReads), and the target as the source's previous state
+ * maps it. Only objects of properties count.
+ */
+export function updateBases(
+  options: { readonly current?: object; readonly basis?: object },
+  remembered: boolean,
+): JsonObject[] {
+  const candidates = [remembered ? undefined : options.current, options.basis];
+  return candidates.filter(
+    (basis): basis is JsonObject => basis !== undefined && basis !== null && !Array.isArray(basis),
+  );
+}
+
 /** Whether `basis` holds property `p` with the values `desired` has (a property it lacks says nothing). */
 function unchangedIn(basis: JsonObject, p: PropertyConfig, desired: string[] | Buffer[], rdn: Rdn): boolean {
   return p.name in basis && sameValues(withRdnValues(p, toLdapValues(p, basis[p.name]), rdn), desired);

@@ -48,7 +48,7 @@ import { findAll, findEntry } from './ldap-lookup';
 import { RecentReads } from './ldap-recent-reads';
 import { readEntry, searchPages } from './ldap-search';
 import { readChanges } from './ldap-sync';
-import { planCreate, planUpdate } from './ldap-write';
+import { planCreate, planUpdate, updateBases } from './ldap-write';
 import type { ConnectorOperation, ObjectTypeConfig, ProvisionerConfig } from './provisioner.config';
 
 const CURSOR_TTL_MS = 60_000;
@@ -218,10 +218,7 @@ export class LdapConnector extends SystemConnector {
       const found =
         remembered ?? (await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted));
       const { entry } = found;
-      // Read again: what the caller planned from tells which properties it means to change (planUpdate).
-      const read = remembered === undefined ? plainObject(options.current) : undefined;
-      const bases = [read, plainObject(options.basis)].filter((basis) => basis !== undefined);
-      const plan = planUpdate(type, entry, object, bases);
+      const plan = planUpdate(type, entry, object, updateBases(options, remembered !== undefined));
       let dn = entry.dn;
       const oldGroups =
         plan.groups || (plan.newDn && maintain)
@@ -398,9 +395,4 @@ function dnOrNull(text: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** UpdateOptions.current or .basis as a basis to plan against, when it is an object of properties. */
-function plainObject(current: object | undefined): JsonObject | undefined {
-  return current !== undefined && !Array.isArray(current) ? (current as JsonObject) : undefined;
 }
