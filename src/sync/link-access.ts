@@ -323,7 +323,7 @@ export class LinkAccess {
     const [source, target] = this.spec.reversed
       ? [SECOND_ID_TEXT, FIRST_ID_TEXT]
       : [FIRST_ID_TEXT, SECOND_ID_TEXT];
-    const prefix = this.qualifiers.prefixOf(this.qualifierOf(row));
+    const prefix = this.qualifiers.prefixOf(this.qualifierOfRow(row));
     const stamped = !row.isNull(STAMP_TEXT);
     if (stamped) this.stamped += 1;
     let bytes = 4 * COLUMNS + 4 * prefix.length;
@@ -340,7 +340,7 @@ export class LinkAccess {
   }
 
   /** The row's qualifier; the last one read again when its bytes are the same (most links share one). */
-  private qualifierOf(row: TextRow): string {
+  private qualifierOfRow(row: TextRow): string {
     const start = row.start(QUALIFIER_TEXT);
     const end = row.end(QUALIFIER_TEXT);
     const last = this.lastQualifier;
