@@ -1,6 +1,7 @@
 import { compileSyncConfig } from '../../../src/core/sync/sync-config.compiler';
 import type { Mapping, PropertyMapping } from '../../../src/core/sync/sync-config.types';
 import {
+  base36,
   unchangedStamp,
   unchangedStampFingerprint,
   unchangedStampRefusal,
@@ -139,5 +140,28 @@ describe('unchanged stamps: which mappings take the shortcut', () => {
     expect(unchangedStamp('f', 'a:1', '2')).not.toBe(unchangedStamp('f', 'a', '1:2'));
     expect(unchangedStamp('f', 'r', 'v')).toBe(unchangedStamp('f', 'r', 'v'));
     expect(unchangedStamp('f', 'r', 'v')).not.toBe(unchangedStamp('g', 'r', 'v'));
+  });
+
+  it("stamps are written as links stored them before (base 36 as JavaScript's own), so no stored stamp goes stale", () => {
+    const edges = [
+      0,
+      1,
+      35,
+      36,
+      37,
+      36 ** 2 - 1,
+      36 ** 10,
+      36 ** 10 - 1,
+      2 ** 32,
+      2 ** 53 - 1,
+      2 ** 53 - 36,
+      2 ** 53 - 37,
+    ];
+    let value = 1;
+    for (let i = 0; i < 2_000; i++) {
+      value = (value * 48_271 + i * 7_919) % (2 ** 53 - 1);
+      edges.push(value, Math.floor(value / 36) * 36 - 1);
+    }
+    for (const edge of edges) expect(base36(edge)).toBe(edge.toString(36));
   });
 });
