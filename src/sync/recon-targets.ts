@@ -51,10 +51,28 @@ export class ReconTargets {
     return version === '' ? null : version;
   }
 
+  /**
+   * The target's row (what `versionAt` and `claimRow` take): one lookup where the unchanged shortcut reads the
+   * version and claims the target; -1 when absent.
+   */
+  rowOf(key: string): number {
+    return this.table.find(KEY, key);
+  }
+
+  /** The version at a row of `rowOf`; null when read without versions. */
+  versionAt(row: number): string | null {
+    const version = this.table.value(row, VERSION);
+    return version === '' ? null : version;
+  }
+
   /** The source phase linked, correlated or found ambiguous this target: the target phase skips it. */
   claim(key: string): void {
     const row = this.table.find(KEY, key);
-    if (row < 0) return;
+    if (row >= 0) this.claimRow(row);
+  }
+
+  /** `claim` of the target at a row of `rowOf`. */
+  claimRow(row: number): void {
     if (this.claims === null || this.claims.length * 8 <= row) {
       const claims = new Uint8Array(Math.ceil(this.table.rowCount / 8));
       if (this.claims !== null) claims.set(this.claims);

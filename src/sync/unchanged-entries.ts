@@ -10,6 +10,13 @@ import type { ObjectSet } from './object-sets';
 import type { SourceItem } from './recon-source';
 import type { PlannedOperation, SyncOutcome } from './sync-run';
 
+/** A link found in agreement with its stamp: the target's row in ReconTargets, to claim it by. */
+interface SettledLink {
+  readonly linkQualifier: string;
+  readonly targetId: string;
+  readonly targetRow: number;
+}
+
 /** What UnchangedEntries works with in its recon. */
 export interface UnchangedRun {
   readonly links: LinkAccess;
@@ -56,7 +63,7 @@ export class UnchangedEntries {
   mostlySettled(items: readonly SourceItem[]): boolean {
     let settled = 0;
     for (const item of items)
-      if (item.object !== null && this.outcomesOf(item.id, item.object) !== null) settled++;
+      if (item.object !== null && this.settledLinks(item.id, item.object) !== null) settled++;
     return settled * 2 >= items.length;
   }
 
@@ -76,34 +83,47 @@ export class UnchangedEntries {
 
   /**
    * The outcomes of an entry nothing touched since its stamp, one per link qualifier — CONFIRMED, UPDATE,
-   * nothing to write, as the full path would conclude — or null to reconcile the entry in full.
+   * nothing to write, as the full path would conclude — or null to reconcile the entry in full. The linked
+   * targets are claimed here, by the rows their version was read from, rather than by id when the outcomes
+   * are handled: one lookup less an entry.
    */
   outcomesOf(sourceId: string, source: JsonObject): SyncOutcome[] | null {
-    const revision = source['_rev'];
-    if (typeof revision !== 'string' || !this.links.anyStamped || this.qualifiers.length === 0) return null;
-    const outcomes: SyncOutcome[] = [];
-    for (const linkQualifier of this.qualifiers) {
-      const linked = this.links.prefetchedStampOf(linkQualifier, sourceId);
-      if (linked === null || linked.stamp === '') return null;
-      const version = this.targets.versionOf(this.links.normaliseTarget(linked.targetId));
-      if (version === null || linked.stamp !== this.stamp(revision, version)) return null;
-      outcomes.push({
+    const links = this.settledLinks(sourceId, source);
+    if (links === null) return null;
+    return links.map(({ linkQualifier, targetId, targetRow }) => {
+      this.targets.claimRow(targetRow);
+      return {
         phase: 'source',
         linkQualifier,
         situation: 'CONFIRMED',
         action: 'UPDATE',
         status: 'SUCCESS',
         sourceId,
-        targetId: linked.targetId,
+        targetId,
         ambiguousTargetIds: [],
         message: null,
         diff: [],
         linkExisted: true,
         linkCreated: false,
-        claimed: [linked.targetId],
-      });
+        claimed: [],
+      };
+    });
+  }
+
+  /** The entry's links, one per qualifier, when every one carries the stamp of the entry as it is now; else null. */
+  private settledLinks(sourceId: string, source: JsonObject): SettledLink[] | null {
+    const revision = source['_rev'];
+    if (typeof revision !== 'string' || !this.links.anyStamped || this.qualifiers.length === 0) return null;
+    const settled: SettledLink[] = [];
+    for (const linkQualifier of this.qualifiers) {
+      const linked = this.links.prefetchedStampOf(linkQualifier, sourceId);
+      if (linked === null || linked.stamp === '') return null;
+      const targetRow = this.targets.rowOf(this.links.normaliseTarget(linked.targetId));
+      const version = targetRow < 0 ? null : this.targets.versionAt(targetRow);
+      if (version === null || linked.stamp !== this.stamp(revision, version)) return null;
+      settled.push({ linkQualifier, targetId: linked.targetId, targetRow });
     }
-    return outcomes;
+    return settled;
   }
 
   /** An UPDATE found source and target in agreement: stamp the link (stored with `flush`). */
