@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ReconEntryEvent } from '../sync/ports/recon-run.store';
+import type { AgreedEntries, ReconEntryEvent } from '../sync/ports/recon-run.store';
 import type { SqlStatement } from './audit-event-rows.sql';
 import { entryText, EVENT_APART, SHARED_FROM } from './audit-event-rows.sql';
 import { factorBatch } from './factored-batch';
@@ -36,6 +36,64 @@ export function auditEventPack(entries: readonly ReconEntryEvent[], first: numbe
           FROM (SELECT ${ids.sql(first + 3)} AS ids) AS packed`,
     params: [randomUUID(), reconId, common, ids.value, rows, entryList === null ? texts[0] : entryList.value],
   };
+}
+
+/** The members of an agreed entry's event that are its own (AgreedEntries), beside those EVENT_APART. */
+const AGREED_OWN: ReadonlySet<string> = new Set([
+  ...EVENT_APART,
+  'timestamp',
+  'sourceObjectId',
+  'targetObjectId',
+]);
+
+/**
+ * Entries in agreement as one row of `audit_event_packs`, as `auditEventPack` would store their events: what
+ * they share from the first event, each entry's timestamp and object ids as an element of `docs` — put together
+ * by PostgreSQL from the columns, so Concord makes neither an event nor its JSON per entry — and the one entry
+ * they all have. Null when there are fewer than SHARED_FROM.
+ */
+export function agreedEventPack(batch: AgreedEntries, first: number): SqlStatement | null {
+  if (batch.ids.length < SHARED_FROM) return null;
+  const shared: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(batch.first)) if (!AGREED_OWN.has(key)) shared[key] = value;
+  const ids = textListParam(batch.ids);
+  const times = textListParam(batch.timestamps);
+  const sources = textListParam(batch.sourceIds);
+  const targets = textListParam(batch.targetIds);
+  const param = (k: number): string => `$${first + k}`;
+  return {
+    sql: `SELECT ${param(0)}::text, 'recon', ${param(1)}::text, ${param(2)}::jsonb, packed.ids,
+            (SELECT jsonb_agg(jsonb_build_object('timestamp', u.ts, 'sourceObjectId', ${param(3)}::text || u.s,
+                      'targetObjectId', ${param(4)}::text || u.t) ORDER BY u.n)
+               FROM unnest(${times.sql(first + 5)}, ${sources.sql(first + 6)}, ${targets.sql(first + 7)})
+                 WITH ORDINALITY AS u(ts, s, t, n)),
+            ${param(8)}::jsonb, NULL::text[],
+            (SELECT min(id) FROM unnest(packed.ids) AS id), (SELECT max(id) FROM unnest(packed.ids) AS id)
+          FROM (SELECT ${ids.sql(first + 9)} AS ids) AS packed`,
+    params: [
+      randomUUID(),
+      batch.first['reconId'],
+      JSON.stringify(shared),
+      `${batch.sourceSet}/`,
+      `${batch.targetSet}/`,
+      times.value,
+      sources.value,
+      targets.value,
+      entryText(batch.first),
+      ids.value,
+    ],
+  };
+}
+
+/** The events of agreed entries, each as the first with its own id, timestamp and object ids. */
+export function agreedEvents(batch: AgreedEntries): ReconEntryEvent[] {
+  return batch.ids.map((id, i) => ({
+    ...batch.first,
+    _id: id,
+    timestamp: batch.timestamps[i] as string,
+    sourceObjectId: `${batch.sourceSet}/${batch.sourceIds[i] as string}`,
+    targetObjectId: `${batch.targetSet}/${batch.targetIds[i] as string}`,
+  }));
 }
 
 /**

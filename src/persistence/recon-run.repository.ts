@@ -4,6 +4,7 @@ import { conflict, notFound } from '../core/errors/domain-error';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import {
   ReconRunStore,
+  type AgreedEntries,
   type ReconEntryEvent,
   type ReconRunRecord,
   type ReconSummary,
@@ -12,7 +13,7 @@ import { AUDIT_EVENT_COLUMNS, auditEventBatch, type SqlStatement } from './audit
 import { auditMember, auditMemberText, WHOLE_AUDIT_ENTRY, wholeAuditEvents } from './audit-event-source.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
-import { AUDIT_PACK_COLUMNS, auditEventPack } from './audit-event-packs.sql';
+import { agreedEventPack, agreedEvents, AUDIT_PACK_COLUMNS, auditEventPack } from './audit-event-packs.sql';
 import { pgError, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -126,19 +127,36 @@ export class ReconRunRepository extends ReconRunStore {
       for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
         const chunk = entries.slice(start, start + INSERT_CHUNK);
         const runIds = [...new Set(chunk.map((entry) => String(entry['reconId'])))];
-        const { sql, params } = packInsert(chunk) ?? rowsInsert(chunk);
-        const [written] = await this.run(runIds.join(', '), () =>
-          executor.query<{ n: number }>(`${sql} SELECT coalesce(sum(n), 0)::int AS n FROM written`, [
-            runIds,
-            runIds.length,
-            ...params,
-          ]),
-        );
-        if (written?.n !== chunk.length) throw runNotFound(runIds.join(', '));
+        await this.insertChecked(executor, runIds, chunk.length, packInsert(chunk) ?? rowsInsert(chunk));
       }
     };
     if (entries.length <= INSERT_CHUNK) await insert(this.db);
     else await this.db.transaction(insert);
+  }
+
+  /** One pack of the agreed entries (a recon's batches are smaller than INSERT_CHUNK); a few as appendEntries. */
+  async appendAgreed(batch: AgreedEntries): Promise<void> {
+    const pack = agreedEventPack(batch, 3);
+    if (pack === null) return this.appendEntries(agreedEvents(batch));
+    const runId = String(batch.first['reconId']);
+    await this.insertChecked(this.db, [runId], batch.ids.length, packWrite(pack));
+  }
+
+  /** Runs a `written` statement (packInsert, rowsInsert) for `count` entries of the runs `runIds`. */
+  private async insertChecked(
+    executor: SqlExecutor,
+    runIds: readonly string[],
+    count: number,
+    { sql, params }: SqlStatement,
+  ): Promise<void> {
+    const [written] = await this.run(runIds.join(', '), () =>
+      executor.query<{ n: number }>(`${sql} SELECT coalesce(sum(n), 0)::int AS n FROM written`, [
+        runIds,
+        runIds.length,
+        ...params,
+      ]),
+    );
+    if (written?.n !== count) throw runNotFound(runIds.join(', '));
   }
 
   /**
@@ -191,7 +209,11 @@ const RUNS_KNOWN = '(SELECT count(*) FROM recon_runs WHERE id = ANY($1::text[]))
  */
 function packInsert(chunk: readonly ReconEntryEvent[]): SqlStatement | null {
   const pack = auditEventPack(chunk, 3);
-  if (pack === null) return null;
+  return pack === null ? null : packWrite(pack);
+}
+
+/** A pack's SELECT (parameters from `$3`) as a `written` statement, the pack's entries counted as `n`. */
+function packWrite(pack: SqlStatement): SqlStatement {
   return {
     sql: `WITH written AS (
             INSERT INTO audit_event_packs (${AUDIT_PACK_COLUMNS})

@@ -1,5 +1,7 @@
 import type { AuditEvent, AuditStore } from './ports/audit.store';
 import type { ReconEntryEvent, ReconRunStore } from './ports/recon-run.store';
+import { AgreedColumns, type ReconAuditContext } from './recon-audit';
+import type { SyncOutcome } from './sync-run';
 
 /** Entries held before a write; with the 1 s timer this bounds both memory and lag. */
 const BATCH = 500;
@@ -23,6 +25,7 @@ const INTERVAL_MS = 1_000;
 export class ReconJournal {
   private events: AuditEvent[] = [];
   private entries: ReconEntryEvent[] = [];
+  private readonly agreed: AgreedColumns;
   private readonly lanes: Promise<void>[] = Array.from({ length: LANES }, () => Promise.resolve());
   private nextLane = 0;
   private failure: Error | undefined;
@@ -34,7 +37,9 @@ export class ReconJournal {
   constructor(
     private readonly audit: AuditStore,
     private readonly runs: ReconRunStore,
+    ctx: ReconAuditContext,
   ) {
+    this.agreed = new AgreedColumns(ctx);
     this.timer = setInterval(() => void this.flush(), INTERVAL_MS);
     this.timer.unref();
   }
@@ -51,13 +56,24 @@ export class ReconJournal {
     if (this.entries.length >= BATCH) void this.flush();
   }
 
+  /**
+   * A reported entry in agreement (recon-audit.ts `isAgreed`), written as `addEntry` would write it: kept as
+   * columns, its event made by the store (ReconRunStore.appendAgreed).
+   */
+  addAgreed(timestamp: string, outcome: SyncOutcome): void {
+    if (!this.agreed.fits(outcome)) void this.flush();
+    this.agreed.add(timestamp, outcome);
+    if (this.agreed.size >= BATCH) void this.flush();
+  }
+
   /** Hands what is held to the writer; resolves when everything handed over so far is written. */
   flush(): Promise<void> {
     const events = this.events;
     const entries = this.entries;
+    const agreed = this.agreed.take();
     this.events = [];
     this.entries = [];
-    if (events.length === 0 && entries.length === 0) return this.written();
+    if (events.length === 0 && entries.length === 0 && agreed === null) return this.written();
     this.queued += 1;
     const lane = this.nextLane;
     this.nextLane = (lane + 1) % LANES;
@@ -67,6 +83,7 @@ export class ReconJournal {
         await Promise.all([
           events.length === 0 ? undefined : this.audit.append('recon', events),
           entries.length === 0 ? undefined : this.runs.appendEntries(entries),
+          agreed === null ? undefined : this.runs.appendAgreed(agreed),
         ]);
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));

@@ -6,7 +6,14 @@ import { simpleSituationSummary } from '../core/sync/recon-summary';
 import type { ScriptRunner } from '../scripting/script-runner';
 import { forEachConcurrently } from './async-pool';
 import { LinkAccess } from './link-access';
-import { entryEvent, isReported, startEvent, summaryEvent, type ReconAuditContext } from './recon-audit';
+import {
+  entryEvent,
+  isAgreed,
+  isReported,
+  startEvent,
+  summaryEvent,
+  type ReconAuditContext,
+} from './recon-audit';
 import { settleDeferredDeletes } from './recon-deletes';
 import { ReconJournal } from './recon-journal';
 import type { ReconRequest, ReconResult, ReconRunnerDeps } from './recon-request';
@@ -84,8 +91,8 @@ export class ReconRunner {
 
   /** Runs to the end; never throws (a failure is the run's state). */
   async run(): Promise<ReconResult> {
-    const journal = new ReconJournal(this.deps.audit, this.deps.runs);
-    journal.add(startEvent(this.audit, this.now()));
+    const journal = new ReconJournal(this.deps.audit, this.deps.runs, this.audit);
+    journal.add(startEvent(this.audit, this.timestamp()));
     const saver = setInterval(() => void this.heartbeat(), 1_000);
     saver.unref();
     let failure: ReconResult['failure'];
@@ -119,7 +126,7 @@ export class ReconRunner {
     journal.add(
       summaryEvent(
         this.audit,
-        this.now(),
+        this.timestamp(),
         summary,
         simpleSituationSummary(this.progress.counters),
         failure !== undefined,
@@ -141,8 +148,17 @@ export class ReconRunner {
     return failure === undefined ? { summary } : { summary, failure };
   }
 
-  private now(): Date {
-    return new Date(this.deps.clock());
+  private lastTime = NaN;
+  private lastTimestamp = '';
+
+  /** The clock as an audit timestamp, made once per millisecond: a run writes many events within each. */
+  private timestamp(): string {
+    const time = this.deps.clock();
+    if (time !== this.lastTime) {
+      this.lastTime = time;
+      this.lastTimestamp = new Date(time).toISOString();
+    }
+    return this.lastTimestamp;
   }
 
   private async timedStep<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -350,7 +366,12 @@ export class ReconRunner {
     // action alone (a recon that finds everything CONFIRMED then builds no entry at all).
     const filter = this.request.analyze ? AuditEventFilter.NONE : this.deps.auditFilter;
     if (!filter.mayKeep('recon', outcome.action, RECON_TRIGGER)) return;
-    const entry = entryEvent(this.audit, this.now(), outcome);
+    // An entry in agreement builds no event of its own unless a filter must look at it.
+    if (!filter.filters('recon') && isAgreed(outcome)) {
+      journal.addAgreed(this.timestamp(), outcome);
+      return;
+    }
+    const entry = entryEvent(this.audit, this.timestamp(), outcome);
     if (filter.keeps('recon', entry, RECON_TRIGGER)) journal.addEntry(entry);
   }
 }

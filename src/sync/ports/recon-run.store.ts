@@ -51,6 +51,24 @@ export type ReconEntryEvent = AuditEvent & {
   readonly entryAmbiguousTargets: readonly string[];
 };
 
+/**
+ * Entries of one run in agreement — CONFIRMED, UPDATE, nothing written or to say: every entry of a recon that
+ * finds nothing changed — kept as columns. Such entries differ only in their event ids, timestamps and object
+ * ids, so a large steady-state run builds no event object per entry; the store puts each together.
+ */
+export interface AgreedEntries {
+  /** The first entry's event: its members other than `_id`, `timestamp` and the object ids are every entry's. */
+  readonly first: ReconEntryEvent;
+  /** Per entry, in the run's order (the first entry's included). */
+  readonly ids: readonly string[];
+  readonly timestamps: readonly string[];
+  /** The bare ids: an entry's `sourceObjectId` is `<sourceSet>/<id>`, its `targetObjectId` `<targetSet>/<id>`. */
+  readonly sourceIds: readonly string[];
+  readonly targetIds: readonly string[];
+  readonly sourceSet: string;
+  readonly targetSet: string;
+}
+
 /** Port: recon runs and their entries, persisted so they survive restarts and are visible from every node. */
 export abstract class ReconRunStore {
   abstract create(run: ReconRunRecord): Promise<void>;
@@ -64,6 +82,8 @@ export abstract class ReconRunStore {
   abstract activeRuns(): Promise<ReconRunRecord[]>;
   /** Writes entries as their audit events (`audit/recon`); one of an unknown run: NOT_FOUND, none written. */
   abstract appendEntries(entries: readonly ReconEntryEvent[]): Promise<void>;
+  /** `appendEntries` of the entries in agreement `batch` holds, stored as their events would be. */
+  abstract appendAgreed(batch: AgreedEntries): Promise<void>;
   /** `_queryFilter` over one run's entries (fields as in ReconEntryRecord); by default in the run's order. */
   abstract queryEntries(reconId: string, request: QueryRequest): Promise<StoreQueryPage>;
 }

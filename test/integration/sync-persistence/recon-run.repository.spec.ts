@@ -1,6 +1,7 @@
 import { AuditRepository } from '../../../src/persistence/audit.repository';
 import { ReconRunRepository } from '../../../src/persistence/recon-run.repository';
 import type {
+  AgreedEntries,
   ReconEntryEvent,
   ReconEntryRecord,
   ReconRunRecord,
@@ -217,6 +218,69 @@ describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
     expect(page.objects.map((o) => o.doc)).toEqual([...unchanged, ...undiffed]);
     const withDiff = await repo.queryEntries(run.id, crestQuery({ _queryFilter: 'diff pr' }));
     expect(withDiff.objects.map((o) => o.doc)).toEqual(unchanged);
+  });
+
+  it.each([20, 3])(
+    'stores %i entries in agreement sent as columns as it stores their events sent whole',
+    async (count) => {
+      const run = newRun();
+      await repo.create(run);
+      const confirmed = {
+        situation: 'CONFIRMED',
+        action: 'UPDATE',
+        status: 'SUCCESS',
+        message: null,
+      } as const;
+      const records = Array.from({ length: count }, (_, i) =>
+        entry(run.id, i, { ...confirmed, diff: [], targetObjectId: `managed/user/m${i}` }),
+      );
+      const events = writtenEach(records).map((event, i): ReconEntryEvent => ({
+        ...event,
+        timestamp: `2025-11-30T10:00:00.00${i % 3}Z`,
+      }));
+      const bare = (id: unknown, set: string): string => String(id).slice(set.length + 1);
+      const batch: AgreedEntries = {
+        first: events[0] as ReconEntryEvent,
+        ids: events.map((event) => event._id),
+        timestamps: events.map((event) => event.timestamp),
+        sourceIds: events.map((event) => bare(event['sourceObjectId'], 'system/ldap/account')),
+        targetIds: events.map((event) => bare(event['targetObjectId'], 'managed/user')),
+        sourceSet: 'system/ldap/account',
+        targetSet: 'managed/user',
+      };
+      await repo.appendAgreed(batch);
+      const page = await repo.queryEntries(run.id, crestQuery({ _queryFilter: 'true' }));
+      expect(page.objects.map((o) => o.doc)).toEqual(records);
+      expect(page.objects.map((o) => o.id)).toEqual(batch.ids);
+      const one = await repo.queryEntries(
+        run.id,
+        crestQuery({ _queryFilter: 'sourceObjectId eq "system/ldap/account/uid=user2"' }),
+      );
+      expect(one.objects.map((o) => o.doc)).toEqual([records[2]]);
+      const audit = new AuditRepository(database.db);
+      for (const event of events) {
+        const { entryDiff: _diff, entryAmbiguousTargets: _ambiguous, ...asAudited } = event;
+        expect(await audit.read('recon', event._id)).toEqual(asAudited);
+      }
+    },
+  );
+
+  it('writes no entry in agreement of an unknown run', async () => {
+    const events = writtenEach(
+      Array.from({ length: 10 }, (_, i) => entry('no-such-run', i, { situation: 'CONFIRMED', diff: [] })),
+    );
+    const batch: AgreedEntries = {
+      first: events[0] as ReconEntryEvent,
+      ids: events.map((event) => event._id),
+      timestamps: events.map((event) => event.timestamp),
+      sourceIds: events.map((_, i) => `uid=user${i}`),
+      targetIds: events.map((_, i) => `m${i}`),
+      sourceSet: 'system/ldap/account',
+      targetSet: 'managed/user',
+    };
+    expect(await errorCode(repo.appendAgreed(batch))).toBe('NOT_FOUND');
+    const audit = new AuditRepository(database.db);
+    expect(await audit.read('recon', events[0]?._id as string)).toBeNull();
   });
 
   it('still serves the entries of a run recorded before entries moved into the audit rows', async () => {

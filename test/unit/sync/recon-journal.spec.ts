@@ -1,6 +1,8 @@
 import type { AuditEvent, AuditStore } from '../../../src/sync/ports/audit.store';
-import type { ReconEntryEvent, ReconRunStore } from '../../../src/sync/ports/recon-run.store';
+import type { AgreedEntries, ReconEntryEvent, ReconRunStore } from '../../../src/sync/ports/recon-run.store';
+import type { ReconAuditContext } from '../../../src/sync/recon-audit';
 import { ReconJournal } from '../../../src/sync/recon-journal';
+import type { SyncOutcome } from '../../../src/sync/sync-run';
 
 /**
  * Stores standing in for PostgreSQL: each append is held until the test releases it, so that the test sees
@@ -9,6 +11,7 @@ import { ReconJournal } from '../../../src/sync/recon-journal';
 class HeldStores {
   readonly written: AuditEvent[] = [];
   readonly entries: ReconEntryEvent[] = [];
+  readonly agreed: AgreedEntries[] = [];
   readonly held: (() => void)[] = [];
   inFlight = 0;
   mostInFlight = 0;
@@ -25,6 +28,10 @@ class HeldStores {
     appendEntries: (entries: readonly ReconEntryEvent[]) =>
       this.hold(() => {
         this.entries.push(...entries);
+      }),
+    appendAgreed: (batch: AgreedEntries) =>
+      this.hold(() => {
+        this.agreed.push(batch);
       }),
   } as unknown as ReconRunStore;
 
@@ -60,12 +67,37 @@ const entry = (n: number): ReconEntryEvent => ({
   entryDiff: null,
   entryAmbiguousTargets: [],
 });
+let counter = 0;
+const CONTEXT: ReconAuditContext = {
+  reconId: 'r',
+  reconAction: 'recon',
+  mapping: 'systemLdapAccounts_managedUser',
+  sourceSet: 'system/ldap/account',
+  targetSet: 'managed/user',
+  userId: 'openidm-admin',
+  eventId: () => `a-${String(++counter).padStart(4, '0')}`,
+};
+const agreed = (n: number, linkQualifier = 'default'): SyncOutcome => ({
+  phase: 'source',
+  linkQualifier,
+  situation: 'CONFIRMED',
+  action: 'UPDATE',
+  status: 'SUCCESS',
+  sourceId: `s${n}`,
+  targetId: `t${n}`,
+  ambiguousTargetIds: [],
+  message: null,
+  diff: [],
+  linkExisted: true,
+  linkCreated: false,
+  claimed: [],
+});
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('ReconJournal', () => {
   it('writes every event and entry once, two batches at a time, and holds the run back past four waiting', async () => {
     const stores = new HeldStores();
-    const journal = new ReconJournal(stores.audit, stores.runs);
+    const journal = new ReconJournal(stores.audit, stores.runs, CONTEXT);
     journal.add(event(-1));
     for (let n = 0; n < 3_200; n++) journal.addEntry(entry(n));
     await settle();
@@ -93,7 +125,7 @@ describe('ReconJournal', () => {
 
   it('waits for the stalled lane when the other is idle, without spinning (the event loop keeps turning)', async () => {
     const stores = new HeldStores();
-    const journal = new ReconJournal(stores.audit, stores.runs);
+    const journal = new ReconJournal(stores.audit, stores.runs, CONTEXT);
     let n = 0;
     // Ten batches: lane one writes each at once, lane zero is stuck on its first and queues the others.
     for (let batch = 0; batch < 10; batch++) {
@@ -118,7 +150,7 @@ describe('ReconJournal', () => {
 
   it('ends with the failure of any batch, so the run ends FAILED instead of losing its audit trail', async () => {
     const stores = new HeldStores();
-    const journal = new ReconJournal(stores.audit, stores.runs);
+    const journal = new ReconJournal(stores.audit, stores.runs, CONTEXT);
     stores.failNext = true;
     for (let n = 0; n < 600; n++) journal.addEntry(entry(n));
     const closed = expect(journal.close()).rejects.toThrow('database gone');
@@ -127,5 +159,41 @@ describe('ReconJournal', () => {
       stores.releaseAll();
     }
     await closed;
+  });
+
+  it('keeps entries in agreement as columns, a batch per link qualifier, each entry with its own id and ids', async () => {
+    const stores = new HeldStores();
+    const journal = new ReconJournal(stores.audit, stores.runs, CONTEXT);
+    counter = 0;
+    for (let n = 0; n < 700; n++) journal.addAgreed('2026-12-03T09:00:00.000Z', agreed(n));
+    journal.addAgreed('2026-12-03T09:00:00.001Z', agreed(700, 'manager'));
+    journal.addAgreed('2026-12-03T09:00:00.001Z', agreed(701));
+    const closed = journal.close();
+    for (let round = 0; round < 5; round++) {
+      await settle();
+      stores.releaseAll();
+    }
+    await closed;
+    expect(stores.agreed.map((batch) => [batch.first['linkQualifier'], batch.ids.length])).toEqual([
+      ['default', 500],
+      ['default', 200],
+      ['manager', 1],
+      ['default', 1],
+    ]);
+    const ids = stores.agreed.flatMap((batch) => batch.ids);
+    expect(ids).toEqual(Array.from({ length: 702 }, (_, n) => `a-${String(n + 1).padStart(4, '0')}`));
+    const [first, second] = stores.agreed as [AgreedEntries, AgreedEntries];
+    expect(first.first).toMatchObject({
+      _id: 'a-0001',
+      situation: 'CONFIRMED',
+      action: 'UPDATE',
+      sourceObjectId: 'system/ldap/account/s0',
+      targetObjectId: 'managed/user/t0',
+    });
+    expect([second.sourceIds[199], second.targetIds[199], second.timestamps[199]]).toEqual([
+      's699',
+      't699',
+      '2026-12-03T09:00:00.000Z',
+    ]);
   });
 });
