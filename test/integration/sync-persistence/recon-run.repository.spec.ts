@@ -231,8 +231,14 @@ describe.each(REPO_KINDS)('ReconRunRepository on %s', (kind) => {
         status: 'SUCCESS',
         message: null,
       } as const;
+      // The second source id holds what JSON must escape (quote, backslash, control characters) and an emoji.
       const records = Array.from({ length: count }, (_, i) =>
-        entry(run.id, i, { ...confirmed, diff: [], targetObjectId: `managed/user/m${i}` }),
+        entry(run.id, i, {
+          ...confirmed,
+          diff: [],
+          targetObjectId: `managed/user/m${i}`,
+          ...(i === 1 ? { sourceObjectId: 'system/ldap/account/cn="Doe\\, J",\n\tou=😀' } : {}),
+        }),
       );
       const events = writtenEach(records).map((event, i): ReconEntryEvent => ({
         ...event,
