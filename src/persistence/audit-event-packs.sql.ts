@@ -3,7 +3,7 @@ import type { AgreedEntries, ReconEntryEvent } from '../sync/ports/recon-run.sto
 import type { SqlStatement } from './audit-event-rows.sql';
 import { entryText, EVENT_APART, SHARED_FROM } from './audit-event-rows.sql';
 import { factorBatch } from './factored-batch';
-import { textListParam } from './text-list.param';
+import { textListParam, type TextListParam } from './text-list.param';
 
 /**
  * The columns of `audit_event_packs` (migration 0011) a pack fills, in the order `auditEventPack` selects them:
@@ -46,56 +46,49 @@ const AGREED_OWN: ReadonlySet<string> = new Set([
   'targetObjectId',
 ]);
 
+/** The columns of `audit_event_packs` a pack of agreed entries fills (migration 0013), as `agreedEventPack` selects them. */
+export const AGREED_PACK_COLUMNS = `${AUDIT_PACK_COLUMNS}, timestamps, source_set, source_ids, target_set, target_ids`;
+
 /**
- * Entries in agreement as one row of `audit_event_packs`, as `auditEventPack` would store their events: what
- * they share from the first event, each entry's timestamp and object ids as an element of `docs`, and the one
- * entry they all have; null when there are fewer than SHARED_FROM. The elements' JSON is written here from the
- * columns, with no event object, no factoring and no JSON.stringify per entry: for a recon that finds nothing
- * changed, that was about a fifth of Concord's CPU. (Built by PostgreSQL instead, with jsonb_build_object, it cost
- * PostgreSQL half as much again as parsing the text, and the run's two cores had less to spare.)
+ * Entries in agreement as one row of `audit_event_packs` (AGREED_PACK_COLUMNS), read back as `auditEventPack`'s
+ * row of their events would be: what they share from the first event, the one entry they all have, and no
+ * `docs`: each entry's timestamp and bare object ids as columns, with the two sets that qualify the ids once.
+ * Concord makes neither an event nor any JSON per entry, and PostgreSQL parses none: writing each entry's own
+ * members as JSON cost about as much as everything else the pack took, in whichever of the two it was done.
+ * Null when there are fewer than SHARED_FROM.
  */
 export function agreedEventPack(batch: AgreedEntries, first: number): SqlStatement | null {
   if (batch.ids.length < SHARED_FROM) return null;
   const shared: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(batch.first)) if (!AGREED_OWN.has(key)) shared[key] = value;
-  const ids = textListParam(batch.ids);
+  const lists = [batch.ids, batch.timestamps, batch.sourceIds, batch.targetIds].map(textListParam);
+  const [ids, times, sources, targets] = lists as [
+    TextListParam,
+    TextListParam,
+    TextListParam,
+    TextListParam,
+  ];
   const param = (k: number): string => `$${first + k}`;
   return {
-    sql: `SELECT ${param(0)}::text, 'recon', ${param(1)}::text, ${param(2)}::jsonb, packed.ids, ${param(3)}::jsonb,
-            ${param(4)}::jsonb, NULL::text[],
-            (SELECT min(id) FROM unnest(packed.ids) AS id), (SELECT max(id) FROM unnest(packed.ids) AS id)
-          FROM (SELECT ${ids.sql(first + 5)} AS ids) AS packed`,
+    sql: `SELECT ${param(0)}::text, 'recon', ${param(1)}::text, ${param(2)}::jsonb, packed.ids, NULL::jsonb,
+            ${param(3)}::jsonb, NULL::text[],
+            (SELECT min(id) FROM unnest(packed.ids) AS id), (SELECT max(id) FROM unnest(packed.ids) AS id),
+            ${times.sql(first + 5)}, ${param(6)}::text, ${sources.sql(first + 7)},
+            ${param(8)}::text, ${targets.sql(first + 9)}
+          FROM (SELECT ${ids.sql(first + 4)} AS ids) AS packed`,
     params: [
       randomUUID(),
       batch.first['reconId'],
       JSON.stringify(shared),
-      agreedDocs(batch),
       entryText(batch.first),
       ids.value,
+      times.value,
+      batch.sourceSet,
+      sources.value,
+      batch.targetSet,
+      targets.value,
     ],
   };
-}
-
-/** The JSON array of the agreed entries' own members (AGREED_OWN but those EVENT_APART), in the batch's order. */
-function agreedDocs(batch: AgreedEntries): string {
-  const sourcePrefix = `${batch.sourceSet}/`;
-  const targetPrefix = `${batch.targetSet}/`;
-  let text = '[';
-  for (let i = 0; i < batch.ids.length; i++) {
-    text +=
-      `${i === 0 ? '' : ','}{"timestamp":${jsonString(batch.timestamps[i] as string)},` +
-      `"sourceObjectId":${jsonString(sourcePrefix + (batch.sourceIds[i] as string))},` +
-      `"targetObjectId":${jsonString(targetPrefix + (batch.targetIds[i] as string))}}`;
-  }
-  return `${text}]`;
-}
-
-/** Text JSON.stringify writes as it is (no quote, backslash, control character or surrogate) needs only quotes. */
-const VERBATIM_IN_JSON = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
-
-/** JSON.stringify(text), without its cost for the ids and timestamps that need nothing escaped. */
-function jsonString(text: string): string {
-  return VERBATIM_IN_JSON.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
 /** The events of agreed entries, each as the first with its own id, timestamp and object ids. */
@@ -119,12 +112,18 @@ export function agreedEvents(batch: AgreedEntries): ReconEntryEvent[] {
  * unnested.
  */
 export function unpackedAuditEvents(packCondition = 'true'): string {
-  return `SELECT p.topic, u.id, coalesce(u.doc ->> 'timestamp', p.shared ->> 'timestamp') AS "timestamp",
-      p.recon_id, u.doc AS own_doc, p.shared AS shared_doc, p.entry, u.entry AS entry_text
+  return `SELECT p.topic, u.id, coalesce(u.doc ->> 'timestamp', u.ts, p.shared ->> 'timestamp') AS "timestamp",
+      p.recon_id, coalesce(u.doc, ${AGREED_OWN_DOC}) AS own_doc, p.shared AS shared_doc, p.entry,
+      u.entry AS entry_text
     FROM audit_event_packs p,
-      ROWS FROM (unnest(p.ids), jsonb_array_elements(p.docs), unnest(p.entries)) AS u(id, doc, entry)
+      ROWS FROM (unnest(p.ids), jsonb_array_elements(p.docs), unnest(p.entries), unnest(p.timestamps),
+        unnest(p.source_ids), unnest(p.target_ids)) AS u(id, doc, entry, ts, s, t)
     WHERE ${packCondition}`;
 }
+
+/** The own members of an entry of an agreed pack (no `docs`), from its columns as unpackedAuditEvents zips them. */
+const AGREED_OWN_DOC = `jsonb_build_object('timestamp', u.ts, 'sourceObjectId', p.source_set || '/' || u.s,
+  'targetObjectId', p.target_set || '/' || u.t)`;
 
 /** A pack condition that keeps only the packs whose ids may hold parameter `$n` (its first and last bound them). */
 export function packMayHold(n: number): string {

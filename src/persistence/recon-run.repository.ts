@@ -13,7 +13,13 @@ import { AUDIT_EVENT_COLUMNS, auditEventBatch, type SqlStatement } from './audit
 import { auditMember, auditMemberText, WHOLE_AUDIT_ENTRY, wholeAuditEvents } from './audit-event-source.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
-import { agreedEventPack, agreedEvents, AUDIT_PACK_COLUMNS, auditEventPack } from './audit-event-packs.sql';
+import {
+  AGREED_PACK_COLUMNS,
+  agreedEventPack,
+  agreedEvents,
+  AUDIT_PACK_COLUMNS,
+  auditEventPack,
+} from './audit-event-packs.sql';
 import { pgError, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 
@@ -139,7 +145,7 @@ export class ReconRunRepository extends ReconRunStore {
     const pack = agreedEventPack(batch, 3);
     if (pack === null) return this.appendEntries(agreedEvents(batch));
     const runId = String(batch.first['reconId']);
-    await this.insertChecked(this.db, [runId], batch.ids.length, packWrite(pack));
+    await this.insertChecked(this.db, [runId], batch.ids.length, packWrite(pack, AGREED_PACK_COLUMNS));
   }
 
   /** Runs a `written` statement (packInsert, rowsInsert) for `count` entries of the runs `runIds`. */
@@ -209,14 +215,14 @@ const RUNS_KNOWN = '(SELECT count(*) FROM recon_runs WHERE id = ANY($1::text[]))
  */
 function packInsert(chunk: readonly ReconEntryEvent[]): SqlStatement | null {
   const pack = auditEventPack(chunk, 3);
-  return pack === null ? null : packWrite(pack);
+  return pack === null ? null : packWrite(pack, AUDIT_PACK_COLUMNS);
 }
 
-/** A pack's SELECT (parameters from `$3`) as a `written` statement, the pack's entries counted as `n`. */
-function packWrite(pack: SqlStatement): SqlStatement {
+/** A pack's SELECT of `columns` (parameters from `$3`) as a `written` statement, its entries counted as `n`. */
+function packWrite(pack: SqlStatement, columns: string): SqlStatement {
   return {
     sql: `WITH written AS (
-            INSERT INTO audit_event_packs (${AUDIT_PACK_COLUMNS})
+            INSERT INTO audit_event_packs (${columns})
             SELECT * FROM (${pack.sql}) AS pack WHERE ${RUNS_KNOWN}
             RETURNING cardinality(ids) AS n)`,
     params: pack.params,

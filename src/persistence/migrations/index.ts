@@ -10,6 +10,7 @@ import { AuditEventCommons1765900000000 } from './0009-audit-event-commons.migra
 import { AuditReconIndexPartial1766000000000 } from './0010-audit-recon-index-partial.migration';
 import { AuditEventPacks1766100000000 } from './0011-audit-event-packs.migration';
 import { SyncQueueBases1766200000000 } from './0012-sync-queue-bases.migration';
+import { AgreedEventPacks1766300000000 } from './0013-agreed-event-packs.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AuditReconIndexPartial1766000000000,
   AuditEventPacks1766100000000,
   SyncQueueBases1766200000000,
+  AgreedEventPacks1766300000000,
 ];
