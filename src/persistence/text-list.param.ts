@@ -19,14 +19,15 @@ export interface TextListParam {
 const SEPARATOR = '\u0001';
 
 export function textListParam(items: readonly (string | null)[]): TextListParam {
-  const joinable = items.every(
-    (item) => item === null || (typeof item === 'string' && item !== '' && !item.includes(SEPARATOR)),
-  );
-  if (!joinable) return { value: items, sql: (n) => `$${n}::text[]` };
+  const asArray = { value: items, sql: (n: number) => `$${n}::text[]` };
+  for (const item of items) if (item !== null && (typeof item !== 'string' || item === '')) return asArray;
   // An empty list has no item to separate: string_to_array('') is the empty array; [null] would read as [].
-  if (items.length === 1 && items[0] === null) return { value: items, sql: (n) => `$${n}::text[]` };
-  return {
-    value: items.map((item) => item ?? '').join(SEPARATOR),
-    sql: (n) => `string_to_array($${n}::text, E'\\x01', '')`,
-  };
+  if (items.length === 1 && items[0] === null) return asArray;
+  // join writes a null as ''. An item holding the separator shows as one separator too many: counted in the joined
+  // text (a native search) rather than searched for in each item, which at a recon's 100,000 ids cost 3-4 times more.
+  const joined = items.join(SEPARATOR);
+  let separators = 0;
+  for (let at = joined.indexOf(SEPARATOR); at >= 0; at = joined.indexOf(SEPARATOR, at + 1)) separators += 1;
+  if (separators !== Math.max(0, items.length - 1)) return asArray;
+  return { value: joined, sql: (n) => `string_to_array($${n}::text, E'\\x01', '')` };
 }
