@@ -45,10 +45,8 @@ export class ReconTargets {
 
   /** The target's version as the target query read it; null when absent or read without versions. */
   versionOf(key: string): string | null {
-    const row = this.table.find(KEY, key);
-    if (row < 0) return null;
-    const version = this.table.value(row, VERSION);
-    return version === '' ? null : version;
+    const row = this.rowOf(key);
+    return row < 0 ? null : this.versionAt(row);
   }
 
   /**
