@@ -220,6 +220,16 @@ export class ManagedBulkService {
     return this.store.eachVersionRow(type, onRow);
   }
 
+  /** ManagedObjectStore.eachVersionRowWithLinks; false where the store cannot. */
+  eachVersionRowWithLinks(
+    type: string,
+    link: { readonly type: string; readonly qualifier: string },
+    onRow: (row: TextRow) => void,
+  ): Promise<boolean> {
+    this.types.get(type);
+    return this.store.eachVersionRowWithLinks(type, link.type, link.qualifier, onRow);
+  }
+
   /** What of the type's schema shapes what reads return of a stored object: the properties they leave out. */
   readShape(type: string): string {
     return JSON.stringify({ private: [...this.types.get(type).privateProperties].sort() });

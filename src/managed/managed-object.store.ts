@@ -69,6 +69,20 @@ export abstract class ManagedObjectStore {
     return Promise.resolve(false);
   }
 
+  /**
+   * The links of `linkType` joined with the versions of the objects of the type they point at (`second_id`) under
+   * `qualifier`, and the objects no such link points at, in one snapshot, as TextRows of LINKED_VERSION_ROW_COLUMNS
+   * (recon's prefetch, link-access.ts). Resolves false, having read nothing, where the store cannot stream rows so.
+   */
+  eachVersionRowWithLinks(
+    _objectType: string,
+    _linkType: string,
+    _qualifier: string,
+    _onRow: (row: TextRow) => void,
+  ): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
   /** As idPages, each id with its object's version (recon's unchanged stamps). */
   versionPages(objectType: string, pageSize: number): AsyncIterable<ObjectVersion[]> {
     return keysetPages(

@@ -12,7 +12,9 @@ import type { LinkSnapshot } from '../core/sync/link-snapshot';
 import type { LinkSpec } from '../core/sync/sync-config.types';
 import type { SqlExecutor } from '../persistence/sql-database';
 import { PackedTable } from './packed-table';
-import { LINK_ROW_COLUMNS, type LinkStore } from './ports/link.store';
+import { LINK_ROW_COLUMNS, LINKED_VERSION_ROW_COLUMNS, type LinkStore } from './ports/link.store';
+import { LinkedTargets } from './linked-targets';
+import { ReconTargets } from './recon-targets';
 import type { TextRow } from '../persistence/text-row';
 
 /**
@@ -31,7 +33,9 @@ const LINK_ID = 2;
 const LINK_REV = 3;
 /** Recon's stamp of the link as prefetched (unchanged-stamp.ts); '' when none. */
 const STAMP = 4;
-const COLUMNS = 5;
+/** The version of the link's target when prefetched with the target set (prefetchWithTargets); '' when not. */
+const TARGET_VERSION = 5;
+const COLUMNS = 6;
 
 /** Where LinkStore.eachOfType's columns are (LINK_ROW_COLUMNS). */
 const FIRST_ID_TEXT = LINK_ROW_COLUMNS.indexOf('first_id');
@@ -40,6 +44,7 @@ const QUALIFIER_TEXT = LINK_ROW_COLUMNS.indexOf('link_qualifier');
 const ID_TEXT = LINK_ROW_COLUMNS.indexOf('id');
 const REV_TEXT = LINK_ROW_COLUMNS.indexOf('rev');
 const STAMP_TEXT = LINK_ROW_COLUMNS.indexOf('stamp');
+const VERSION_TEXT = LINKED_VERSION_ROW_COLUMNS.indexOf('version');
 
 /**
  * Keys are one character standing for the qualifier, then the id: one key per qualifier and id, whatever
@@ -126,6 +131,50 @@ export class LinkAccess {
     return links.keyCount(SOURCE_KEY);
   }
 
+  /**
+   * `prefetch`, with the target set read in the same snapshot (`eachRow`: ObjectVersions.eachRowWithLinks for
+   * `qualifier`, the mapping's only one): each link carries the version of its target, and the targets are
+   * those links' plus the targets no link points at (linked-targets.ts). Recon then holds no second table of
+   * the targets every link already names, and reads a linked target's version from the row it found the link
+   * at. Null, having read nothing, where the set cannot read so.
+   */
+  async prefetchWithTargets(
+    qualifier: string,
+    eachRow: (onRow: (row: TextRow) => void) => Promise<boolean>,
+  ): Promise<{ readonly targets: LinkedTargets; readonly links: number } | null> {
+    if (!this.enabled) return null;
+    const links = new PackedTable(COLUMNS, [SOURCE_KEY, TARGET_KEY]);
+    const unlinked = new ReconTargets();
+    let linkedTargets = 0;
+    const read = await eachRow((row) => {
+      if (row.isNull(FIRST_ID_TEXT)) {
+        unlinked.addRow(row, SECOND_ID_TEXT, VERSION_TEXT);
+        return;
+      }
+      if (!row.isNull(VERSION_TEXT)) linkedTargets += 1;
+      this.packRow(links, row, VERSION_TEXT);
+    });
+    if (!read) return null;
+    this.links = links;
+    const prefix = this.qualifiers.prefixOf(qualifier);
+    const prefetchedRows = links.rowCount;
+    const targets = new LinkedTargets(
+      {
+        prefetchedRows,
+        rowOfTarget: (key) => links.find(TARGET_KEY, prefix, key),
+        hasTargetAt: (row) => row < prefetchedRows && !links.isEmpty(row, TARGET_VERSION),
+        targetVersionAt: (row) => {
+          const version = row < prefetchedRows ? links.value(row, TARGET_VERSION) : '';
+          return version === '' ? null : version;
+        },
+        targetIdAt: (row) => links.value(row, TARGET_KEY).slice(PREFIX),
+      },
+      unlinked,
+      linkedTargets,
+    );
+    return { targets, links: links.keyCount(SOURCE_KEY) };
+  }
+
   /** The source's link from the prefetched or known links, without a promise; undefined when not there. */
   prefetchedForSource(qualifier: string, sourceId: string): LinkRecord | null | undefined {
     if (!this.enabled) return null;
@@ -153,10 +202,14 @@ export class LinkAccess {
   }
 
   /**
-   * The target id and recon stamp of the source's prefetched link, read in one lookup; null when there is no
-   * such link or no prefetch. `stamp` is '' when the link has none.
+   * The target id and recon stamp of the source's prefetched link, read in one lookup, and the row it is at
+   * (ReconTargetSet.rowOfLinked); null when there is no such link or no prefetch. `stamp` is '' when the link
+   * has none.
    */
-  prefetchedStampOf(qualifier: string, sourceId: string): { targetId: string; stamp: string } | null {
+  prefetchedStampOf(
+    qualifier: string,
+    sourceId: string,
+  ): { targetId: string; stamp: string; row: number } | null {
     const links = this.links;
     if (!this.enabled || links === null) return null;
     const row = links.find(
@@ -168,6 +221,7 @@ export class LinkAccess {
     return {
       targetId: links.value(row, TARGET_KEY).slice(PREFIX),
       stamp: links.value(row, STAMP),
+      row,
     };
   }
 
@@ -312,14 +366,16 @@ export class LinkAccess {
       link._id,
       link._rev,
       stamp,
+      '',
     ]);
   }
 
   /**
    * Packs a row of LinkStore.eachOfType as `pack` packs a LinkRecord, copying the plain columns' bytes: no
-   * string or object is made for them (at 100k links that was half of the prefetch's time).
+   * string or object is made for them (at 100k links that was half of the prefetch's time). `versionColumn`:
+   * where the row has its target's version (prefetchWithTargets), if it has.
    */
-  private packRow(links: PackedTable, row: TextRow): void {
+  private packRow(links: PackedTable, row: TextRow, versionColumn = -1): void {
     const [source, target] = this.spec.reversed
       ? [SECOND_ID_TEXT, FIRST_ID_TEXT]
       : [FIRST_ID_TEXT, SECOND_ID_TEXT];
@@ -327,14 +383,16 @@ export class LinkAccess {
     const stamped = !row.isNull(STAMP_TEXT);
     if (stamped) this.stamped += 1;
     let bytes = 4 * COLUMNS + 4 * prefix.length;
-    for (let column = 0; column < LINK_ROW_COLUMNS.length; column++)
-      bytes += 2 * (row.end(column) - row.start(column));
+    const columns = versionColumn < 0 ? LINK_ROW_COLUMNS.length : LINKED_VERSION_ROW_COLUMNS.length;
+    for (let column = 0; column < columns; column++) bytes += 2 * (row.end(column) - row.start(column));
     links.beginRow(bytes);
     links.cellFrom(row, source, prefix);
     links.cellFrom(row, target, prefix);
     links.cellFrom(row, ID_TEXT);
     links.cellFrom(row, REV_TEXT);
     if (stamped) links.cellFrom(row, STAMP_TEXT);
+    else links.cell('');
+    if (versionColumn >= 0) links.cellFrom(row, versionColumn);
     else links.cell('');
     links.endRow();
   }

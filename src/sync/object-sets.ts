@@ -86,6 +86,15 @@ export interface ObjectVersions {
   streamPages(pageSize: number): AsyncIterable<readonly ObjectVersion[]>;
   /** The same as TextRows of id and version; resolves false, having read nothing, where the set cannot. */
   eachRow(onRow: (row: TextRow) => void): Promise<boolean>;
+  /**
+   * The links of a type under a qualifier, each with the version of the object of this set it points at, and the
+   * objects no such link points at, as TextRows of LINKED_VERSION_ROW_COLUMNS (ports/link.store.ts), in one
+   * snapshot; resolves false, having read nothing, where the set cannot.
+   */
+  eachRowWithLinks?(
+    link: { readonly type: string; readonly qualifier: string },
+    onRow: (row: TextRow) => void,
+  ): Promise<boolean>;
   /** The version of an object `bulk.insert` returned; undefined if the insert did not say. */
   ofCreated(created: JsonObject): string | undefined;
 }
@@ -150,6 +159,7 @@ class ManagedObjectSet implements ObjectSet {
     this.versions = {
       streamPages: (pageSize) => batches.streamVersionPages(type, pageSize),
       eachRow: (onRow) => batches.eachVersionRow(type, onRow),
+      eachRowWithLinks: (link, onRow) => batches.eachVersionRowWithLinks(type, link, onRow),
       ofCreated: (created) => batches.createdVersion(created),
     };
   }

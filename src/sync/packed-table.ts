@@ -142,6 +142,12 @@ export class PackedTable {
     return decode(arena, cellAt(arena, this.starts[row] as number, column));
   }
 
+  /** Whether `row`'s `column` holds the empty string (no string made to tell). */
+  isEmpty(row: number, column: number): boolean {
+    const arena = this.segmentOfRow(row);
+    return arena.readUInt32LE(cellAt(arena, this.starts[row] as number, column)) >>> 1 === 0;
+  }
+
   /** Every column of `row`, read in one pass. */
   values(row: number): string[] {
     const arena = this.segmentOfRow(row);

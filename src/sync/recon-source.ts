@@ -3,6 +3,8 @@ import { sourceFieldsRead } from '../core/sync/source-fields';
 import type { JsonObject } from '../core/sync/script';
 import type { Mapping, ReconQuery } from '../core/sync/sync-config.types';
 import type { ObjectSet } from './object-sets';
+import type { LinkAccess } from './link-access';
+import type { LinkedTargets } from './linked-targets';
 import { ReconTargets } from './recon-targets';
 
 /** One source entry to reconcile: its id, and the object when the query returned it whole. */
@@ -115,6 +117,27 @@ export async function targetIdSet(
     }
   }
   return ids;
+}
+
+/**
+ * The links and the target ids with versions in one read (LinkAccess.prefetchWithTargets), where the mapping
+ * has one link qualifier, compares target ids as stored, queries every target id, and the target set can join
+ * its versions to the links; null, having read nothing, otherwise (then `targetIdSet` and `LinkAccess.prefetch`).
+ */
+export async function linkedTargetIdSet(
+  mapping: Mapping,
+  set: ObjectSet,
+  links: LinkAccess,
+): Promise<{ readonly targets: LinkedTargets; readonly links: number } | null> {
+  const eachRowWithLinks = set.versions?.eachRowWithLinks?.bind(set.versions);
+  const qualifiers = mapping.linkQualifiers;
+  if (eachRowWithLinks === undefined || !isDefaultAllIds(mapping.targetQuery) || !links.targetIdsAsStored)
+    return null;
+  if (qualifiers.kind !== 'static' || qualifiers.names.length !== 1 || mapping.link.reversed) return null;
+  const qualifier = qualifiers.names[0] as string;
+  return links.prefetchWithTargets(qualifier, (onRow) =>
+    eachRowWithLinks({ type: mapping.link.type, qualifier }, onRow),
+  );
 }
 
 /**

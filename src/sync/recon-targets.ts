@@ -8,11 +8,36 @@ const STORED = 1;
 const VERSION = 2;
 
 /**
+ * What a recon knows of its target set: which targets there were when it began (by normalised key), their
+ * versions when read with versions (unchanged-stamp.ts), and which of them the source phase claimed, so that
+ * the target phase visits the rest. Rows are the set's own numbers, for lookups made once and used twice.
+ */
+export interface ReconTargetSet {
+  readonly size: number;
+  has(key: string): boolean;
+  /** The target's version as read; null when absent or read without versions. */
+  versionOf(key: string): string | null;
+  /**
+   * The row of the target a prefetched link points at, given the link's row (LinkAccess.prefetchedStampOf) and
+   * the target's key; -1 when absent.
+   */
+  rowOfLinked(linkRow: number, key: string): number;
+  /** The version at a row of `rowOfLinked`; null when read without versions. */
+  versionAt(row: number): string | null;
+  /** The source phase linked, correlated or found ambiguous this target: the target phase skips it. */
+  claim(key: string): void;
+  /** `claim` of the target at a row of `rowOfLinked`. */
+  claimRow(row: number): void;
+  /** The ids as stored of the targets no source claimed. */
+  unclaimed(): Iterable<string>;
+}
+
+/**
  * A recon's target ids (normalised key → id as stored) and which of them the source phase claimed, packed
  * outside the JavaScript heap (packed-table.ts) with one bit a target for the claims: the run holds every
  * target id until its target phase, and memory should not grow with the directory much beyond the ids.
  */
-export class ReconTargets {
+export class ReconTargets implements ReconTargetSet {
   private readonly table = new PackedTable(3, [KEY]);
   private claims: Uint8Array | null = null;
 
@@ -27,15 +52,16 @@ export class ReconTargets {
 
   /**
    * Adds a target from a TextRow of its id and version (ObjectVersions.eachRow; an empty version from
-   * ObjectSet.eachIdRow) whose id is its key (ids compared as stored), copying the plain columns' bytes rather
-   * than making strings of them.
+   * ObjectSet.eachIdRow; other columns of other rows) whose id is its key (ids compared as stored), copying the
+   * plain columns' bytes rather than making strings of them.
    */
-  addRow(row: TextRow): void {
-    const bytes = 12 + 2 * (row.end(0) - row.start(0) + row.end(1) - row.start(1));
+  addRow(row: TextRow, idColumn = 0, versionColumn = 1): void {
+    const bytes =
+      12 + 2 * (row.end(idColumn) - row.start(idColumn) + row.end(versionColumn) - row.start(versionColumn));
     this.table.beginRow(bytes);
-    this.table.cellFrom(row, 0);
+    this.table.cellFrom(row, idColumn);
     this.table.cell('');
-    this.table.cellFrom(row, 1);
+    this.table.cellFrom(row, versionColumn);
     this.table.endRow();
   }
 
@@ -57,19 +83,22 @@ export class ReconTargets {
     return this.table.find(KEY, key);
   }
 
+  /** `rowOf(key)`: these rows are the target set's own, whatever row the link has. */
+  rowOfLinked(_linkRow: number, key: string): number {
+    return this.rowOf(key);
+  }
+
   /** The version at a row of `rowOf`; null when read without versions. */
   versionAt(row: number): string | null {
     const version = this.table.value(row, VERSION);
     return version === '' ? null : version;
   }
 
-  /** The source phase linked, correlated or found ambiguous this target: the target phase skips it. */
   claim(key: string): void {
     const row = this.table.find(KEY, key);
     if (row >= 0) this.claimRow(row);
   }
 
-  /** `claim` of the target at a row of `rowOf`. */
   claimRow(row: number): void {
     if (this.claims === null || this.claims.length * 8 <= row) {
       const claims = new Uint8Array(Math.ceil(this.table.rowCount / 8));

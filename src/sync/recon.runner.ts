@@ -18,10 +18,11 @@ import { settleDeferredDeletes } from './recon-deletes';
 import { ReconJournal } from './recon-journal';
 import type { ReconRequest, ReconResult, ReconRunnerDeps } from './recon-request';
 import { ReconProgress } from './recon-progress';
-import { ReconTargets } from './recon-targets';
+import { ReconTargets, type ReconTargetSet } from './recon-targets';
 import {
   idPages,
   peek,
+  linkedTargetIdSet,
   sourcePages,
   targetIdSet,
   type Peeked,
@@ -199,8 +200,8 @@ export class ReconRunner {
     const targetQuerySet = this.deps.sets.get(mapping.targetQuery.resourceName);
     const sourceQuerySet = this.deps.sets.get(mapping.sourceQuery.resourceName);
     const fingerprint = this.unchangedFingerprint(targetQuerySet);
-    // The target ids and the links are independent queries: both at once.
-    const prefetch = (): Promise<[ReconTargets, number | null]> =>
+    // The target ids and the links are independent queries: both at once, or one joined read where it can be.
+    const separately = (): Promise<[ReconTargetSet, number | null]> =>
       Promise.all([
         this.request.runTargetPhase
           ? this.timedStep('targetQuery', () =>
@@ -215,9 +216,25 @@ export class ReconRunner {
           : new ReconTargets(),
         mapping.prefetchLinks ? this.timedStep('linkQuery', () => links.prefetch()) : null,
       ]);
+    const prefetch = async (): Promise<[ReconTargetSet, number | null]> => {
+      const started = performance.now();
+      const joined = fingerprint === null ? null : await linkedTargetIdSet(mapping, targetQuerySet, links);
+      if (joined === null) return separately();
+      record('linkQuery', performance.now() - started);
+      return [joined.targets, joined.links];
+    };
     // With unchanged stamps the links come first: when they carry stamps, the source query asks only for each
     // entry's id and revision, and the entries that changed are read whole afterwards (unchanged-entries.ts).
-    const early = fingerprint === null ? null : await prefetch();
+    // The light first pass is the likely query when there are stamps: it starts beside the prefetch, so that the
+    // directory answers its first pages while the database reads the links (openSource drops it if not wanted).
+    const light = fingerprint === null ? null : this.lightPass(sourceQuerySet);
+    let early: [ReconTargetSet, number | null] | null = null;
+    try {
+      early = fingerprint === null ? null : await prefetch();
+    } catch (error) {
+      await light?.then((pass) => pass.close()).catch(() => undefined);
+      throw error;
+    }
     const unchanged =
       fingerprint === null || early === null
         ? undefined
@@ -228,7 +245,7 @@ export class ReconRunner {
             writes: !this.request.analyze,
           });
     const started = performance.now();
-    const source = await this.openSource(sourceQuerySet, unchanged, links.anyStamped);
+    const source = await this.openSource(sourceQuerySet, unchanged, links.anyStamped, light);
     record('sourceQuery', performance.now() - started);
     if (source.empty && !mapping.allowEmptySourceSet) {
       progress.counters.source.total = 0;
@@ -310,16 +327,31 @@ export class ReconRunner {
     set: ObjectSet,
     unchanged: UnchangedEntries | undefined,
     anyStamped: boolean,
+    started: Promise<Peeked<readonly SourceItem[]>> | null,
   ): Promise<Peeked<readonly SourceItem[]>> {
     const { mapping, sourceIds } = this.request;
     const query = (revisions: SourceRevisions): Promise<Peeked<readonly SourceItem[]>> =>
       peek(sourceIds ? idPages(sourceIds) : sourcePages(mapping, set, revisions));
+    const wanted = unchanged !== undefined && anyStamped && started !== null;
+    if (!wanted) await started?.then((pass) => pass.close()).catch(() => undefined);
     if (unchanged === undefined) return query('plain');
-    if (!anyStamped || set.readByIds === undefined) return query('with revisions');
-    const light = await query('revisions only');
+    if (!wanted) return query('with revisions');
+    const light = await started;
     if (light.first === undefined || unchanged.mostlySettled(light.first)) return light;
     await light.close();
     return query('with revisions');
+  }
+
+  /**
+   * The light first pass of openSource (ids and revisions only), started before the links are known to carry
+   * stamps; null where it never applies (reconById, a source that cannot read lists of ids). A failure waits
+   * for openSource, which reports it as the source query's.
+   */
+  private lightPass(set: ObjectSet): Promise<Peeked<readonly SourceItem[]>> | null {
+    if (this.request.sourceIds !== undefined || set.readByIds === undefined) return null;
+    const pass = peek(sourcePages(this.request.mapping, set, 'revisions only'));
+    pass.catch(() => undefined);
+    return pass;
   }
 
   /**

@@ -5,12 +5,12 @@ import type { LinkStamp } from '../core/sync/link';
 import type { Mapping } from '../core/sync/sync-config.types';
 import { unchangedStamper } from '../core/sync/unchanged-stamp';
 import type { LinkAccess } from './link-access';
-import type { ReconTargets } from './recon-targets';
+import type { ReconTargetSet } from './recon-targets';
 import type { ObjectSet } from './object-sets';
 import type { SourceItem } from './recon-source';
 import type { PlannedOperation, SyncOutcome } from './sync-run';
 
-/** A link found in agreement with its stamp: the target's row in ReconTargets, to claim it by. */
+/** A link found in agreement with its stamp: the target's row in the target set, to claim it by. */
 interface SettledLink {
   readonly linkQualifier: string;
   readonly targetId: string;
@@ -21,7 +21,7 @@ interface SettledLink {
 export interface UnchangedRun {
   readonly links: LinkAccess;
   /** The target id set, with versions. */
-  readonly targets: ReconTargets;
+  readonly targets: ReconTargetSet;
   /** The source query's set, which reads the entries a light first pass did not settle. */
   readonly source: ObjectSet;
   /** False in a dry run, which stores nothing, stamps included. */
@@ -38,7 +38,7 @@ export class UnchangedEntries {
   private pending: LinkStamp[] = [];
   private readonly qualifiers: readonly string[];
   private readonly links: LinkAccess;
-  private readonly targets: ReconTargets;
+  private readonly targets: ReconTargetSet;
   private readonly writes: boolean;
   /** What a whole source entry is read with: the mapping's fields and the revision. */
   private readonly fields: readonly string[];
@@ -118,7 +118,7 @@ export class UnchangedEntries {
     for (const linkQualifier of this.qualifiers) {
       const linked = this.links.prefetchedStampOf(linkQualifier, sourceId);
       if (linked === null || linked.stamp === '') return null;
-      const targetRow = this.targets.rowOf(this.links.normaliseTarget(linked.targetId));
+      const targetRow = this.targets.rowOfLinked(linked.row, this.links.normaliseTarget(linked.targetId));
       const version = targetRow < 0 ? null : this.targets.versionAt(targetRow);
       if (version === null || linked.stamp !== this.stamp(revision, version)) return null;
       settled.push({ linkQualifier, targetId: linked.targetId, targetRow });

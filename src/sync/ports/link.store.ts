@@ -7,6 +7,13 @@ import type { TextRow } from '../../persistence/text-row';
 /** The columns of LinkStore.eachOfType's rows, in order. */
 export const LINK_ROW_COLUMNS = ['first_id', 'second_id', 'link_qualifier', 'id', 'rev', 'stamp'] as const;
 
+/**
+ * The columns of ObjectVersions.eachRowWithLinks's rows: a link's LINK_ROW_COLUMNS and the version of the object
+ * its `second_id` names (null when that object is gone, or the link has another qualifier); or, for an object no
+ * link of the qualifier points at, its id as `second_id`, its version, and nulls elsewhere.
+ */
+export const LINKED_VERSION_ROW_COLUMNS = [...LINK_ROW_COLUMNS, 'version'] as const;
+
 /** A read of the links on some sides, made inside another statement, and how to take its rows. */
 export interface LinkSidesRead {
   readonly read: CompanionRead;

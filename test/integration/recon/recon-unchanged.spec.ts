@@ -25,6 +25,22 @@ async function changedEntries(env: ReconTestEnv, reconId: string): Promise<Recor
   );
 }
 
+/** The sample with `count` more entries (`<uid>0`, …) and no implicit sync: managed edits stay managed edits. */
+function withoutImplicitSync(
+  repo: 'postgres' | 'embedded',
+  uid: string,
+  count: number,
+): Promise<ReconTestEnv> {
+  return startReconTest({
+    repo,
+    ldif: Array.from({ length: count }, (_, i) => factory.ldapEntry({ uid: `${uid}${i}` })).join(''),
+    mappings: ([ldapToManaged, managedToLdap]): RawMapping[] => [
+      ldapToManaged,
+      { ...managedToLdap, enableSync: false },
+    ],
+  });
+}
+
 function targetReads(summary: Record<string, unknown>): number {
   const durations = summary['durationSummary'] as Record<string, { count: number }> | undefined;
   return durations?.['targetObjectQuery']?.count ?? 0;
@@ -42,15 +58,7 @@ describe.each(['postgres', 'embedded'] as const)(
     let env: ReconTestEnv;
 
     beforeAll(async () => {
-      const ldif = Array.from({ length: USERS }, (_, i) => factory.ldapEntry({ uid: `calm${i}` })).join('');
-      env = await startReconTest({
-        repo,
-        ldif,
-        mappings: ([ldapToManaged, managedToLdap]): RawMapping[] => [
-          ldapToManaged,
-          { ...managedToLdap, enableSync: false },
-        ],
-      });
+      env = await withoutImplicitSync(repo, 'calm', USERS);
       const first = await env.recon(LDAP_TO_MANAGED);
       expect((await env.summary(first._id))['situationSummary']).toMatchObject({ ABSENT: TOTAL });
     }, 60_000);
@@ -191,3 +199,66 @@ describe('recon: an entry settled from its stamp reads as one reconciled in full
     expect((await runAsRead()).targetReads).toBe(0);
   });
 });
+
+/**
+ * On PostgreSQL a recon with stamps reads the links joined with the targets' versions (linked-targets.ts), and
+ * the embedded repository reads them apart: the target phase must find the same targets either way — one no
+ * link points at, one whose source is gone — and a link whose target is gone must be seen as such.
+ */
+describe.each(['postgres', 'embedded'] as const)(
+  'recon on %s: the target phase after a stamped run',
+  (repo) => {
+    let env: ReconTestEnv;
+
+    beforeAll(async () => {
+      env = await withoutImplicitSync(repo, 'tp', 4);
+      await env.recon(LDAP_TO_MANAGED);
+      // Stamped: the next run reads no target.
+      expect(targetReads(await env.summary((await env.recon(LDAP_TO_MANAGED))._id))).toBe(0);
+    }, 60_000);
+    afterAll(async () => {
+      await env?.destroy();
+    });
+
+    it('finds an unlinked target, a target whose source is gone, and a source whose target is gone', async () => {
+      const stray = await env.t
+        .admin('post', '/openidm/managed/user?_action=create')
+        .send({ userName: 'stray', givenName: 'Stray', sn: 'Target', mail: 'stray@example.com' });
+      expect(stray.status).toBe(201);
+      await env.slapd.modify(`dn: uid=tp1,ou=People,${BASE_DN}\nchangetype: delete\n`);
+      const orphan = await managedByUserName(env, 'tp1');
+      const gone = await managedByUserName(env, 'tp2');
+      expect((await env.t.admin('delete', `/openidm/managed/user/${String(gone['_id'])}`)).status).toBe(200);
+
+      const run = await env.recon(LDAP_TO_MANAGED);
+      const summary = await env.summary(run._id);
+      expect(summary['situationSummary']).toMatchObject({
+        CONFIRMED: 4,
+        MISSING: 1,
+        SOURCE_MISSING: 1,
+        UNASSIGNED: 1,
+        ABSENT: 0,
+      });
+      // The targets when the run began: the six linked users less the one deleted, and the stray one.
+      expect(summary['progress']).toMatchObject({ target: { existing: { total: '6' } } });
+      const filter = encodeURIComponent('situation eq "UNASSIGNED" or situation eq "SOURCE_MISSING"');
+      const entries = await env.t.admin('get', `/openidm/recon/${run._id}/entries?_queryFilter=${filter}`);
+      const byTarget = Object.fromEntries(
+        (entries.body.result as Record<string, unknown>[]).map((entry) => [
+          String(entry['targetObjectId']),
+          `${String(entry['situation'])} in the ${String(entry['phase'])} phase`,
+        ]),
+      );
+      expect(byTarget).toEqual({
+        [`managed/user/${String(stray.body._id)}`]: 'UNASSIGNED in the target phase',
+        [`managed/user/${String(orphan['_id'])}`]: 'SOURCE_MISSING in the target phase',
+      });
+      // SOURCE_MISSING deletes; MISSING creates the user again from its entry.
+      expect((await env.t.admin('get', `/openidm/managed/user/${String(orphan['_id'])}`)).status).toBe(404);
+      expect(await managedByUserName(env, 'tp2')).toMatchObject({ sn: 'Tester' });
+
+      const next = await env.summary((await env.recon(LDAP_TO_MANAGED))._id);
+      expect(next['situationSummary']).toMatchObject({ CONFIRMED: 5, UNASSIGNED: 1, MISSING: 0 });
+    });
+  },
+);
