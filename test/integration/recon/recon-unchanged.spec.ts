@@ -241,7 +241,7 @@ describe.each(['postgres', 'embedded'] as const)(
       });
       // The targets when the run began: the six linked users less the one deleted, and the stray one.
       expect(summary['progress']).toMatchObject({ target: { existing: { total: '6' } } });
-      const filter = encodeURIComponent('situation eq "UNASSIGNED" or situation eq "SOURCE_MISSING"');
+      const filter = encodeURIComponent('phase eq "target"');
       const entries = await env.t.admin('get', `/openidm/recon/${run._id}/entries?_queryFilter=${filter}`);
       const byTarget = Object.fromEntries(
         (entries.body.result as Record<string, unknown>[]).map((entry) => [
