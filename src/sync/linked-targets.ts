@@ -47,8 +47,8 @@ export class LinkedTargets implements ReconTargetSet {
     return (row >= 0 ? this.links.targetVersionAt(row) : null) ?? this.unlinked.versionOf(key);
   }
 
-  /** The link's own row: its target's version is on it. */
-  rowOfLinked(linkRow: number): number {
+  /** The link's own row: its target's version is on it (the key is not needed). */
+  rowOfLinked(linkRow: number, _key?: string): number {
     return linkRow;
   }
 

@@ -11,6 +11,7 @@ import { AuditReconIndexPartial1766000000000 } from './0010-audit-recon-index-pa
 import { AuditEventPacks1766100000000 } from './0011-audit-event-packs.migration';
 import { SyncQueueBases1766200000000 } from './0012-sync-queue-bases.migration';
 import { AgreedEventPacks1766300000000 } from './0013-agreed-event-packs.migration';
+import { AuditPacksLz41766400000000 } from './0014-audit-packs-lz4.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   AuditEventPacks1766100000000,
   SyncQueueBases1766200000000,
   AgreedEventPacks1766300000000,
+  AuditPacksLz41766400000000,
 ];
