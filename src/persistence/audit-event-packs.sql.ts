@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditEvent } from '../sync/ports/audit.store';
 import type { AgreedEntries, ReconEntryEvent } from '../sync/ports/recon-run.store';
 import type { SqlStatement } from './audit-event-rows.sql';
 import { entryText, EVENT_APART, SHARED_FROM } from './audit-event-rows.sql';
@@ -35,6 +36,31 @@ export function auditEventPack(entries: readonly ReconEntryEvent[], first: numbe
             (SELECT min(id) FROM unnest(packed.ids) AS id), (SELECT max(id) FROM unnest(packed.ids) AS id)
           FROM (SELECT ${ids.sql(first + 3)} AS ids) AS packed`,
     params: [randomUUID(), reconId, common, ids.value, rows, entryList === null ? texts[0] : entryList.value],
+  };
+}
+
+/**
+ * A batch of events of a topic whose ids Concord makes (`<uuid>-<n>`, activity and sync) as one row of
+ * `audit_event_packs` in AUDIT_PACK_COLUMNS: what the events share once, each one's own members as an element of
+ * `docs`, their ids beside them, and the run they share as `recon_id` (NULL when they have none). Null when the
+ * batch cannot be one: fewer than SHARED_FROM events, or events of different runs (the column is the pack's).
+ * A first recon of 100k entries writes 200k such events as it creates: as rows, each a heap tuple and two index
+ * entries, they took PostgreSQL more time than the creates themselves.
+ */
+export function eventPack(topic: string, events: readonly AuditEvent[], first: number): SqlStatement | null {
+  if (events.length < SHARED_FROM) return null;
+  const reconId = events[0]?.['reconId'] ?? null;
+  if (reconId !== null && typeof reconId !== 'string') return null;
+  if (events.some((event) => (event['reconId'] ?? null) !== reconId)) return null;
+  const { common, rows } = factorBatch(events, EVENT_APART);
+  const ids = textListParam(events.map((event) => event._id));
+  const param = (k: number): string => `$${first + k}`;
+  return {
+    sql: `SELECT ${param(0)}::text, ${param(1)}::text, ${param(2)}::text, ${param(3)}::jsonb, packed.ids,
+            ${param(5)}::jsonb, NULL::jsonb, NULL::text[],
+            (SELECT min(id) FROM unnest(packed.ids) AS id), (SELECT max(id) FROM unnest(packed.ids) AS id)
+          FROM (SELECT ${ids.sql(first + 4)} AS ids) AS packed`,
+    params: [randomUUID(), topic, reconId, common, ids.value, rows],
   };
 }
 

@@ -5,7 +5,7 @@ import type { JsonObject } from '../managed/managed-object';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import { AuditStore, type AuditEvent, type AuditTopic } from '../sync/ports/audit.store';
 import { AUDIT_EVENT_COLUMNS, auditEventBatch, type SqlStatement } from './audit-event-rows.sql';
-import { packMayHold } from './audit-event-packs.sql';
+import { AUDIT_PACK_COLUMNS, eventPack, packMayHold } from './audit-event-packs.sql';
 import { auditMemberDocument, WHOLE_AUDIT_DOC, wholeAuditEvents } from './audit-event-source.sql';
 import type { DocumentSource } from './document-select.sql';
 import { queryDocumentPage } from './document-query';
@@ -15,6 +15,13 @@ import { SqlDatabase, type SqlExecutor } from './sql-database';
 
 /** Events per INSERT statement: recon hands over its audit entries in batches. */
 const INSERT_CHUNK = 1_000;
+
+/**
+ * Topics whose events only Concord makes, under ids unique by construction: a batch of them is stored as a pack
+ * (audit-event-packs.sql.ts, `eventPack`), where no unique index sees each id. The recon topic's entries have
+ * packs of their own (recon-run.repository.ts); its other events stay rows.
+ */
+const PACKED_TOPICS: ReadonlySet<AuditTopic> = new Set(['activity', 'sync']);
 
 /** `reconId` and `timestamp` are also columns (migration 0004): filters on them use the indexes. */
 const EVENT_TEXT_COLUMNS: ReadonlyMap<string, string> = new Map([
@@ -131,6 +138,16 @@ interface ChunkInsert {
 }
 
 function chunkInsert(topic: AuditTopic, events: readonly AuditEvent[]): ChunkInsert {
+  const pack = PACKED_TOPICS.has(topic) ? eventPack(topic, events, 1) : null;
+  if (pack !== null) {
+    return {
+      commons: null,
+      events: {
+        sql: `INSERT INTO audit_event_packs (${AUDIT_PACK_COLUMNS}) ${pack.sql}`,
+        params: pack.params,
+      },
+    };
+  }
   const batch = auditEventBatch(events);
   const rows = batch.rows(2);
   const commons = batch.commons(1);

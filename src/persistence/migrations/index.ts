@@ -12,6 +12,7 @@ import { AuditEventPacks1766100000000 } from './0011-audit-event-packs.migration
 import { SyncQueueBases1766200000000 } from './0012-sync-queue-bases.migration';
 import { AgreedEventPacks1766300000000 } from './0013-agreed-event-packs.migration';
 import { AuditPacksLz41766400000000 } from './0014-audit-packs-lz4.migration';
+import { EventPacksWithoutRun1766500000000 } from './0015-event-packs-without-run.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   SyncQueueBases1766200000000,
   AgreedEventPacks1766300000000,
   AuditPacksLz41766400000000,
+  EventPacksWithoutRun1766500000000,
 ];

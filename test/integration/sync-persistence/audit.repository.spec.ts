@@ -185,10 +185,71 @@ describe.each(REPO_KINDS)('AuditRepository on %s', (kind) => {
       ],
       'transactionId eq "t-mix"',
     );
-    const [row] = await database.db.query<{ common_id: string | null }>(
-      `SELECT common_id FROM audit_events WHERE topic = 'sync' AND id = 'mix-07'`,
+    // A batch of sync events is one pack: no row of its own, its shared members once.
+    expect(
+      await database.db.query(`SELECT id FROM audit_events WHERE topic = 'sync' AND id = 'mix-07'`),
+    ).toEqual([]);
+    const packs = await database.db.query<{ recon_id: string | null; shared: Record<string, unknown> }>(
+      `SELECT recon_id, shared FROM audit_event_packs WHERE topic = 'sync' AND 'mix-07' = ANY(ids)`,
     );
-    expect(row?.common_id).not.toBeNull();
+    expect(packs).toEqual([
+      { recon_id: null, shared: expect.objectContaining({ transactionId: 't-mix', eventName: 'sync' }) },
+    ]);
+  });
+
+  it('packs a batch of activity events of one run under that run, and reads each back whole', async () => {
+    const nasty = 'tab\there\nnew line\\N "quoted" Émile 数据 😀';
+    const batch: AuditEvent[] = Array.from({ length: 12 }, (_, n) => ({
+      _id: `act-run-${String(n).padStart(2, '0')}${n === 3 ? ` ${nasty}` : ''}`,
+      timestamp: `2025-11-30T14:00:${String(n).padStart(2, '0')}.000Z`,
+      eventName: 'activity',
+      reconId: 'run-a',
+      operation: 'CREATE',
+      objectId: `managed/user/${n === 5 ? nasty : `u${n}`}`,
+      after: { userName: `u${n}`, tags: [n] },
+    }));
+    await repo.append('activity', batch);
+    const [pack] = await database.db.query<{ recon_id: string; n: number }>(
+      `SELECT recon_id, cardinality(ids) AS n FROM audit_event_packs WHERE topic = 'activity' AND 'act-run-00' = ANY(ids)`,
+    );
+    expect(pack).toEqual({ recon_id: 'run-a', n: 12 });
+    for (const event of [batch[0], batch[3], batch[5]] as AuditEvent[])
+      expect(await repo.read('activity', event._id)).toEqual(event);
+    expect(await repo.read('sync', batch[0]?._id as string)).toBeNull();
+    await expectAsEvaluator(
+      'activity',
+      batch,
+      [
+        'reconId eq "run-a"',
+        'objectId eq "managed/user/u7"',
+        `objectId co "数据"`,
+        'after/tags eq 4',
+        'timestamp ge "2025-11-30T14:00:10.000Z"',
+      ],
+      'reconId eq "run-a"',
+    );
+  });
+
+  it('keeps a batch of events of different runs as rows, each under its own', async () => {
+    const batch: AuditEvent[] = Array.from({ length: 10 }, (_, n) => ({
+      _id: `act-mixed-${n}`,
+      timestamp: '2025-11-30T15:00:00.000Z',
+      eventName: 'activity',
+      ...(n < 5 ? { reconId: `run-${n % 2 ? 'b' : 'c'}` } : {}),
+    }));
+    await repo.append('activity', batch);
+    const rows = await database.db.query<{ id: string; recon_id: string | null }>(
+      `SELECT id, recon_id FROM audit_events WHERE topic = 'activity' AND id LIKE 'act-mixed-%' ORDER BY id`,
+    );
+    expect(rows.map((row) => row.recon_id)).toEqual([
+      'run-c',
+      'run-b',
+      'run-c',
+      'run-b',
+      'run-c',
+      ...Array(5).fill(null),
+    ]);
+    await expectAsEvaluator('activity', batch, ['reconId eq "run-b"', '!(reconId pr)'], 'id sw "act-mixed-"');
   });
 
   it('sorts by _sortKeys and pages with cookies', async () => {
