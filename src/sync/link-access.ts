@@ -142,7 +142,8 @@ export class LinkAccess {
     qualifier: string,
     eachRow: (onRow: (row: TextRow) => void) => Promise<boolean>,
   ): Promise<{ readonly targets: LinkedTargets; readonly links: number } | null> {
-    if (!this.enabled) return null;
+    // The rows name a link's target by `second_id`: the mapping's own links, not another's used in reverse.
+    if (!this.enabled || this.spec.reversed) return null;
     const links = new PackedTable(COLUMNS, [SOURCE_KEY, TARGET_KEY]);
     const unlinked = new ReconTargets();
     let linkedTargets = 0;

@@ -21,8 +21,8 @@ import { ReconProgress } from './recon-progress';
 import { ReconTargets, type ReconTargetSet } from './recon-targets';
 import {
   idPages,
-  peek,
   linkedTargetIdSet,
+  peek,
   sourcePages,
   targetIdSet,
   type Peeked,
@@ -225,16 +225,7 @@ export class ReconRunner {
     };
     // With unchanged stamps the links come first: when they carry stamps, the source query asks only for each
     // entry's id and revision, and the entries that changed are read whole afterwards (unchanged-entries.ts).
-    // The light first pass is the likely query when there are stamps: it starts beside the prefetch, so that the
-    // directory answers its first pages while the database reads the links (openSource drops it if not wanted).
-    const light = fingerprint === null ? null : this.lightPass(sourceQuerySet);
-    let early: [ReconTargetSet, number | null] | null = null;
-    try {
-      early = fingerprint === null ? null : await prefetch();
-    } catch (error) {
-      await light?.then((pass) => pass.close()).catch(() => undefined);
-      throw error;
-    }
+    const early = fingerprint === null ? null : await prefetch();
     const unchanged =
       fingerprint === null || early === null
         ? undefined
@@ -245,7 +236,7 @@ export class ReconRunner {
             writes: !this.request.analyze,
           });
     const started = performance.now();
-    const source = await this.openSource(sourceQuerySet, unchanged, links.anyStamped, light);
+    const source = await this.openSource(sourceQuerySet, unchanged, links.anyStamped);
     record('sourceQuery', performance.now() - started);
     if (source.empty && !mapping.allowEmptySourceSet) {
       progress.counters.source.total = 0;
@@ -327,31 +318,16 @@ export class ReconRunner {
     set: ObjectSet,
     unchanged: UnchangedEntries | undefined,
     anyStamped: boolean,
-    started: Promise<Peeked<readonly SourceItem[]>> | null,
   ): Promise<Peeked<readonly SourceItem[]>> {
     const { mapping, sourceIds } = this.request;
     const query = (revisions: SourceRevisions): Promise<Peeked<readonly SourceItem[]>> =>
       peek(sourceIds ? idPages(sourceIds) : sourcePages(mapping, set, revisions));
-    const wanted = unchanged !== undefined && anyStamped && started !== null;
-    if (!wanted) await started?.then((pass) => pass.close()).catch(() => undefined);
     if (unchanged === undefined) return query('plain');
-    if (!wanted) return query('with revisions');
-    const light = await started;
+    if (!anyStamped || set.readByIds === undefined) return query('with revisions');
+    const light = await query('revisions only');
     if (light.first === undefined || unchanged.mostlySettled(light.first)) return light;
     await light.close();
     return query('with revisions');
-  }
-
-  /**
-   * The light first pass of openSource (ids and revisions only), started before the links are known to carry
-   * stamps; null where it never applies (reconById, a source that cannot read lists of ids). A failure waits
-   * for openSource, which reports it as the source query's.
-   */
-  private lightPass(set: ObjectSet): Promise<Peeked<readonly SourceItem[]>> | null {
-    if (this.request.sourceIds !== undefined || set.readByIds === undefined) return null;
-    const pass = peek(sourcePages(this.request.mapping, set, 'revisions only'));
-    pass.catch(() => undefined);
-    return pass;
   }
 
   /**
