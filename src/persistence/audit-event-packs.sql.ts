@@ -14,6 +14,13 @@ import { textListParam, type TextListParam } from './text-list.param';
 export const AUDIT_PACK_COLUMNS = 'id, topic, recon_id, shared, ids, docs, entry, entries, first_id, last_id';
 
 /**
+ * A pack's first and last `_id` (reads by `_id` look for packs between them), found in one pass over its ids:
+ * two passes were a seventh of what a pack's insert took.
+ */
+const PACK_BOUNDS =
+  'LATERAL (SELECT min(id) AS first_id, max(id) AS last_id FROM unnest(packed.ids) AS id) AS bounds';
+
+/**
  * A run's recon entries as one row of `audit_event_packs`, or null when the batch cannot be one: fewer than
  * SHARED_FROM entries, or entries of more than one run (a pack belongs to a run, so that a query on the run
  * finds its packs by index). `first` numbers the statement's bind parameters.
@@ -33,8 +40,8 @@ export function auditEventPack(entries: readonly ReconEntryEvent[], first: numbe
     sql: `SELECT ${param(0)}::text, 'recon', ${param(1)}::text, ${param(2)}::jsonb, packed.ids, ${param(4)}::jsonb,
             ${oneEntry ? `${param(5)}::jsonb` : 'NULL::jsonb'},
             ${entryList === null ? 'NULL::text[]' : entryList.sql(first + 5)},
-            (SELECT min(id) FROM unnest(packed.ids) AS id), (SELECT max(id) FROM unnest(packed.ids) AS id)
-          FROM (SELECT ${ids.sql(first + 3)} AS ids) AS packed`,
+            bounds.first_id, bounds.last_id
+          FROM (SELECT ${ids.sql(first + 3)} AS ids) AS packed, ${PACK_BOUNDS}`,
     params: [randomUUID(), reconId, common, ids.value, rows, entryList === null ? texts[0] : entryList.value],
   };
 }
@@ -58,8 +65,8 @@ export function eventPack(topic: string, events: readonly AuditEvent[], first: n
   return {
     sql: `SELECT ${param(0)}::text, ${param(1)}::text, ${param(2)}::text, ${param(3)}::jsonb, packed.ids,
             ${param(5)}::jsonb, NULL::jsonb, NULL::text[],
-            (SELECT min(id) FROM unnest(packed.ids) AS id), (SELECT max(id) FROM unnest(packed.ids) AS id)
-          FROM (SELECT ${ids.sql(first + 4)} AS ids) AS packed`,
+            bounds.first_id, bounds.last_id
+          FROM (SELECT ${ids.sql(first + 4)} AS ids) AS packed, ${PACK_BOUNDS}`,
     params: [randomUUID(), topic, reconId, common, ids.value, rows],
   };
 }
@@ -98,10 +105,10 @@ export function agreedEventPack(batch: AgreedEntries, first: number): SqlStateme
   return {
     sql: `SELECT ${param(0)}::text, 'recon', ${param(1)}::text, ${param(2)}::jsonb, packed.ids, NULL::jsonb,
             ${param(3)}::jsonb, NULL::text[],
-            (SELECT min(id) FROM unnest(packed.ids) AS id), (SELECT max(id) FROM unnest(packed.ids) AS id),
+            bounds.first_id, bounds.last_id,
             ${times.sql(first + 5)}, ${param(6)}::text, ${sources.sql(first + 7)},
             ${param(8)}::text, ${targets.sql(first + 9)}
-          FROM (SELECT ${ids.sql(first + 4)} AS ids) AS packed`,
+          FROM (SELECT ${ids.sql(first + 4)} AS ids) AS packed, ${PACK_BOUNDS}`,
     params: [
       randomUUID(),
       batch.first['reconId'],
