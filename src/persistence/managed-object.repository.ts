@@ -12,6 +12,7 @@ import { cursorPages, mapPages, readsByCursor } from './cursor-pages';
 import { eachCopyRow } from './copy-text-rows';
 import type { TextRow } from './text-row';
 import { LINKED_VERSION_ROW_COLUMNS } from '../sync/ports/link.store';
+import { LINKED_VERSIONS_SELECT, VERSION_SQL, versionSql } from './object-version.sql';
 import { inUserTerms } from './managed-object-errors';
 import { inIndexOrder } from './index-order';
 import { buildManagedObjectSelect, buildSqlWhere, searchableIndexSql } from './query-filter.sql';
@@ -28,14 +29,6 @@ interface Row {
 const INSERT_CHUNK = 1_000;
 
 /** Managed objects in `managed_objects` (PostgreSQL or PGlite): one row per object, the document as jsonb. */
-/**
- * An object's version (ManagedObjectStore.versionPage): its revision, which every write moves, and the
- * microsecond it was created, which a deleted object created again under its old id does not share.
- */
-function versionSql(rev: string, createdAt: string): string {
-  return `${rev}::text || '.' || ((extract(epoch FROM ${createdAt}) * 1000000)::bigint)::text`;
-}
-const VERSION_SQL = versionSql('rev', 'created_at');
 
 @Injectable()
 export class ManagedObjectRepository extends ManagedObjectStore {
@@ -119,31 +112,15 @@ export class ManagedObjectRepository extends ManagedObjectStore {
     return this.guardErrors(() => eachCopyRow(this.db, select, [objectType], 2, onRow));
   }
 
-  /**
-   * One FULL JOIN: each link row finds its object through a key that is its `second_id` only under `qualifier`, so
-   * that an object is on one row, its link's or its own. Both sides are scanned once, as the two reads it replaces.
-   */
   override eachVersionRowWithLinks(
     objectType: string,
     linkType: string,
     qualifier: string,
     onRow: (row: TextRow) => void,
   ): Promise<boolean> {
-    const select = `SELECT l.first_id, coalesce(l.second_id, m.id), l.link_qualifier, l.id, l.rev, l.stamp,
-        CASE WHEN m.id IS NULL THEN NULL ELSE ${versionSql('m.rev', 'm.created_at')} END
-      FROM (SELECT first_id, second_id, link_qualifier, id, rev, stamp,
-                   CASE WHEN link_qualifier = $3 THEN second_id END AS target_key
-              FROM links WHERE link_type = $2) l
-      FULL JOIN (SELECT id, rev, created_at FROM managed_objects WHERE object_type = $1) m ON m.id = l.target_key`;
-    return this.guardErrors(() =>
-      eachCopyRow(
-        this.db,
-        select,
-        [objectType, linkType, qualifier],
-        LINKED_VERSION_ROW_COLUMNS.length,
-        onRow,
-      ),
-    );
+    const params = [objectType, linkType, qualifier];
+    const columns = LINKED_VERSION_ROW_COLUMNS.length;
+    return this.guardErrors(() => eachCopyRow(this.db, LINKED_VERSIONS_SELECT, params, columns, onRow));
   }
 
   override versionPages(objectType: string, pageSize: number): AsyncIterable<ObjectVersion[]> {
