@@ -20,6 +20,12 @@ describe('PackedTable', () => {
     expect(table.find(0, 'A')).toBe(-1);
     expect(table.find(0, 'émile')).toBe(-1);
     expect(table.find(1, '数')).toBe(-1);
+    // Whether a cell is empty, told without a string: Latin-1 and UTF-16 rows alike.
+    expect(rows.map((_, i) => [0, 2].map((c) => table.isEmpty(i, c)))).toEqual([
+      [false, false],
+      [false, true],
+      [true, false],
+    ]);
   });
 
   it('keeps every row exact across many segments (12 MB of rows, Latin-1 and UTF-16)', () => {
