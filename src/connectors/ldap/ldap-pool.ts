@@ -12,6 +12,7 @@ import { DomainError } from '../../core/errors/domain-error';
 import { isConnectionFailure, toDomainError, unavailable } from './ldap-errors';
 import type { LdapConnectionConfig } from './provisioner.config';
 import { copyWith } from '../../core/copy-with';
+import { installSearchEntryReader } from './search-entry-reader';
 
 export interface LdapConnection {
   readonly client: Client;
@@ -176,6 +177,7 @@ export class LdapPool {
         createConnection: connectWithoutDelay,
         strictDN: false,
       });
+      installSearchEntryReader(client);
       try {
         // On an upgraded socket Node checks the certificate against `host`, which it cannot learn from the socket.
         if (this.config.startTLS) await client.startTLS({ ...this.tlsOptions, host: new URL(url).hostname });
