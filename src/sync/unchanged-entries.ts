@@ -10,6 +10,8 @@ import type { ObjectSet } from './object-sets';
 import type { SourceItem } from './recon-source';
 import type { PlannedOperation, SyncOutcome } from './sync-run';
 
+/** The empty lists of every outcome settled here, shared: the outcome's lists are read-only. */
+const NONE: readonly never[] = Object.freeze([]);
 /** A link found in agreement with its stamp: the target's row in the target set, to claim it by. */
 interface SettledLink {
   readonly linkQualifier: string;
@@ -100,12 +102,12 @@ export class UnchangedEntries {
         status: 'SUCCESS',
         sourceId,
         targetId,
-        ambiguousTargetIds: [],
+        ambiguousTargetIds: NONE,
         message: null,
-        diff: [],
+        diff: NONE,
         linkExisted: true,
         linkCreated: false,
-        claimed: [],
+        claimed: NONE,
       };
     });
   }

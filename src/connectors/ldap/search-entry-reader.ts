@@ -111,8 +111,8 @@ class ChunkReader {
       this.lastWanted = request as Wanted;
     }
     const wanted = this.lastWanted!;
-    const parsed = parseEntry(bytes, start, end, wanted, this.types);
-    return parsed && new FastSearchEntry(messageId, parsed.dn, parsed.object, wanted, bytes, start, end);
+    const object = parseEntry(bytes, start, end, wanted, this.types);
+    return object && new FastSearchEntry(messageId, parsedDn, object, wanted, bytes, start, end);
   }
 }
 
@@ -178,9 +178,12 @@ function entryMessageId(bytes: Buffer, start: number, end: number): number {
   return cursor.enter(SEARCH_RESULT_ENTRY) && cursor.contentEnd === end ? messageId : -1;
 }
 
+/** The DN of the entry parseEntry read last (an attribute named `dn` may take its place in the object). */
+let parsedDn = '';
+
 /**
- * The DN and the plain object SearchEntry.toObject makes of a SearchResultEntry (whose message is
- * bytes[start, end)) for a request; null when the bytes are not what a well-formed entry holds.
+ * The plain object SearchEntry.toObject makes of a SearchResultEntry (whose message is bytes[start, end)) for a
+ * request, its DN left in `parsedDn`; null when the bytes are not what a well-formed entry holds.
  */
 function parseEntry(
   bytes: Buffer,
@@ -188,7 +191,7 @@ function parseEntry(
   end: number,
   wanted: Wanted,
   types: TypeNames,
-): { dn: string; object: EntryObject } | null {
+): EntryObject | null {
   const cursor = new Cursor(bytes, start, end);
   cursor.enter(INTEGER);
   cursor.leave();
@@ -197,6 +200,7 @@ function parseEntry(
   const dn = utf8Slice.call(bytes, cursor.contentStart, cursor.contentEnd);
   cursor.leave();
   if (!cursor.enter(SEQUENCE) || cursor.contentEnd !== end) return null;
+  parsedDn = dn;
   const object: EntryObject = { dn };
   const asBytes = wanted.explicitBufferAttributes;
   let position = 0;
@@ -229,7 +233,7 @@ function parseEntry(
   for (const attribute of wanted.attributes) {
     if (object[attribute] === undefined && !hasType(object, attribute)) object[attribute] = [];
   }
-  return { dn, object };
+  return object;
 }
 
 /** Whether the object has an attribute of this name in another case (the server's spelling of a request's). */
@@ -320,14 +324,13 @@ class FastSearchEntry {
     if (attributes === wanted.attributes && explicitBufferAttributes === wanted.explicitBufferAttributes) {
       return this.object;
     }
-    const again = parseEntry(
+    return parseEntry(
       this.bytes,
       this.start,
       this.end,
       { attributes, explicitBufferAttributes },
       new TypeNames(),
-    );
-    return again!.object;
+    )!;
   }
 }
 
