@@ -7,8 +7,9 @@
  * recon), that is ~12 µs of CPU an entry, more than the directory spends serving it. This reader walks the
  * socket's bytes once and builds the plain object ldapts's `toObject` would return straight away (the search
  * request it answers, found by message id, says which attributes are wanted and which stay bytes); ldapts gets
- * an object that is a SearchEntry to its `instanceof` checks and hands that plain object on. Every other message, an entry carrying controls,
- * and any byte sequence it does not expect go to ldapts's own parser, which keeps its errors and semantics.
+ * an object that is a SearchEntry to its `instanceof` checks and hands that plain object on. Every other
+ * message, an entry carrying controls, and any byte sequence it does not expect go to ldapts's own parser, which
+ * keeps its errors and semantics.
  *
  * The hook is `client.messageParser.read`, which ldapts calls with each chunk the socket delivers; the lockfile
  * pins the ldapts version it was written against, and `installSearchEntryReader` leaves a client whose parser
@@ -16,14 +17,13 @@
  */
 import { MessageParser, SearchEntry, type Client } from 'ldapts';
 import { TextDecoder } from 'node:util';
+import { Cursor, INCOMPLETE, MALFORMED, lengthEnd, lengthOf } from './ber-cursor';
 
 const SEQUENCE = 0x30;
 const SET = 0x31;
 const INTEGER = 0x02;
 const OCTET_STRING = 0x04;
 const SEARCH_RESULT_ENTRY = 0x64;
-const INCOMPLETE = -1;
-const MALFORMED = -2;
 
 /** What ldapts's own decoder does with a value: UTF-8 when valid (a leading BOM dropped), else the bytes. */
 const strictUtf8 = new TextDecoder('utf8', { fatal: true });
@@ -113,56 +113,6 @@ class ChunkReader {
     const wanted = this.lastWanted!;
     const object = parseEntry(bytes, start, end, wanted, this.types);
     return object && new FastSearchEntry(messageId, parsedDn, object, wanted, bytes, start, end);
-  }
-}
-
-/**
- * Where the content of the element whose length octets start at `at` begins; INCOMPLETE when the length is not
- * all here yet, MALFORMED for the forms ldapts refuses (indefinite, more than four octets).
- */
-function lengthEnd(bytes: Buffer, at: number): number {
-  if (at >= bytes.length) return INCOMPLETE;
-  const first = bytes[at]!;
-  if (first < 0x80) return at + 1;
-  const octets = first & 0x7f;
-  if (octets === 0 || octets > 4) return MALFORMED;
-  return at + 1 + octets <= bytes.length ? at + 1 + octets : INCOMPLETE;
-}
-
-/** The length whose octets start at `at` (lengthEnd said they are all here and well formed). */
-function lengthOf(bytes: Buffer, at: number): number {
-  const first = bytes[at]!;
-  if (first < 0x80) return first;
-  let length = 0;
-  for (let i = 1; i <= (first & 0x7f); i++) length = length * 256 + bytes[at + i]!;
-  return length;
-}
-
-/** Walks BER elements within [at, end): `enter` steps into the next one if it has the tag. */
-class Cursor {
-  contentStart = 0;
-  contentEnd = 0;
-  constructor(
-    readonly bytes: Buffer,
-    public at: number,
-    readonly end: number,
-  ) {}
-
-  enter(tag: number): boolean {
-    if (this.at >= this.end || this.bytes[this.at] !== tag) return false;
-    const start = lengthEnd(this.bytes, this.at + 1);
-    if (start < 0) return false;
-    const contentEnd = start + lengthOf(this.bytes, this.at + 1);
-    if (contentEnd > this.end) return false;
-    this.contentStart = start;
-    this.contentEnd = contentEnd;
-    this.at = start;
-    return true;
-  }
-
-  /** Steps over the element just entered. */
-  leave(): void {
-    this.at = this.contentEnd;
   }
 }
 
