@@ -101,6 +101,8 @@ export class LinkAccess {
         rowOfTarget: (key) => links.targetRow(qualifier, key),
         hasTargetAt: (row) => row < prefetchedRows && links.hasTargetVersionAt(row),
         targetVersionAt: (row) => (row < prefetchedRows ? links.targetVersionAt(row) : null),
+        targetVersionCodesAt: (row, into) =>
+          row < prefetchedRows ? links.targetVersionCodesAt(row, into) : 0,
         targetIdAt: (row) => links.targetIdAt(row),
       },
       unlinked,
@@ -139,6 +141,27 @@ export class LinkAccess {
     const row = links.sourceRow(qualifier, normaliseSourceId(this.spec, sourceId));
     if (row < 0) return null;
     return { targetId: links.targetIdAt(row), stamp: links.stampAt(row), row };
+  }
+
+  /**
+   * The row of the source's prefetched link, for the reads below and ReconTargetSet.rowOfLinked; -1 when there
+   * is no such link or no prefetch. `prefetchedStampOf` in parts, for the recon shortcut's check of every entry,
+   * which makes no object or string it can do without.
+   */
+  prefetchedRowOf(qualifier: string, sourceId: string): number {
+    const links = this.links;
+    if (!this.enabled || links === null) return -1;
+    return links.sourceRow(qualifier, normaliseSourceId(this.spec, sourceId));
+  }
+
+  /** The target id of a row of `prefetchedRowOf`. */
+  prefetchedTargetIdAt(row: number): string {
+    return this.links?.targetIdAt(row) ?? '';
+  }
+
+  /** The stamp of a row of `prefetchedRowOf` as code units (PackedTable.codesAt): 0 when none, -1 when too long. */
+  prefetchedStampCodesAt(row: number, into: Uint16Array): number {
+    return this.links?.stampCodesAt(row, into) ?? 0;
   }
 
   /** Whether any prefetched link carries a recon stamp (a first recon's links have none to look up). */

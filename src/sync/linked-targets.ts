@@ -10,6 +10,8 @@ export interface LinkedTargetRows {
   hasTargetAt(row: number): boolean;
   /** That target's version; null when there was none, or for a row the run wrote. */
   targetVersionAt(row: number): string | null;
+  /** `targetVersionAt` as code units (PackedTable.codesAt): 0 when none, -1 when longer than `into`. */
+  targetVersionCodesAt(row: number, into: Uint16Array): number;
   /** The target id of a row's link, as stored. */
   targetIdAt(row: number): string;
 }
@@ -54,6 +56,10 @@ export class LinkedTargets implements ReconTargetSet {
 
   versionAt(row: number): string | null {
     return this.links.targetVersionAt(row);
+  }
+
+  versionCodesAt(row: number, into: Uint16Array): number {
+    return this.links.targetVersionCodesAt(row, into);
   }
 
   claim(key: string): void {

@@ -150,6 +150,11 @@ export class PackedLinks {
     return this.table.value(row, STAMP);
   }
 
+  /** `stampAt` as code units (PackedTable.codesAt): 0 when none, -1 when longer than `into`. */
+  stampCodesAt(row: number, into: Uint16Array): number {
+    return this.table.codesAt(row, STAMP, into);
+  }
+
   /** Whether the row was read with its target's version (the target was there). */
   hasTargetVersionAt(row: number): boolean {
     return !this.table.isEmpty(row, TARGET_VERSION);
@@ -159,6 +164,11 @@ export class PackedLinks {
   targetVersionAt(row: number): string | null {
     const version = this.table.value(row, TARGET_VERSION);
     return version === '' ? null : version;
+  }
+
+  /** `targetVersionAt` as code units (PackedTable.codesAt): 0 when none, -1 when longer than `into`. */
+  targetVersionCodesAt(row: number, into: Uint16Array): number {
+    return this.table.codesAt(row, TARGET_VERSION, into);
   }
 
   /** The LinkRecord of a row (ids as stored: the keys minus their qualifier prefix); null for -1. */

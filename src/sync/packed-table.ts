@@ -142,6 +142,22 @@ export class PackedTable {
     return decode(arena, cellAt(arena, this.starts[row] as number, column));
   }
 
+  /**
+   * Copies the UTF-16 code units of `row`'s `column` into `into` (no string made, for a value read per entry of
+   * a recon only to be compared); returns how many, or -1 when they do not fit.
+   */
+  codesAt(row: number, column: number, into: Uint16Array): number {
+    const arena = this.segmentOfRow(row);
+    const at = cellAt(arena, this.starts[row] as number, column);
+    const header = arena.readUInt32LE(at);
+    const length = header >>> 1;
+    if (length > into.length) return -1;
+    const start = at + 4;
+    if (header & 1) for (let i = 0; i < length; i++) into[i] = arena.readUInt16LE(start + i * 2);
+    else for (let i = 0; i < length; i++) into[i] = arena[start + i] as number;
+    return length;
+  }
+
   /** Whether `row`'s `column` holds the empty string (no string made to tell). */
   isEmpty(row: number, column: number): boolean {
     const arena = this.segmentOfRow(row);

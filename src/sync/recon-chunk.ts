@@ -67,13 +67,8 @@ export function settleUnchanged(
   if (unchanged === undefined) return items;
   const rest: SourceItem[] = [];
   for (const item of items) {
-    const outcomes = item.object === null ? null : unchanged.outcomesOf(item.id, item.object);
-    if (outcomes === null) {
-      rest.push(item);
-      continue;
-    }
-    ctx.seen();
-    for (const outcome of outcomes) ctx.finish(outcome);
+    if (item.object !== null && unchanged.settle(item.id, item.object, ctx.finish)) ctx.seen();
+    else rest.push(item);
   }
   return rest;
 }

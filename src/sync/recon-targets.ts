@@ -24,6 +24,8 @@ export interface ReconTargetSet {
   rowOfLinked(linkRow: number, key: string): number;
   /** The version at a row of `rowOfLinked`; null when read without versions. */
   versionAt(row: number): string | null;
+  /** `versionAt` as code units, written into `into` (no string made): 0 when none, -1 when longer than `into`. */
+  versionCodesAt(row: number, into: Uint16Array): number;
   /** The source phase linked, correlated or found ambiguous this target: the target phase skips it. */
   claim(key: string): void;
   /** `claim` of the target at a row of `rowOfLinked`. */
@@ -92,6 +94,10 @@ export class ReconTargets implements ReconTargetSet {
   versionAt(row: number): string | null {
     const version = this.table.value(row, VERSION);
     return version === '' ? null : version;
+  }
+
+  versionCodesAt(row: number, into: Uint16Array): number {
+    return this.table.codesAt(row, VERSION, into);
   }
 
   claim(key: string): void {

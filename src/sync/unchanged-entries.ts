@@ -3,7 +3,11 @@ import { sourceFieldsRead } from '../core/sync/source-fields';
 import type { JsonObject } from '../core/sync/script';
 import type { LinkStamp } from '../core/sync/link';
 import type { Mapping } from '../core/sync/sync-config.types';
-import { unchangedStamper } from '../core/sync/unchanged-stamp';
+import {
+  unchangedStampCheck,
+  unchangedStamper,
+  type UnchangedStampCheck,
+} from '../core/sync/unchanged-stamp';
 import type { LinkAccess } from './link-access';
 import type { ReconTargetSet } from './recon-targets';
 import type { ObjectSet } from './object-sets';
@@ -12,12 +16,8 @@ import type { PlannedOperation, SyncOutcome } from './sync-run';
 
 /** The empty lists of every outcome settled here, shared: the outcome's lists are read-only. */
 const NONE: readonly never[] = Object.freeze([]);
-/** A link found in agreement with its stamp: the target's row in the target set, to claim it by. */
-interface SettledLink {
-  readonly linkQualifier: string;
-  readonly targetId: string;
-  readonly targetRow: number;
-}
+/** Code units held for a stamp (11 digits at most) or a target version; longer ones are compared as strings. */
+const SCRATCH = 64;
 
 /** What UnchangedEntries works with in its recon. */
 export interface UnchangedRun {
@@ -45,6 +45,13 @@ export class UnchangedEntries {
   /** What a whole source entry is read with: the mapping's fields and the revision. */
   private readonly fields: readonly string[];
   private readonly stamp: (sourceRevision: string, targetVersion: string) => string;
+  private readonly stampAgrees: UnchangedStampCheck;
+  /** Where `settles` reads a link's stamp and its target's version. */
+  private readonly stampCodes = new Uint16Array(SCRATCH);
+  private readonly versionCodes = new Uint16Array(SCRATCH);
+  /** Per link qualifier, the target id and target row `settles` found last. */
+  private readonly targetIds: string[] = [];
+  private readonly targetRows: number[] = [];
 
   constructor(
     fingerprint: string,
@@ -55,6 +62,7 @@ export class UnchangedEntries {
     ({ links: this.links, targets: this.targets, writes: this.writes } = run);
     this.fields = [...(sourceFieldsRead(mapping) ?? []), '_rev'];
     this.stamp = unchangedStamper(fingerprint);
+    this.stampAgrees = unchangedStampCheck(fingerprint);
   }
 
   /**
@@ -64,8 +72,7 @@ export class UnchangedEntries {
    */
   mostlySettled(items: readonly SourceItem[]): boolean {
     let settled = 0;
-    for (const item of items)
-      if (item.object !== null && this.settledLinks(item.id, item.object) !== null) settled++;
+    for (const item of items) if (item.object !== null && this.settles(item.id, item.object)) settled++;
     return settled * 2 >= items.length;
   }
 
@@ -84,48 +91,75 @@ export class UnchangedEntries {
   }
 
   /**
-   * The outcomes of an entry nothing touched since its stamp, one per link qualifier — CONFIRMED, UPDATE,
-   * nothing to write, as the full path would conclude — or null to reconcile the entry in full. The linked
-   * targets are claimed here, by the rows their version was read from, rather than by id when the outcomes
-   * are handled: one lookup less an entry.
+   * An entry nothing touched since its stamp: its outcomes, one per link qualifier — CONFIRMED, UPDATE, nothing
+   * to write, as the full path would conclude — go to `finish`, and true is returned; false, having done
+   * nothing, to reconcile the entry in full. The linked targets are claimed here, by the rows their version was
+   * read from, rather than by id when the outcomes are handled: one lookup less an entry.
    */
-  outcomesOf(sourceId: string, source: JsonObject): SyncOutcome[] | null {
-    const links = this.settledLinks(sourceId, source);
-    if (links === null) return null;
-    return links.map(({ linkQualifier, targetId, targetRow }) => {
-      this.targets.claimRow(targetRow);
-      return {
+  settle(sourceId: string, source: JsonObject, finish: (outcome: SyncOutcome) => void): boolean {
+    if (!this.settles(sourceId, source)) return false;
+    for (let i = 0; i < this.qualifiers.length; i++) {
+      this.targets.claimRow(this.targetRows[i] as number);
+      finish({
         phase: 'source',
-        linkQualifier,
+        linkQualifier: this.qualifiers[i] as string,
         situation: 'CONFIRMED',
         action: 'UPDATE',
         status: 'SUCCESS',
         sourceId,
-        targetId,
+        targetId: this.targetIds[i] as string,
         ambiguousTargetIds: NONE,
         message: null,
         diff: NONE,
         linkExisted: true,
         linkCreated: false,
         claimed: NONE,
-      };
-    });
+      });
+    }
+    return true;
   }
 
-  /** The entry's links, one per qualifier, when every one carries the stamp of the entry as it is now; else null. */
-  private settledLinks(sourceId: string, source: JsonObject): SettledLink[] | null {
+  /**
+   * Whether every link of the entry, one per qualifier, carries the stamp of the entry as it is now; their target
+   * ids and rows are left in `targetIds` and `targetRows`. Asked of every entry of a recon, so the stamps and
+   * versions are compared as code units, without a string or an object made for them.
+   */
+  private settles(sourceId: string, source: JsonObject): boolean {
     const revision = source['_rev'];
-    if (typeof revision !== 'string' || !this.links.anyStamped || this.qualifiers.length === 0) return null;
-    const settled: SettledLink[] = [];
-    for (const linkQualifier of this.qualifiers) {
-      const linked = this.links.prefetchedStampOf(linkQualifier, sourceId);
-      if (linked === null || linked.stamp === '') return null;
-      const targetRow = this.targets.rowOfLinked(linked.row, this.links.normaliseTarget(linked.targetId));
-      const version = targetRow < 0 ? null : this.targets.versionAt(targetRow);
-      if (version === null || linked.stamp !== this.stamp(revision, version)) return null;
-      settled.push({ linkQualifier, targetId: linked.targetId, targetRow });
+    if (typeof revision !== 'string' || !this.links.anyStamped || this.qualifiers.length === 0) return false;
+    const { stampCodes, versionCodes } = this;
+    for (let i = 0; i < this.qualifiers.length; i++) {
+      const linkQualifier = this.qualifiers[i] as string;
+      const linkRow = this.links.prefetchedRowOf(linkQualifier, sourceId);
+      if (linkRow < 0) return false;
+      const stampLength = this.links.prefetchedStampCodesAt(linkRow, stampCodes);
+      if (stampLength === 0) return false;
+      const targetId = this.links.prefetchedTargetIdAt(linkRow);
+      const targetRow = this.targets.rowOfLinked(linkRow, this.links.normaliseTarget(targetId));
+      if (targetRow < 0) return false;
+      const versionLength = this.targets.versionCodesAt(targetRow, versionCodes);
+      if (versionLength === 0) return false;
+      const agrees =
+        stampLength > 0 && versionLength > 0
+          ? this.stampAgrees(revision, versionCodes, versionLength, stampCodes, stampLength)
+          : this.longStampAgrees(linkQualifier, sourceId, revision, targetRow);
+      if (!agrees) return false;
+      this.targetIds[i] = targetId;
+      this.targetRows[i] = targetRow;
     }
-    return settled;
+    return true;
+  }
+
+  /** `settles`'s comparison for a stamp or version longer than its scratch space, with strings. */
+  private longStampAgrees(
+    linkQualifier: string,
+    sourceId: string,
+    revision: string,
+    targetRow: number,
+  ): boolean {
+    const version = this.targets.versionAt(targetRow);
+    const stored = this.links.prefetchedStampOf(linkQualifier, sourceId)?.stamp;
+    return version !== null && stored === this.stamp(revision, version);
   }
 
   /** An UPDATE found source and target in agreement: stamp the link (stored with `flush`). */

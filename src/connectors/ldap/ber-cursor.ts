@@ -35,10 +35,18 @@ export class Cursor {
   contentStart = 0;
   contentEnd = 0;
   constructor(
-    readonly bytes: Buffer,
+    public bytes: Buffer,
     public at: number,
-    readonly end: number,
+    public end: number,
   ) {}
+
+  /** Starts over on other bytes: a reader walks a hundred thousand entries with one cursor, not one each. */
+  reset(bytes: Buffer, at: number, end: number): this {
+    this.bytes = bytes;
+    this.at = at;
+    this.end = end;
+    return this;
+  }
 
   enter(tag: number): boolean {
     if (this.at >= this.end || this.bytes[this.at] !== tag) return false;

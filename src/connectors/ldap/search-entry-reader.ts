@@ -118,7 +118,7 @@ class ChunkReader {
 
 /** The message id when bytes[start, end) is a SearchResultEntry without controls; -1 otherwise. */
 function entryMessageId(bytes: Buffer, start: number, end: number): number {
-  const cursor = new Cursor(bytes, start, end);
+  const cursor = shared.reset(bytes, start, end);
   if (!cursor.enter(INTEGER) || cursor.contentEnd - cursor.contentStart > 4) return -1;
   if (bytes[cursor.contentStart]! >= 0x80) return -1;
   let messageId = 0;
@@ -130,6 +130,8 @@ function entryMessageId(bytes: Buffer, start: number, end: number): number {
 
 /** The DN of the entry parseEntry read last (an attribute named `dn` may take its place in the object). */
 let parsedDn = '';
+/** The cursor of entryMessageId and parseEntry, which never run at the same time and keep nothing of it. */
+const shared = new Cursor(Buffer.alloc(0), 0, 0);
 
 /**
  * The plain object SearchEntry.toObject makes of a SearchResultEntry (whose message is bytes[start, end)) for a
@@ -142,7 +144,7 @@ function parseEntry(
   wanted: Wanted,
   types: TypeNames,
 ): EntryObject | null {
-  const cursor = new Cursor(bytes, start, end);
+  const cursor = shared.reset(bytes, start, end);
   cursor.enter(INTEGER);
   cursor.leave();
   cursor.enter(SEARCH_RESULT_ENTRY);
@@ -160,25 +162,32 @@ function parseEntry(
     if (!cursor.enter(OCTET_STRING)) return null;
     const type = types.at(position++, bytes, cursor.contentStart, cursor.contentEnd);
     cursor.leave();
-    let values: Value[] = [];
+    // Most attributes hold one value: it is kept bare, and a list is made from the second value on.
+    let first: Value | undefined;
+    let values: Value[] | undefined;
     if (cursor.at < attributeEnd) {
       if (!cursor.enter(SET) || cursor.contentEnd !== attributeEnd) return null;
       const setStart = cursor.at;
       let decoded = !(asBytes.length > 0 && asBytes.includes(type)) && !isBinaryType(type);
+      let mixed = false;
       while (cursor.at < attributeEnd) {
         if (!cursor.enter(OCTET_STRING)) return null;
         const text = decoded ? utf8OrNull(bytes, cursor.contentStart, cursor.contentEnd) : null;
-        if (text === null) decoded = false;
-        values.push(text ?? bytes.subarray(cursor.contentStart, cursor.contentEnd));
+        if (text === null && decoded) {
+          decoded = false;
+          mixed = first !== undefined;
+        }
+        const value = text ?? bytes.subarray(cursor.contentStart, cursor.contentEnd);
+        if (first === undefined) first = value;
+        else if (values === undefined) values = [first, value];
+        else values.push(value);
         cursor.leave();
       }
       // ldapts gives an attribute with one undecodable value all its values as bytes.
-      if (!decoded && values.some((value) => typeof value === 'string')) {
-        values = valueBytes(bytes, setStart, attributeEnd);
-      }
+      if (mixed) values = valueBytes(bytes, setStart, attributeEnd);
     }
     if (cursor.at !== attributeEnd) return null;
-    object[type] = values.length === 1 ? values[0]! : values;
+    object[type] = values ?? first ?? [];
   }
   for (const attribute of wanted.attributes) {
     if (object[attribute] === undefined && !hasType(object, attribute)) object[attribute] = [];

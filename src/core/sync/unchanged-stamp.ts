@@ -58,19 +58,61 @@ export function unchangedStamp(fingerprint: string, sourceRevision: string, targ
 export function unchangedStamper(
   fingerprint: string,
 ): (sourceRevision: string, targetVersion: string) => string {
-  const seeded = { a: 0x811c9dc5, b: 0x2545f491 };
-  feed(seeded, fingerprint);
-  const { a, b } = seeded;
+  const { a, b } = seeded(fingerprint);
   return (sourceRevision, targetVersion) => {
     const lanes = { a, b };
-    feedUnit(lanes, sourceRevision.length & 0xffff);
-    feedUnit(lanes, sourceRevision.length >>> 16);
-    feed(lanes, sourceRevision);
+    feedRevision(lanes, sourceRevision);
     feed(lanes, targetVersion);
-    const high = avalanche(lanes.a ^ Math.imul(lanes.b, 0x27d4eb2f)) & 0x1fffff;
-    const low = avalanche(lanes.b ^ Math.imul(lanes.a, 0x165667b1)) >>> 0;
-    return base36(high * 0x100000000 + low);
+    return base36(stampBits(lanes));
   };
+}
+
+/**
+ * Whether a stored stamp is the stamp of a source revision and a target version, the version and the stamp
+ * given as UTF-16 code units (`version[0…versionLength)`, `stamp[0…stampLength)`): the question a recon asks
+ * of every unchanged entry, answered without making the two strings or the stamp's text.
+ */
+export type UnchangedStampCheck = (
+  sourceRevision: string,
+  version: Uint16Array,
+  versionLength: number,
+  stamp: Uint16Array,
+  stampLength: number,
+) => boolean;
+
+/** The UnchangedStampCheck of stamps made by `unchangedStamper(fingerprint)`. */
+export function unchangedStampCheck(fingerprint: string): UnchangedStampCheck {
+  const { a, b } = seeded(fingerprint);
+  const digits = new Uint16Array(11);
+  return (sourceRevision, version, versionLength, stamp, stampLength) => {
+    const lanes = { a, b };
+    feedRevision(lanes, sourceRevision);
+    for (let i = 0; i < versionLength; i++) feedUnit(lanes, version[i] as number);
+    const length = base36Codes(stampBits(lanes), digits);
+    if (length !== stampLength) return false;
+    // base36Codes writes the last digit first.
+    for (let i = 0; i < length; i++) if (digits[length - 1 - i] !== stamp[i]) return false;
+    return true;
+  };
+}
+
+function seeded(fingerprint: string): { a: number; b: number } {
+  const lanes = { a: 0x811c9dc5, b: 0x2545f491 };
+  feed(lanes, fingerprint);
+  return lanes;
+}
+
+/** The revision, preceded by its length: no two different triples feed the same sequence. */
+function feedRevision(lanes: { a: number; b: number }, sourceRevision: string): void {
+  feedUnit(lanes, sourceRevision.length & 0xffff);
+  feedUnit(lanes, sourceRevision.length >>> 16);
+  feed(lanes, sourceRevision);
+}
+
+function stampBits(lanes: { a: number; b: number }): number {
+  const high = avalanche(lanes.a ^ Math.imul(lanes.b, 0x27d4eb2f)) & 0x1fffff;
+  const low = avalanche(lanes.b ^ Math.imul(lanes.a, 0x165667b1)) >>> 0;
+  return high * 0x100000000 + low;
 }
 
 const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -89,6 +131,18 @@ export function base36(value: number): string {
     rest = quotient;
   } while (rest > 0);
   return text;
+}
+
+/** The digits of `base36(value)` as code units in `into`, the last digit first; returns how many. */
+function base36Codes(value: number, into: Uint16Array): number {
+  let length = 0;
+  let rest = value;
+  do {
+    const quotient = Math.floor(rest / 36);
+    into[length++] = DIGITS.charCodeAt(rest - quotient * 36);
+    rest = quotient;
+  } while (rest > 0);
+  return length;
 }
 
 function feedUnit(lanes: { a: number; b: number }, unit: number): void {

@@ -13,6 +13,12 @@ function linkRows(prefetched: readonly (readonly [string, string | null])[]) {
     rowOfTarget: (key) => current.get(key) ?? -1,
     hasTargetAt: (row) => row < prefetched.length && rows[row]?.[1] !== null,
     targetVersionAt: (row) => (row < prefetched.length ? (rows[row]?.[1] ?? null) : null),
+    targetVersionCodesAt: (row, into) => {
+      const version = row < prefetched.length ? (rows[row]?.[1] ?? '') : '';
+      if (version.length > into.length) return -1;
+      for (let i = 0; i < version.length; i++) into[i] = version.charCodeAt(i);
+      return version.length;
+    },
     targetIdAt: (row) => rows[row]?.[0] as string,
   };
   return {

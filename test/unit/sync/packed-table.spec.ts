@@ -20,6 +20,16 @@ describe('PackedTable', () => {
     expect(table.find(0, 'A')).toBe(-1);
     expect(table.find(0, 'émile')).toBe(-1);
     expect(table.find(1, '数')).toBe(-1);
+    // A cell's code units, copied without a string: Latin-1 and UTF-16 rows alike; -1 when they do not fit.
+    const units = new Uint16Array(8);
+    rows.forEach((row, i) =>
+      row.forEach((cell, c) => {
+        const length = table.codesAt(i, c, units);
+        expect(length).toBe(cell.length);
+        expect(String.fromCharCode(...units.subarray(0, length))).toBe(cell);
+      }),
+    );
+    expect(table.codesAt(0, 2, new Uint16Array(4))).toBe(-1);
     // Whether a cell is empty, told without a string: Latin-1 and UTF-16 rows alike.
     expect(rows.map((_, i) => [0, 2].map((c) => table.isEmpty(i, c)))).toEqual([
       [false, false],

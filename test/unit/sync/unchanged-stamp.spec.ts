@@ -3,6 +3,7 @@ import type { Mapping, PropertyMapping } from '../../../src/core/sync/sync-confi
 import {
   base36,
   unchangedStamp,
+  unchangedStampCheck,
   unchangedStampFingerprint,
   unchangedStampRefusal,
 } from '../../../src/core/sync/unchanged-stamp';
@@ -140,6 +141,31 @@ describe('unchanged stamps: which mappings take the shortcut', () => {
     expect(unchangedStamp('f', 'a:1', '2')).not.toBe(unchangedStamp('f', 'a', '1:2'));
     expect(unchangedStamp('f', 'r', 'v')).toBe(unchangedStamp('f', 'r', 'v'));
     expect(unchangedStamp('f', 'r', 'v')).not.toBe(unchangedStamp('g', 'r', 'v'));
+  });
+
+  it('the check of a stored stamp answers as comparing the stamp text would, from code units', () => {
+    const codes = (text: string): [Uint16Array, number] => {
+      const units = new Uint16Array(64);
+      for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+      return [units, text.length];
+    };
+    const check = unchangedStampCheck('775c8ae3043e72a1');
+    const revisions = ['20261201134512.000001Z#000000#000#000000', '', 'é:1', '😀'];
+    const versions = ['1.1796132046132747', '2', '', 'ü'];
+    for (const revision of revisions) {
+      for (const version of versions) {
+        const stamp = unchangedStamp('775c8ae3043e72a1', revision, version);
+        const [versionUnits, versionLength] = codes(version);
+        const agrees = (stored: string) => check(revision, versionUnits, versionLength, ...codes(stored));
+        expect(agrees(stamp)).toBe(true);
+        // Another state's stamp, the stamp cut short or grown by a digit, another fingerprint's stamp.
+        expect(agrees(unchangedStamp('775c8ae3043e72a1', revision, `${version}0`))).toBe(false);
+        expect(agrees(stamp.slice(1))).toBe(false);
+        expect(agrees(`${stamp}0`)).toBe(false);
+        expect(agrees(unchangedStamp('775c8ae3043e72a2', revision, version))).toBe(false);
+        expect(agrees(stamp.toUpperCase())).toBe(stamp === stamp.toUpperCase());
+      }
+    }
   });
 
   it("stamps are written as links stored them before (base 36 as JavaScript's own), so no stored stamp goes stale", () => {
