@@ -38,7 +38,7 @@ export function wantsRevision(fields?: readonly string[]): boolean {
 
 /** Sets `_rev` from the entry's REVISION_ATTRIBUTE, when it has one. */
 export function addRevision(object: SystemObject, entry: Entry): SystemObject {
-  const [csn] = valuesOf(entry, REVISION_ATTRIBUTE);
+  const csn = firstValueOf(entry, REVISION_ATTRIBUTE);
   if (csn !== undefined) object['_rev'] = csn.toString();
   return object;
 }
@@ -57,15 +57,24 @@ export function binaryAttributes(type: ObjectTypeConfig): string[] {
 
 /** Case-insensitive attribute lookup: servers may return names in another case than requested. */
 function valuesOf(entry: Entry, attribute: string): (string | Buffer)[] {
+  const raw = rawValueOf(entry, attribute);
+  if (raw === undefined) return [];
+  return Array.isArray(raw) ? raw : [raw];
+}
+
+/** `valuesOf(…)[0]`, without the list: the id and the revision of every entry a recon reads. */
+function firstValueOf(entry: Entry, attribute: string): string | Buffer | undefined {
+  const raw = rawValueOf(entry, attribute);
+  return Array.isArray(raw) ? raw[0] : raw;
+}
+
+function rawValueOf(entry: Entry, attribute: string): Entry[string] | undefined {
   // The exact spelling is the common case (slapd answers with the schema's names, which configs use): a property
   // lookup, where the case-insensitive scan would cost a few string allocations per attribute and entry.
   const key = Object.hasOwn(entry, attribute)
     ? attribute
     : Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
-  if (key === undefined || key === 'dn') return [];
-  const raw = entry[key];
-  if (raw === undefined) return [];
-  return Array.isArray(raw) ? raw : [raw];
+  return key === undefined || key === 'dn' ? undefined : entry[key];
 }
 
 function fromLdap(value: string | Buffer, p: PropertyConfig): JsonValue {
@@ -85,7 +94,7 @@ export function idsAreDns(uidAttribute: string): boolean {
 
 export function entryId(entry: Entry, uidAttribute: string): string {
   if (idsAreDns(uidAttribute)) return entry.dn;
-  const [first] = valuesOf(entry, uidAttribute);
+  const first = firstValueOf(entry, uidAttribute);
   return first === undefined ? entry.dn : first.toString();
 }
 

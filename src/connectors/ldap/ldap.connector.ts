@@ -130,6 +130,9 @@ export class LdapConnector extends SystemConnector {
           );
           return revision ? addRevision(object, entry) : object;
         });
+        // The server's page is dropped once mapped: while the consumer works on this page the next one arrives,
+        // and holding both forms of this one besides kept a third page of entries alive (recon's memory).
+        entries.length = 0;
         if (objects.length > 0) yield objects;
       }
     } catch (error) {
