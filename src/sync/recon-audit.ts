@@ -16,6 +16,29 @@ export interface ReconAuditContext {
   readonly eventId: () => string;
 }
 
+/** Three-digit endings of event ids, made once and shared by every id that ends so. */
+const ENDINGS: readonly string[] = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+
+/**
+ * Makes a run's event ids: `<prefix>-<n>`, n counted from `after` + 1 and zero-padded to `digits` (text order is
+ * the run's order, so its entries page in that order). A recon makes one per entry: everything but the last
+ * three digits is made once a thousand ids, and each id is that joined to a shared ending, instead of a string
+ * per step of the padding.
+ */
+export function eventIdMaker(prefix: string, digits: number, after = 0): () => string {
+  let counter = after;
+  if (digits < 3) return () => `${prefix}-${String(++counter).padStart(digits, '0')}`;
+  let head = '';
+  return () => {
+    counter += 1;
+    const ending = counter % 1000;
+    if (ending === 0 || head === '') {
+      head = `${prefix}-${String(Math.floor(counter / 1000)).padStart(digits - 3, '0')}`;
+    }
+    return head + (ENDINGS[ending] as string);
+  };
+}
+
 function base(ctx: ReconAuditContext, timestamp: string): AuditEvent {
   return {
     _id: ctx.eventId(),
@@ -122,15 +145,22 @@ export function isAgreed(outcome: SyncOutcome): boolean {
 /** Agreed entries of one run and link qualifier, collected as columns until the journal writes them. */
 export class AgreedColumns {
   private first: ReconEntryEvent | null = null;
-  private ids: string[] = [];
-  private timestamps: string[] = [];
-  private sourceIds: string[] = [];
-  private targetIds: string[] = [];
+  private count = 0;
+  private ids: string[];
+  private timestamps: string[];
+  private sourceIds: string[];
+  private targetIds: string[];
 
-  constructor(private readonly ctx: ReconAuditContext) {}
+  /** `batch`: how many the journal holds before a write; the lists are made that long, not grown step by step. */
+  constructor(
+    private readonly ctx: ReconAuditContext,
+    private readonly batch = 0,
+  ) {
+    [this.ids, this.timestamps, this.sourceIds, this.targetIds] = this.lists();
+  }
 
   get size(): number {
-    return this.ids.length;
+    return this.count;
   }
 
   /** Whether an agreed outcome joins the entries held: the same link qualifier (a member they share). */
@@ -140,21 +170,24 @@ export class AgreedColumns {
 
   /** An outcome that `isAgreed` and `fits`. */
   add(timestamp: string, outcome: SyncOutcome): void {
+    const at = this.count++;
     if (this.first === null) {
       this.first = entryEvent(this.ctx, timestamp, outcome);
-      this.ids.push(this.first._id);
+      this.ids[at] = this.first._id;
     } else {
-      this.ids.push(this.ctx.eventId());
+      this.ids[at] = this.ctx.eventId();
     }
-    this.timestamps.push(timestamp);
-    this.sourceIds.push(outcome.sourceId as string);
-    this.targetIds.push(outcome.targetId as string);
+    this.timestamps[at] = timestamp;
+    this.sourceIds[at] = outcome.sourceId as string;
+    this.targetIds[at] = outcome.targetId as string;
   }
 
   /** The entries held, and none held after; null when there are none. */
   take(): AgreedEntries | null {
     const first = this.first;
     if (first === null) return null;
+    // Lists made longer than what they hold are cut to it.
+    for (const list of [this.ids, this.timestamps, this.sourceIds, this.targetIds]) list.length = this.count;
     const taken: AgreedEntries = {
       first,
       ids: this.ids,
@@ -165,10 +198,13 @@ export class AgreedColumns {
       targetSet: this.ctx.targetSet,
     };
     this.first = null;
-    this.ids = [];
-    this.timestamps = [];
-    this.sourceIds = [];
-    this.targetIds = [];
+    this.count = 0;
+    [this.ids, this.timestamps, this.sourceIds, this.targetIds] = this.lists();
     return taken;
+  }
+
+  private lists(): [string[], string[], string[], string[]] {
+    const list = (): string[] => (this.batch > 0 ? new Array<string>(this.batch) : []);
+    return [list(), list(), list(), list()];
   }
 }

@@ -39,7 +39,7 @@ export class ReconJournal {
     private readonly runs: ReconRunStore,
     ctx: ReconAuditContext,
   ) {
-    this.agreed = new AgreedColumns(ctx);
+    this.agreed = new AgreedColumns(ctx, BATCH);
     this.timer = setInterval(() => void this.flush(), INTERVAL_MS);
     this.timer.unref();
   }

@@ -8,6 +8,7 @@ import { forEachConcurrently } from './async-pool';
 import { LinkAccess } from './link-access';
 import {
   entryEvent,
+  eventIdMaker,
   isAgreed,
   isReported,
   startEvent,
@@ -51,7 +52,6 @@ export class ReconRunner {
   readonly progress: ReconProgress;
   private cancelled = false;
   private readonly audit: ReconAuditContext;
-  private eventCounter = 0;
 
   constructor(
     private readonly deps: ReconRunnerDeps,
@@ -67,7 +67,7 @@ export class ReconRunner {
       targetSet: request.mapping.target,
       userId: request.userId,
       // Zero-padded: text order is the run's order, so its entries (their events) page in that order.
-      eventId: () => `${eventPrefix}-${String(++this.eventCounter).padStart(EVENT_COUNTER_DIGITS, '0')}`,
+      eventId: eventIdMaker(eventPrefix, EVENT_COUNTER_DIGITS),
     };
   }
 
