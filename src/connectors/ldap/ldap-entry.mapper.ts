@@ -37,7 +37,7 @@ export function wantsRevision(fields?: readonly string[]): boolean {
 }
 
 /** Sets `_rev` from the entry's REVISION_ATTRIBUTE, when it has one. */
-export function addRevision(object: SystemObject, entry: Entry): SystemObject {
+function addRevision(object: SystemObject, entry: Entry): SystemObject {
   const csn = firstValueOf(entry, REVISION_ATTRIBUTE);
   if (csn !== undefined) object['_rev'] = csn.toString();
   return object;
@@ -103,8 +103,16 @@ export function entryToObject(
   properties: readonly PropertyConfig[],
   uidAttribute: string,
   groups: readonly string[] | undefined,
+  withRevision = false,
 ): SystemObject {
-  const object: SystemObject = { _id: entryId(entry, uidAttribute) };
+  const id = entryId(entry, uidAttribute);
+  if (properties.length === 0 && withRevision) {
+    // An id and a revision only (recon's light pass reads every entry so): one literal, where adding `_rev` to
+    // an object made without it allocated the object a second time over.
+    const csn = firstValueOf(entry, REVISION_ATTRIBUTE);
+    return csn === undefined ? { _id: id } : { _id: id, _rev: csn.toString() };
+  }
+  const object: SystemObject = { _id: id };
   for (const p of properties) {
     if (p.nativeName === NAME) object[p.name] = entry.dn;
     else if (p.nativeName === LDAP_GROUPS) object[p.name] = groups ? [...groups] : [];
@@ -113,7 +121,7 @@ export function entryToObject(
       object[p.name] = p.array ? values : (values[0] ?? null);
     }
   }
-  return object;
+  return withRevision ? addRevision(object, entry) : object;
 }
 
 /** Values of one property as LDAP wants them: strings, or Buffers for binary attributes. Null/[] → none. */

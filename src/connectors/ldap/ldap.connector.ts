@@ -24,7 +24,6 @@ import { DnHints } from './ldap-dn-hints';
 import {
   LDAP_GROUPS,
   REVISION_ATTRIBUTE,
-  addRevision,
   binaryAttributes,
   entryId,
   entryToObject,
@@ -121,15 +120,15 @@ export class LdapConnector extends SystemConnector {
               entries.map((e) => e.dn),
             )
           : undefined;
-        const objects = entries.map((entry) => {
-          const object = entryToObject(
+        const objects = entries.map((entry) =>
+          entryToObject(
             entry,
             properties,
             this.config.uidAttribute,
             groups?.get(this.types.memberKey(entry.dn)),
-          );
-          return revision ? addRevision(object, entry) : object;
-        });
+            revision,
+          ),
+        );
         // The server's page is dropped once mapped: while the consumer works on this page the next one arrives,
         // and holding both forms of this one besides kept a third page of entries alive (recon's memory).
         entries.length = 0;

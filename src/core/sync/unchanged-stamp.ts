@@ -84,8 +84,11 @@ export type UnchangedStampCheck = (
 export function unchangedStampCheck(fingerprint: string): UnchangedStampCheck {
   const { a, b } = seeded(fingerprint);
   const digits = new Uint16Array(11);
+  const lanes = { a, b };
   return (sourceRevision, version, versionLength, stamp, stampLength) => {
-    const lanes = { a, b };
+    // One lanes object for every check (each starts from the seed): a new one per entry was a recon's garbage.
+    lanes.a = a;
+    lanes.b = b;
     feedRevision(lanes, sourceRevision);
     for (let i = 0; i < versionLength; i++) feedUnit(lanes, version[i] as number);
     const length = base36Codes(stampBits(lanes), digits);
