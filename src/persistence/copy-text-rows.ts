@@ -23,21 +23,48 @@ export async function forEachCopyRow(
   let rows = 0;
   let rest: Buffer | null = null;
   for await (const chunk of chunks) {
-    const bytes: Buffer = rest === null ? chunk : Buffer.concat([rest, chunk]);
-    // Most chunks hold ASCII without a backslash (ids, numbers): their columns are found by the native search for
-    // tabs alone, without looking at each byte in JavaScript.
-    const plain = bytes.indexOf(BACKSLASH) < 0 && isAscii(bytes);
-    let rowStart = 0;
-    for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, rowStart)) {
-      if (plain) row.splitPlain(bytes, rowStart, at);
-      else row.split(bytes, rowStart, at);
-      onRow(row);
-      rows += 1;
-      rowStart = at + 1;
+    let from = 0;
+    if (rest !== null) {
+      // A row cut between two chunks is joined from its two parts alone, not by copying the whole next chunk:
+      // nearly every chunk of a long COPY ends inside a row.
+      const end = chunk.indexOf(NEWLINE);
+      if (end < 0) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      rows += completeRows(Buffer.concat([rest, chunk.subarray(0, end + 1)]), 0, row, onRow);
+      rest = null;
+      from = end + 1;
     }
-    rest = rowStart < bytes.length ? bytes.subarray(rowStart) : null;
+    const rowsEnd = lastRowEnd(chunk, from);
+    rows += completeRows(chunk.subarray(0, rowsEnd), from, row, onRow);
+    rest = rowsEnd < chunk.length ? chunk.subarray(rowsEnd) : null;
   }
   if (rest !== null) throw new Error('COPY output ended inside a row');
+  return rows;
+}
+
+/** Where the last whole row of bytes[from…] ends (after its newline); `from` when there is none. */
+function lastRowEnd(bytes: Buffer, from: number): number {
+  const last = bytes.lastIndexOf(NEWLINE);
+  return last < from ? from : last + 1;
+}
+
+/** Hands each row of bytes[from…], which holds whole rows only, to `onRow`; returns how many. */
+function completeRows(bytes: Buffer, from: number, row: CopyTextRow, onRow: (row: TextRow) => void): number {
+  // Most chunks hold ASCII without a backslash (ids, numbers): their columns are found by the native search for
+  // tabs alone, without looking at each byte in JavaScript.
+  const body = from === 0 ? bytes : bytes.subarray(from);
+  const plain = body.indexOf(BACKSLASH) < 0 && isAscii(body);
+  let rows = 0;
+  let rowStart = from;
+  for (let at = bytes.indexOf(NEWLINE, rowStart); at >= 0; at = bytes.indexOf(NEWLINE, rowStart)) {
+    if (plain) row.splitPlain(bytes, rowStart, at);
+    else row.split(bytes, rowStart, at);
+    onRow(row);
+    rows += 1;
+    rowStart = at + 1;
+  }
   return rows;
 }
 
