@@ -121,10 +121,8 @@ export class LinkAccess {
 
   /** Only the target id of the source's prefetched link (as `targetOf` gives it); null when none or not prefetched. */
   prefetchedTargetOf(qualifier: string, sourceId: string): string | null {
-    const links = this.links;
-    if (!this.enabled || links === null) return null;
-    const row = links.sourceRow(qualifier, normaliseSourceId(this.spec, sourceId));
-    return row < 0 ? null : links.targetIdAt(row);
+    const row = this.prefetchedRowOf(qualifier, sourceId);
+    return row < 0 ? null : this.prefetchedTargetIdAt(row);
   }
 
   /**
@@ -136,11 +134,9 @@ export class LinkAccess {
     qualifier: string,
     sourceId: string,
   ): { targetId: string; stamp: string; row: number } | null {
-    const links = this.links;
-    if (!this.enabled || links === null) return null;
-    const row = links.sourceRow(qualifier, normaliseSourceId(this.spec, sourceId));
+    const row = this.prefetchedRowOf(qualifier, sourceId);
     if (row < 0) return null;
-    return { targetId: links.targetIdAt(row), stamp: links.stampAt(row), row };
+    return { targetId: this.prefetchedTargetIdAt(row), stamp: this.prefetchedStampAt(row), row };
   }
 
   /**
@@ -157,6 +153,11 @@ export class LinkAccess {
   /** The target id of a row of `prefetchedRowOf`. */
   prefetchedTargetIdAt(row: number): string {
     return this.links?.targetIdAt(row) ?? '';
+  }
+
+  /** The recon stamp of a row of `prefetchedRowOf`; '' when none. */
+  prefetchedStampAt(row: number): string {
+    return this.links?.stampAt(row) ?? '';
   }
 
   /** The stamp of a row of `prefetchedRowOf` as code units (PackedTable.codesAt): 0 when none, -1 when too long. */

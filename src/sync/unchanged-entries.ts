@@ -142,7 +142,7 @@ export class UnchangedEntries {
       const agrees =
         stampLength > 0 && versionLength > 0
           ? this.stampAgrees(revision, versionCodes, versionLength, stampCodes, stampLength)
-          : this.longStampAgrees(linkQualifier, sourceId, revision, targetRow);
+          : this.longStampAgrees(linkRow, revision, targetRow);
       if (!agrees) return false;
       this.targetIds[i] = targetId;
       this.targetRows[i] = targetRow;
@@ -151,15 +151,9 @@ export class UnchangedEntries {
   }
 
   /** `settles`'s comparison for a stamp or version longer than its scratch space, with strings. */
-  private longStampAgrees(
-    linkQualifier: string,
-    sourceId: string,
-    revision: string,
-    targetRow: number,
-  ): boolean {
+  private longStampAgrees(linkRow: number, revision: string, targetRow: number): boolean {
     const version = this.targets.versionAt(targetRow);
-    const stored = this.links.prefetchedStampOf(linkQualifier, sourceId)?.stamp;
-    return version !== null && stored === this.stamp(revision, version);
+    return version !== null && this.links.prefetchedStampAt(linkRow) === this.stamp(revision, version);
   }
 
   /** An UPDATE found source and target in agreement: stamp the link (stored with `flush`). */
