@@ -18,7 +18,7 @@ export interface ReconTargetSet {
   /** The target's version as read; null when absent or read without versions. */
   versionOf(key: string): string | null;
   /**
-   * The row of the target a prefetched link points at, given the link's row (LinkAccess.prefetchedStampOf) and
+   * The row of the target a prefetched link points at, given the link's row (LinkAccess.prefetchedRowOf) and
    * the target's key; -1 when absent.
    */
   rowOfLinked(linkRow: number, key: string): number;

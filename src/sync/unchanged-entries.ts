@@ -165,7 +165,8 @@ export class UnchangedEntries {
     const version = this.targets.versionOf(this.links.normaliseTarget(plan.targetId));
     if (version === null) return;
     const stamp = this.stamp(revision, version);
-    if (this.links.prefetchedStampOf(plan.linkQualifier, plan.sourceId)?.stamp === stamp) return;
+    const linkRow = this.links.prefetchedRowOf(plan.linkQualifier, plan.sourceId);
+    if (linkRow >= 0 && this.links.prefetchedStampAt(linkRow) === stamp) return;
     this.pending.push({ linkId: plan.link._id, stamp });
   }
 
