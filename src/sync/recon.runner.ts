@@ -35,12 +35,18 @@ import { syncUnclaimedTarget } from './sync.operation';
 import { UnchangedEntries } from './unchanged-entries';
 import type { ObjectSet } from './object-sets';
 import { reconcileSource } from './recon-chunk';
+import { readAheadWhile } from './read-ahead';
 import { errorMessage, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
 
 class GuardStop extends Error {}
 
 /** Digits of the counter in a run's audit event ids (`<uuid>-0000000001`): ten billion events a run. */
 const EVENT_COUNTER_DIGITS = 10;
+/**
+ * Source pages read ahead while the link prefetch runs (light pages hold ids and revisions: ~10 MB at 1,000 entries
+ * a page); enough for the prefetch of 100k links on a 2-core machine, and a bound for larger ones.
+ */
+const LIGHT_PAGES_AHEAD = 48;
 
 /**
  * One reconciliation run, OpenIDM's algorithm (§4.1): source query, empty-source guard, target id set, link
@@ -225,7 +231,9 @@ export class ReconRunner {
     };
     // With unchanged stamps the links come first: when they carry stamps, the source query asks only for each
     // entry's id and revision, and the entries that changed are read whole afterwards (unchanged-entries.ts).
-    const early = fingerprint === null ? null : await prefetch();
+    const prefetching = fingerprint === null ? null : prefetch();
+    const lightAhead = prefetching === null ? null : this.lightSourceAhead(sourceQuerySet, prefetching);
+    const early = await this.closingOnFailure(prefetching, lightAhead);
     const unchanged =
       fingerprint === null || early === null
         ? undefined
@@ -236,7 +244,7 @@ export class ReconRunner {
             writes: !this.request.analyze,
           });
     const started = performance.now();
-    const source = await this.openSource(sourceQuerySet, unchanged, links.anyStamped);
+    const source = await this.openSource(sourceQuerySet, unchanged, links.anyStamped, lightAhead);
     record('sourceQuery', performance.now() - started);
     if (source.empty && !mapping.allowEmptySourceSet) {
       progress.counters.source.total = 0;
@@ -318,16 +326,52 @@ export class ReconRunner {
     set: ObjectSet,
     unchanged: UnchangedEntries | undefined,
     anyStamped: boolean,
+    lightAhead: Promise<Peeked<readonly SourceItem[]>> | null,
   ): Promise<Peeked<readonly SourceItem[]>> {
     const { mapping, sourceIds } = this.request;
     const query = (revisions: SourceRevisions): Promise<Peeked<readonly SourceItem[]>> =>
       peek(sourceIds ? idPages(sourceIds) : sourcePages(mapping, set, revisions));
     if (unchanged === undefined) return query('plain');
-    if (!anyStamped || set.readByIds === undefined) return query('with revisions');
-    const light = await query('revisions only');
+    if (!anyStamped || set.readByIds === undefined) {
+      if (lightAhead !== null) await (await lightAhead).close();
+      return query('with revisions');
+    }
+    const light = await (lightAhead ?? query('revisions only'));
     if (light.first === undefined || unchanged.mostlySettled(light.first)) return light;
     await light.close();
     return query('with revisions');
+  }
+
+  /**
+   * The light first pass (ids and revisions only, see openSource), opened while the link prefetch runs and read
+   * ahead until it ends (read-ahead.ts), where the run could take it: a full recon of a source that reads lists
+   * of ids. openSource closes it when the links turn out to carry no stamps (a first recon, or links only implicit
+   * sync made): the pages read ahead are then thrown away, at most LIGHT_PAGES_AHEAD of them, once. Null where it
+   * would not be taken.
+   */
+  private lightSourceAhead(
+    set: ObjectSet,
+    prefetching: Promise<unknown>,
+  ): Promise<Peeked<readonly SourceItem[]>> | null {
+    if (this.request.sourceIds !== undefined || set.readByIds === undefined) return null;
+    const pages = sourcePages(this.request.mapping, set, 'revisions only');
+    const opened = peek(readAheadWhile(pages, prefetching, LIGHT_PAGES_AHEAD));
+    // Met when openSource takes it; a failure to open meanwhile must not go unhandled.
+    opened.catch(() => undefined);
+    return opened;
+  }
+
+  /** The prefetch's result; when it fails, the light pass opened beside it is closed before the error goes on. */
+  private async closingOnFailure<T>(
+    prefetching: Promise<T> | null,
+    lightAhead: Promise<Peeked<readonly SourceItem[]>> | null,
+  ): Promise<T | null> {
+    try {
+      return await prefetching;
+    } catch (error) {
+      await lightAhead?.then((light) => light.close()).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**

@@ -141,6 +141,35 @@ describe.each(['postgres', 'embedded'] as const)(
       expect(planned[0]?.['diff']).toEqual([{ field: '/sn', before: 'Tester', after: 'Planned' }]);
       expect(await managedByUserName(env, 'calm4')).toMatchObject({ sn: 'Tester' });
     });
+
+    // The light pass is opened while the links are read (recon.runner.ts, lightSourceAhead): a directory that
+    // does not answer then must fail the run as a failed source query does, and leave the next run whole.
+    it('a directory that does not answer fails the run and changes nothing; the next run finds it all', async () => {
+      // Settles what earlier tests left (a dry run's planned change: one run updates it, the next stamps its link),
+      // so that the last run has nothing to read.
+      await env.recon(LDAP_TO_MANAGED);
+      await env.recon(LDAP_TO_MANAGED);
+      const before = await env.t.admin('get', '/openidm/managed/user?_queryFilter=true&_sortKeys=userName');
+      await env.slapd.stop();
+      try {
+        const failed = await env.t.admin(
+          'post',
+          `/openidm/recon?_action=recon&mapping=${LDAP_TO_MANAGED}&waitForCompletion=true`,
+        );
+        // waitForCompletion answers a failed run with 409, its id in the detail.
+        expect(failed.status).toBe(409);
+        expect(failed.body.message).toMatch(/unavailable/);
+        const summary = await env.summary(String(failed.body.detail.reconId));
+        expect(summary).toMatchObject({ state: 'FAILED', stage: 'COMPLETED_FAILED' });
+      } finally {
+        await env.slapd.restart();
+      }
+      const after = await env.t.admin('get', '/openidm/managed/user?_queryFilter=true&_sortKeys=userName');
+      expect(after.body.result).toEqual(before.body.result);
+      const again = await env.summary((await env.recon(LDAP_TO_MANAGED))._id);
+      expect(again['situationSummary']).toMatchObject({ CONFIRMED: TOTAL, ABSENT: 0 });
+      expect(targetReads(again)).toBe(0);
+    });
   },
 );
 
