@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { CopyOutQuery } from './pg-copy-query';
 
 /**
  * `COPY (<select>) TO STDOUT` on a pooled client, its output as a stream of chunks. COPY takes no bind
@@ -23,7 +23,7 @@ export async function* pgCopyOut(
       await client.query(`SELECT ${settings.join(', ')}`, [...params]);
     }
     const sql = select.replace(/\$(\d+)/g, (_, n: string) => `current_setting('concord.copy_${n}')`);
-    for await (const chunk of client.query(copyTo(`COPY (${sql}) TO STDOUT`))) yield chunk as Buffer;
+    yield* client.query(new CopyOutQuery(`COPY (${sql}) TO STDOUT`)).chunks();
     await client.query('COMMIT');
     finished = true;
   } finally {

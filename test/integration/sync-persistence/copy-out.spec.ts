@@ -55,6 +55,35 @@ describe('every row of a query through COPY TO STDOUT, on postgres', () => {
     expect(await words('SELECT n, word FROM words WHERE n = $1::int', ['5'])).toEqual(['5=w5']);
   });
 
+  it('gives rows of every length, from empty to larger than a socket read, as a plain query does', async () => {
+    // Up to 70 kB a row, past the 64 kB a socket read gives; some rows end in a two-byte character.
+    const select = `SELECT n, repeat(chr(65 + n % 26), (n * 7919) % 70000) || CASE WHEN n % 7 = 0 THEN 'é' ELSE '' END
+      FROM generate_series(0, 300) AS n`;
+    const copied: string[] = [];
+    await forEachCopyRow(copyOut(select, []), 2, (row) => copied.push(`${row.text(0)}=${row.text(1)}`));
+    const queried = await database.db.query<{ n: number; t: string }>(`SELECT * FROM (${select}) AS q(n, t)`);
+    expect(copied).toEqual(queried.map((row) => `${row.n}=${row.t}`));
+  });
+
+  it('fails with the error the server meets after rows were sent, and the pool stays usable', async () => {
+    let rows = 0;
+    await expect(
+      forEachCopyRow(
+        copyOut('SELECT n, 100 / (15000 - n) FROM generate_series(1, 20000) AS n', []),
+        2,
+        () => (rows += 1),
+      ),
+    ).rejects.toThrow(/division by zero/);
+    expect(rows).toBeLessThan(15_000);
+    expect(await words('SELECT n, word FROM words WHERE n = $1::int', ['9'])).toEqual(['9=w9']);
+  });
+
+  it('reads past notices the server sends between rows', async () => {
+    await database.db.query(`CREATE FUNCTION noisy(n int) RETURNS int AS $$
+      BEGIN IF n % 500 = 0 THEN RAISE NOTICE 'row %', n; END IF; RETURN n; END $$ LANGUAGE plpgsql`);
+    expect(await words('SELECT noisy(n), word FROM words WHERE n <= 2000', [])).toHaveLength(2_000);
+  });
+
   it('is not offered by the embedded repository', async () => {
     const embedded = await openTestDatabase('embedded');
     try {
