@@ -43,10 +43,11 @@ class GuardStop extends Error {}
 /** Digits of the counter in a run's audit event ids (`<uuid>-0000000001`): ten billion events a run. */
 const EVENT_COUNTER_DIGITS = 10;
 /**
- * Source pages read ahead while the link prefetch runs (light pages hold ids and revisions: ~10 MB at 1,000 entries
- * a page); enough for the prefetch of 100k links on a 2-core machine, and a bound for larger ones.
+ * Source pages read ahead while the link prefetch runs (a light page of 1,000 ids and revisions is ~0.2 MB). Pages
+ * waiting survive the young generation's collections: at 48, V8 grew its semi-space in (b) at 300k entries of
+ * bench:recon and the peak RSS went 247 → 303 MiB; 12 keep it where it was (docs/benchmarks.md).
  */
-const LIGHT_PAGES_AHEAD = 48;
+const LIGHT_PAGES_AHEAD = 12;
 
 /**
  * One reconciliation run, OpenIDM's algorithm (§4.1): source query, empty-source guard, target id set, link
