@@ -20,34 +20,19 @@ import { ReconJournal } from './recon-journal';
 import type { ReconRequest, ReconResult, ReconRunnerDeps } from './recon-request';
 import { ReconProgress } from './recon-progress';
 import { ReconTargets, type ReconTargetSet } from './recon-targets';
-import {
-  idPages,
-  linkedTargetIdSet,
-  peek,
-  sourcePages,
-  targetIdSet,
-  type Peeked,
-  type SourceItem,
-  type SourceRevisions,
-} from './recon-source';
+import { linkedTargetIdSet, targetIdSet } from './recon-source';
 import { runOnReconScript, runResultScript } from './recon-result.script';
 import { syncUnclaimedTarget } from './sync.operation';
 import { UnchangedEntries } from './unchanged-entries';
 import type { ObjectSet } from './object-sets';
 import { reconcileSource } from './recon-chunk';
-import { readAheadWhile } from './read-ahead';
+import { SourceOpening } from './recon-source-opening';
 import { errorMessage, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
 
 class GuardStop extends Error {}
 
 /** Digits of the counter in a run's audit event ids (`<uuid>-0000000001`): ten billion events a run. */
 const EVENT_COUNTER_DIGITS = 10;
-/**
- * Source pages read ahead while the link prefetch runs (a light page of 1,000 ids and revisions is ~0.2 MB). Pages
- * waiting survive the young generation's collections: at 48, V8 grew its semi-space in (b) at 300k entries of
- * bench:recon and the peak RSS went 247 → 303 MiB; 12 keep it where it was (docs/benchmarks.md).
- */
-const LIGHT_PAGES_AHEAD = 12;
 
 /**
  * One reconciliation run, OpenIDM's algorithm (§4.1): source query, empty-source guard, target id set, link
@@ -231,10 +216,10 @@ export class ReconRunner {
       return [joined.targets, joined.links];
     };
     // With unchanged stamps the links come first: when they carry stamps, the source query asks only for each
-    // entry's id and revision, and the entries that changed are read whole afterwards (unchanged-entries.ts).
-    const prefetching = fingerprint === null ? null : prefetch();
-    const lightAhead = prefetching === null ? null : this.lightSourceAhead(sourceQuerySet, prefetching);
-    const early = await this.closingOnFailure(prefetching, lightAhead);
+    // entry's id and revision (opened beside the prefetch, recon-source-opening.ts), and the entries that changed
+    // are read whole afterwards (unchanged-entries.ts).
+    const opening = new SourceOpening(mapping, sourceQuerySet, this.request.sourceIds);
+    const early = fingerprint === null ? null : await opening.besidePrefetch(prefetch());
     const unchanged =
       fingerprint === null || early === null
         ? undefined
@@ -245,7 +230,7 @@ export class ReconRunner {
             writes: !this.request.analyze,
           });
     const started = performance.now();
-    const source = await this.openSource(sourceQuerySet, unchanged, links.anyStamped, lightAhead);
+    const source = await opening.open(unchanged, links.anyStamped);
     record('sourceQuery', performance.now() - started);
     if (source.empty && !mapping.allowEmptySourceSet) {
       progress.counters.source.total = 0;
@@ -316,63 +301,6 @@ export class ReconRunner {
       record('targetPhase', performance.now() - targetStart);
     }
     if (!this.cancelled) await this.settleDeferred(run, deferred, journal, targets.size);
-  }
-
-  /**
-   * The source query, its first page read. With unchanged stamps on the links and a source that reads lists of
-   * ids, a light first pass (ids and revisions only), unless its first page shows most entries unsettled (the
-   * stamps went stale with an edit of the mapping): then whole entries, as without stamps.
-   */
-  private async openSource(
-    set: ObjectSet,
-    unchanged: UnchangedEntries | undefined,
-    anyStamped: boolean,
-    lightAhead: Promise<Peeked<readonly SourceItem[]>> | null,
-  ): Promise<Peeked<readonly SourceItem[]>> {
-    const { mapping, sourceIds } = this.request;
-    const query = (revisions: SourceRevisions): Promise<Peeked<readonly SourceItem[]>> =>
-      peek(sourceIds ? idPages(sourceIds) : sourcePages(mapping, set, revisions));
-    if (unchanged === undefined) return query('plain');
-    if (!anyStamped || set.readByIds === undefined) {
-      if (lightAhead !== null) await (await lightAhead).close();
-      return query('with revisions');
-    }
-    const light = await (lightAhead ?? query('revisions only'));
-    if (light.first === undefined || unchanged.mostlySettled(light.first)) return light;
-    await light.close();
-    return query('with revisions');
-  }
-
-  /**
-   * The light first pass (ids and revisions only, see openSource), opened while the link prefetch runs and read
-   * ahead until it ends (read-ahead.ts), where the run could take it: a full recon of a source that reads lists
-   * of ids. openSource closes it when the links turn out to carry no stamps (a first recon, or links only implicit
-   * sync made): the pages read ahead are then thrown away, at most LIGHT_PAGES_AHEAD of them, once. Null where it
-   * would not be taken.
-   */
-  private lightSourceAhead(
-    set: ObjectSet,
-    prefetching: Promise<unknown>,
-  ): Promise<Peeked<readonly SourceItem[]>> | null {
-    if (this.request.sourceIds !== undefined || set.readByIds === undefined) return null;
-    const pages = sourcePages(this.request.mapping, set, 'revisions only');
-    const opened = peek(readAheadWhile(pages, prefetching, LIGHT_PAGES_AHEAD));
-    // Met when openSource takes it; a failure to open meanwhile must not go unhandled.
-    opened.catch(() => undefined);
-    return opened;
-  }
-
-  /** The prefetch's result; when it fails, the light pass opened beside it is closed before the error goes on. */
-  private async closingOnFailure<T>(
-    prefetching: Promise<T> | null,
-    lightAhead: Promise<Peeked<readonly SourceItem[]>> | null,
-  ): Promise<T | null> {
-    try {
-      return await prefetching;
-    } catch (error) {
-      await lightAhead?.then((light) => light.close()).catch(() => undefined);
-      throw error;
-    }
   }
 
   /**
