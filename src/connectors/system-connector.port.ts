@@ -5,6 +5,7 @@
  */
 import type { SortKey } from '../core/crest/query-request';
 import type { QueryFilter } from '../core/query-filter/query-filter.ast';
+import { DomainError } from '../core/errors/domain-error';
 import type { JsonObject, JsonValue } from '../managed/managed-object';
 
 /** An object of a connected system: its properties under their IDM names, plus `_id`. */
@@ -70,6 +71,27 @@ export interface TestResult {
   readonly error?: string;
 }
 
+export interface ReadOptions {
+  /**
+   * The object as this connector's own last write of it left it may stand in for a read of the system: no
+   * round trip, but unconfirmed (`isUnconfirmed`) — someone may have changed it since. Only for a caller that
+   * writes through `update` with the object as `current`, which checks it and throws StaleReadError when it no
+   * longer holds, and that reads it again (without this option) before trusting that nothing differs.
+   */
+  readonly lastWritten?: boolean;
+}
+
+/**
+ * An update planned from an unconfirmed object (ReadOptions.lastWritten) found the object changed, renamed or
+ * gone since: nothing was written, the connector no longer remembers it, and the caller plans again from a read.
+ */
+export class StaleReadError extends DomainError {
+  constructor(message: string, detail?: Record<string, unknown>) {
+    super('CONFLICT', message, detail);
+    this.name = 'StaleReadError';
+  }
+}
+
 export interface UpdateOptions {
   /** False: resolve to `{ _id }` without reading the stored object back. Default true. */
   readonly readBack?: boolean;
@@ -110,7 +132,16 @@ export abstract class SystemConnector {
    */
   abstract objectShape(objectType: string): string;
   /** NOT_FOUND when absent. `fields` restricts the returned properties. */
-  abstract read(objectType: string, id: string, fields?: readonly string[]): Promise<SystemObject>;
+  abstract read(
+    objectType: string,
+    id: string,
+    fields?: readonly string[],
+    options?: ReadOptions,
+  ): Promise<SystemObject>;
+  /** Whether `object` is one `read` took from memory (ReadOptions.lastWritten) rather than from the system. */
+  isUnconfirmed(_object: object): boolean {
+    return false;
+  }
   abstract create(objectType: string, object: JsonObject): Promise<SystemObject>;
   /**
    * Full replace: properties absent from `object` are removed; a changed `dn` renames the entry. Resolves to

@@ -4,6 +4,7 @@ import type { JsonObject, ScriptSpec } from '../core/sync/script';
 import type { FieldChange } from '../core/sync/target-plan';
 import { mapCreate, mapUpdate, previousTarget, type MappedCreate, type MappedUpdate } from './target-mapping';
 import { conflict } from '../core/errors/domain-error';
+import { StaleReadError } from '../connectors/system-connector.port';
 import type { LinkRecord } from '../core/sync/link';
 import { hookScope, runHook } from './sync-hooks';
 import { readTarget, timed, type PlannedOperation, type SyncOutcome, type SyncRun } from './sync-run';
@@ -174,6 +175,10 @@ async function update(run: SyncRun, plan: PlannedOperation): Promise<Effect> {
   const existing = plan.target ?? (await timed(run, 'targetObjectQuery', () => readTarget(run, targetId)));
   if (existing === null) throw conflict(`Cannot update target ${targetId}: it does not exist`);
   const mapped = await mapUpdate(run, plan, existing);
+  if ((mapped === null || !mapped.changed) && run.target.isUnconfirmed?.(existing) === true)
+    throw new StaleReadError(
+      `Target ${targetId} looks unchanged in memory; to be read before skipping the write`,
+    );
   if (mapped === null) return agreedUpdate(run, plan, existing, linkCreated);
   if (run.analyze) return { targetId, diff: mapped.diff, linkCreated: false, message: null };
   const written = mapped.changed

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SystemConnector, UpdateOptions } from '../connectors/system-connector.port';
+import type { ReadOptions, SystemConnector, UpdateOptions } from '../connectors/system-connector.port';
 import { parseQueryParams } from '../core/crest/query-params.parser';
 import type { QueryRequest } from '../core/crest/query-request';
 import type { QueryFilter } from '../core/query-filter/query-filter.ast';
@@ -29,7 +29,10 @@ export type LooseQueryParams = Readonly<Record<string, unknown>>;
  */
 export interface ObjectSet {
   readonly path: string;
-  read(id: string): Promise<JsonObject | null>;
+  /** `options.lastWritten`: a directory may answer from its own last write (ReadOptions), unconfirmed. */
+  read(id: string, options?: ReadOptions): Promise<JsonObject | null>;
+  /** Whether `object` came from such a memory, not from the system: it must be read again before it is trusted. */
+  isUnconfirmed?(object: object): boolean;
   /** Every match as one array (correlation queries, scripts). */
   query(params: LooseQueryParams): Promise<JsonObject[]>;
   /** Every match streamed in pages (none empty); `pageSize` bounds what is held at once. */
@@ -250,9 +253,13 @@ class SystemObjectSet implements ObjectSet {
     return this.connector.objectShape(this.type);
   }
 
-  async read(id: string): Promise<JsonObject | null> {
+  isUnconfirmed(object: object): boolean {
+    return this.connector.isUnconfirmed(object);
+  }
+
+  async read(id: string, options?: ReadOptions): Promise<JsonObject | null> {
     try {
-      return await this.connector.read(this.type, id);
+      return await this.connector.read(this.type, id, undefined, options);
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;

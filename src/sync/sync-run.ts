@@ -53,12 +53,23 @@ export interface SyncRun {
    * back, which an implicit sync writes over only where the change it syncs changed something (previousTarget).
    */
   readonly targetFlowsBack?: boolean;
+  /**
+   * The target read may be answered from the target system's memory of its own last write (ReadOptions.lastWritten:
+   * implicit and live sync, whose next change of an entry usually follows Concord's last write of it). Such a
+   * target is checked by the write, and read again before the engine concludes that nothing is to be written;
+   * when it no longer holds (StaleReadError) the operation runs again from fresh reads (sync.operation.ts).
+   */
+  readonly rememberedTargets?: boolean;
 }
 
-/** The target `id`: as the change's writer saw it when it did (SeenObject), else as a read finds it now. */
+/**
+ * The target `id`: as the change's writer saw it when it did (SeenObject), else as a read finds it now (or, in a
+ * run with `rememberedTargets`, as the target system last wrote it).
+ */
 export function readTarget(run: SyncRun, id: string): Promise<JsonObject | null> {
   const seen = run.seenTarget;
-  return seen !== undefined && seen.id === id ? Promise.resolve(seen.object) : run.target.read(id);
+  if (seen !== undefined && seen.id === id) return Promise.resolve(seen.object);
+  return run.rememberedTargets === true ? run.target.read(id, { lastWritten: true }) : run.target.read(id);
 }
 
 /** What an assessment concluded and the decision for it: everything `executeAction` needs. */

@@ -1,5 +1,6 @@
 import { linkQualifiersFor, linkQualifiersNowOrLater } from '../core/sync/link-qualifier';
 import type { JsonObject } from '../core/sync/script';
+import { StaleReadError } from '../connectors/system-connector.port';
 import { executeAction } from './action.executor';
 import type { MaybePromise } from '../core/maybe-promise';
 import { planSourceOperation, planSourceOperationNow } from './source.operation';
@@ -49,13 +50,38 @@ export async function syncPresentSource(
       try {
         outcomes.push(await executeAction(run, plan, claimed));
       } catch (error) {
-        outcomes.push({ ...failedOutcome('source', qualifier, plan, error, plan), claimed });
+        outcomes.push(
+          error instanceof StaleReadError && run.rememberedTargets === true
+            ? await againFromReads(run, sourceId, source, qualifier, oldSource)
+            : { ...failedOutcome('source', qualifier, plan, error, plan), claimed },
+        );
       }
     } catch (error) {
       outcomes.push({ ...failedOutcome('source', qualifier, { sourceId, targetId: null }, error), claimed });
     }
   }
   return outcomes;
+}
+
+/**
+ * One qualifier's operation once more, every target read from the system: the first try planned from a target
+ * remembered from Concord's last write of it, which no longer holds (SyncRun.rememberedTargets). Scripts the first
+ * try ran before its write (correlation, policy, transforms, onUpdate) run again, as on a retry.
+ */
+async function againFromReads(
+  run: SyncRun,
+  sourceId: string,
+  source: JsonObject,
+  qualifier: string,
+  oldSource: JsonObject | null | undefined,
+): Promise<SyncOutcome> {
+  const fresh: SyncRun = { ...run, rememberedTargets: false };
+  const { plan, claimed } = await planSourceOperation(fresh, sourceId, source, qualifier, oldSource);
+  try {
+    return await executeAction(fresh, plan, claimed);
+  } catch (error) {
+    return { ...failedOutcome('source', qualifier, plan, error, plan), claimed };
+  }
 }
 
 /**

@@ -60,7 +60,11 @@ export class SyncService {
   async syncSourceChange(change: SourceChange, scripts?: ScriptRunner): Promise<SyncOutcome[]> {
     const mapping = this.mappings.get(change.mapping);
     const seen = change.seen?.resource === mapping.target ? change.seen : undefined;
-    const run = this.runFor(mapping, scripts, change.current?.links, seen);
+    // The change usually follows Concord's own last write of the target: its memory of it may stand in for a read.
+    const run: SyncRun = {
+      ...this.runFor(mapping, scripts, change.current?.links, seen),
+      rememberedTargets: true,
+    };
     const source = change.current ? change.current.object : await run.source.read(change.sourceId);
     if (source !== null) return syncPresentSource(run, change.sourceId, source, change.oldValue);
     return syncDeletedSource(run, change.sourceId, change.oldValue ?? null);

@@ -4,7 +4,13 @@ import { copyWith } from '../../core/copy-with';
 export interface RecentRead {
   readonly entry: Entry;
   /** The entry's groups, when that read took them. */
-  readonly groups: string[] | undefined;
+  readonly groups: readonly string[] | undefined;
+  /**
+   * Set when the read came from memory (WrittenEntries), not from the directory: the entryCSN the entry had
+   * when last written, which a write planned from this read asserts. Such a read does not age: the assertion,
+   * not the clock, tells whether it still holds.
+   */
+  readonly unconfirmedCsn?: string;
 }
 
 interface Remembered extends RecentRead {
@@ -46,7 +52,7 @@ export class RecentReads {
     const usable =
       read.objectType === objectType &&
       read.id === id &&
-      this.now() - read.at <= this.maxAgeMs &&
+      (read.unconfirmedCsn !== undefined || this.now() - read.at <= this.maxAgeMs) &&
       (!needsGroups || read.groups !== undefined);
     return usable ? read : undefined;
   }

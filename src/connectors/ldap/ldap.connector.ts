@@ -15,6 +15,8 @@ import {
   type SystemPatchOperation,
   type SystemQueryOptions,
   type SystemQueryPage,
+  type ReadOptions,
+  StaleReadError,
   type TestResult,
   type UpdateOptions,
 } from '../system-connector.port';
@@ -44,11 +46,26 @@ import {
 import { LdapObjectTypes } from './ldap-object-types';
 import { type LdapConnection, LdapPool } from './ldap-pool';
 import { findAll, findEntry } from './ldap-lookup';
-import { RecentReads } from './ldap-recent-reads';
+import { type RecentRead, RecentReads } from './ldap-recent-reads';
+import {
+  csnOf,
+  groupsDiffer,
+  modifyAsserted,
+  postReadFor,
+  rememberedAttributes,
+  staleEntry,
+  supportsWriteControls,
+} from './ldap-remembered-writes';
 import { readEntry, searchPages } from './ldap-search';
 import { readChanges } from './ldap-sync';
-import { planCreate, planUpdate, updateBases } from './ldap-write';
-import type { ConnectorOperation, ObjectTypeConfig, ProvisionerConfig } from './provisioner.config';
+import { type UpdatePlan, planCreate, planUpdate, updateBases } from './ldap-write';
+import { WrittenEntries } from './ldap-written-entries';
+import type {
+  ConnectorOperation,
+  ObjectTypeConfig,
+  PropertyConfig,
+  ProvisionerConfig,
+} from './provisioner.config';
 
 const CURSOR_TTL_MS = 60_000;
 /** An entry's groups: `ifFree` takes them only when they come in the entry's own search. */
@@ -57,6 +74,11 @@ type GroupsWanted = 'needed' | 'ifFree' | 'no';
 const DN_HINTS = 1000;
 /** How long an object `read` returned may stand in for the entry when it is updated (UpdateOptions.current). */
 const READ_REUSE_MS = 2_000;
+/**
+ * Entries remembered as last written (a few KB each at most): implicit sync's next change of an entry among them
+ * needs no search. Enough for the entries being edited at any time in a large directory.
+ */
+const WRITTEN_ENTRIES = 10_000;
 
 export class LdapConnector extends SystemConnector {
   readonly name: string;
@@ -66,6 +88,12 @@ export class LdapConnector extends SystemConnector {
   private readonly groupSettings: GroupSettings;
   private readonly dnHints = new DnHints(DN_HINTS);
   private readonly recentReads = new RecentReads(READ_REUSE_MS);
+  /** Entries as this connector's writes left them (ReadOptions.lastWritten), and the objects read from them. */
+  private readonly written = new WrittenEntries(WRITTEN_ENTRIES);
+  private readonly unconfirmed = new WeakSet<object>();
+  private readonly rememberedAttributeLists = new Map<string, string[]>();
+  /** Whether the server takes the Assertion and Post-Read controls: asked once, on the first modify. */
+  private controls: Promise<boolean> | undefined;
 
   constructor(private readonly config: ProvisionerConfig) {
     super();
@@ -165,20 +193,49 @@ export class LdapConnector extends SystemConnector {
     });
   }
 
-  async read(objectType: string, id: string, fields?: readonly string[]): Promise<SystemObject> {
+  async read(
+    objectType: string,
+    id: string,
+    fields?: readonly string[],
+    options: ReadOptions = {},
+  ): Promise<SystemObject> {
     const type = this.types.get(objectType);
     this.checkAllowed(type, 'GET');
     const properties = returnedProperties(type, fields);
     const wantsGroups = properties.some((p) => p.nativeName === LDAP_GROUPS);
+    const whole = fields === undefined || fields.length === 0;
+    if (options.lastWritten === true && whole) {
+      const fromMemory = this.lastWritten(objectType, id, properties, wantsGroups);
+      if (fromMemory !== undefined) return fromMemory;
+    }
     return this.pool.use(`read ${objectType}/${id}`, this.timeout('GET'), async (conn) => {
       const attributes = requestedAttributes(properties, this.config.uidAttribute);
       const { entry, groups } = await this.lookup(conn, type, id, attributes, wantsGroups ? 'needed' : 'no');
       const object = entryToObject(entry, properties, this.config.uidAttribute, groups);
       // A whole object was read: its entry holds every attribute an update compares (writableAttributes).
-      if (fields === undefined || fields.length === 0)
-        this.recentReads.remember(object, objectType, id, { entry, groups });
+      if (whole) this.recentReads.remember(object, objectType, id, { entry, groups });
       return object;
     });
+  }
+
+  override isUnconfirmed(object: object): boolean {
+    return this.unconfirmed.has(object);
+  }
+
+  /** The object as the connector's last write of it left it, unconfirmed (ReadOptions.lastWritten). */
+  private lastWritten(
+    objectType: string,
+    id: string,
+    properties: readonly PropertyConfig[],
+    wantsGroups: boolean,
+  ): SystemObject | undefined {
+    const written = this.written.get(objectType, id);
+    if (written === undefined || (wantsGroups && written.groups === undefined)) return undefined;
+    const { entry, groups, csn } = written;
+    const object = entryToObject(entry, properties, this.config.uidAttribute, groups);
+    this.recentReads.remember(object, objectType, id, { entry, groups, unconfirmedCsn: csn });
+    this.unconfirmed.add(object);
+    return object;
   }
 
   async create(objectType: string, object: JsonObject): Promise<SystemObject> {
@@ -216,11 +273,17 @@ export class LdapConnector extends SystemConnector {
     const givesGroups = type.properties.some((p) => p.nativeName === LDAP_GROUPS && p.name in object);
     const groupsWanted: GroupsWanted = givesGroups ? 'needed' : maintain ? 'ifFree' : 'no';
     const newId = await this.pool.use(`update ${objectType}/${id}`, this.timeout('UPDATE'), async (conn) => {
-      const remembered = this.recentReads.take(options.current, objectType, id, groupsWanted === 'needed');
-      const found =
-        remembered ?? (await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted));
+      const recent = this.recentReads.take(options.current, objectType, id, groupsWanted === 'needed');
+      if (recent === undefined && options.current !== undefined && this.unconfirmed.has(options.current))
+        throw staleEntry(`${objectType}/${id}`, 'read from memory and cannot be used for this update');
+      let found: RecentRead | undefined = recent;
+      if (recent?.unconfirmedCsn !== undefined) {
+        if (await this.writeAsserted(conn, type, objectType, id, object, options, recent)) return id;
+        found = await this.confirm(conn, type, objectType, id, recent, groupsWanted);
+      }
+      found ??= await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted);
       const { entry } = found;
-      const plan = planUpdate(type, entry, object, updateBases(options, remembered !== undefined));
+      const plan = planUpdate(type, entry, object, updateBases(options, recent !== undefined));
       let dn = entry.dn;
       const oldGroups =
         plan.groups || (plan.newDn && maintain)
@@ -231,7 +294,10 @@ export class LdapConnector extends SystemConnector {
         if (maintain) await renameInGroups(conn, this.groupSettings, dn, plan.newDn);
         dn = plan.newDn;
       }
-      if (plan.changes.length > 0) await conn.client.modify(dn, plan.changes);
+      const groupsAfter = plan.groups ?? (plan.newDn ? (maintain ? oldGroups : undefined) : found.groups);
+      if (plan.changes.length > 0)
+        await this.modifyRemembering(conn, type, objectType, id, dn, plan, groupsAfter);
+      else if (plan.newDn || plan.groups) this.written.forget(objectType, id);
       if (plan.groups) {
         // Without a rename the memberships are still those read above; after one, maintained ones moved along.
         const current = !plan.newDn || maintain ? oldGroups : await groupsOf(conn, this.groupSettings, dn);
@@ -268,6 +334,7 @@ export class LdapConnector extends SystemConnector {
       const entry = await findEntry(conn, this.config, this.types, type, id, ['1.1']);
       await conn.client.del(entry.dn);
       this.dnHints.forget(id);
+      this.written.forget(objectType, id);
       if (this.config.maintainLdapGroupMembership) await removeFromGroups(conn, this.groupSettings, entry.dn);
     });
     return before;
@@ -368,6 +435,100 @@ export class LdapConnector extends SystemConnector {
       entry,
       groups: groups === 'needed' ? await groupsOf(conn, this.groupSettings, entry.dn) : undefined,
     };
+  }
+
+  /**
+   * An update planned from an entry remembered from the last write (`recent`), sent as one modify asserting that
+   * the entry is still as remembered; false when it is not that simple (a rename, groups to change, nothing to
+   * modify), for the caller to confirm the entry by a search first. StaleReadError when the directory refuses.
+   */
+  private async writeAsserted(
+    conn: LdapConnection,
+    type: ObjectTypeConfig,
+    objectType: string,
+    id: string,
+    object: JsonObject,
+    options: UpdateOptions,
+    recent: RecentRead,
+  ): Promise<boolean> {
+    const plan = planUpdate(type, recent.entry, object, updateBases(options, true));
+    if (plan.newDn !== null || plan.changes.length === 0 || groupsDiffer(plan.groups, recent.groups))
+      return false;
+    const attributes = this.rememberedAttributes(type);
+    const postRead = postReadFor(type, attributes);
+    try {
+      await modifyAsserted(conn, recent.entry.dn, plan.changes, recent.unconfirmedCsn as string, postRead);
+    } catch (error) {
+      if (error instanceof StaleReadError) this.written.forget(objectType, id);
+      throw error;
+    }
+    this.rememberWritten(objectType, id, postRead.entry, recent.groups);
+    return true;
+  }
+
+  /** The entry as a search finds it now, if it is still the one remembered (`recent`); else StaleReadError. */
+  private async confirm(
+    conn: LdapConnection,
+    type: ObjectTypeConfig,
+    objectType: string,
+    id: string,
+    recent: RecentRead,
+    groupsWanted: GroupsWanted,
+  ): Promise<RecentRead> {
+    const attributes = [...this.types.writableAttributes(type), REVISION_ATTRIBUTE];
+    const groups = recent.groups !== undefined ? 'needed' : groupsWanted;
+    const found = await this.lookup(conn, type, id, attributes, groups).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    });
+    const same =
+      found !== undefined &&
+      csnOf(found.entry) === recent.unconfirmedCsn &&
+      !groupsDiffer(found.groups ?? null, recent.groups);
+    if (same) return found;
+    this.written.forget(objectType, id);
+    throw staleEntry(recent.entry.dn, found === undefined ? 'renamed or deleted' : 'changed');
+  }
+
+  /** A modify that brings back the entry as it leaves it, remembered for the next write (WrittenEntries). */
+  private async modifyRemembering(
+    conn: LdapConnection,
+    type: ObjectTypeConfig,
+    objectType: string,
+    id: string,
+    dn: string,
+    plan: UpdatePlan,
+    groupsAfter: readonly string[] | undefined,
+  ): Promise<void> {
+    this.controls ??= supportsWriteControls(conn);
+    if (!(await this.controls)) {
+      await conn.client.modify(dn, plan.changes);
+      return;
+    }
+    const postRead = postReadFor(type, this.rememberedAttributes(type));
+    this.written.forget(objectType, id);
+    await conn.client.modify(dn, plan.changes, [postRead]);
+    this.rememberWritten(objectType, id, postRead.entry, groupsAfter);
+  }
+
+  private rememberWritten(
+    objectType: string,
+    id: string,
+    entry: Entry | undefined,
+    groups: readonly string[] | undefined,
+  ): void {
+    const csn = csnOf(entry);
+    if (entry === undefined || csn === undefined) this.written.forget(objectType, id);
+    else this.written.remember(objectType, id, { entry, csn, groups: groups && [...groups] });
+  }
+
+  private rememberedAttributes(type: ObjectTypeConfig): string[] {
+    let attributes = this.rememberedAttributeLists.get(type.name);
+    if (attributes === undefined) {
+      attributes = rememberedAttributes(type, this.types, this.config.uidAttribute);
+      this.rememberedAttributeLists.set(type.name, attributes);
+    }
+    return attributes;
   }
 
   /** Ids that are DNs need no hint; an entry moved out of the base contexts is out of reach and gets none. */
