@@ -55,12 +55,18 @@ const TAKES_LEASE = `EXCLUDED.locked_by IS NOT NULL
 /**
  * The state before the row's changes (QueuedChange.oldState) after a merge: the oldest, so that the delivery
  * writes everything any of them changed; none after a create (the object is new to its targets) and none when
- * either side has none (a whole-state sync was asked for, and it includes the rest).
+ * either side has none (a whole-state sync was asked for, and it includes the rest). While the row is leased, a
+ * delivery of its older changes is under way (or done, its row not yet removed: DeliveredRows), which writes them
+ * — often from another node, whose next write of the object does not wait for that removal: the merged change
+ * then changed only what its own old state says, and the oldest would make the delivery take what the earlier
+ * one wrote for an edit made in the target (previousTarget). A delivery that fails leaves none (fail, release).
  */
 const MERGED_OLD_STATE = `CASE
     WHEN sync_queue.operation = 'create' THEN NULL
     WHEN sync_queue.operation = 'update' AND EXCLUDED.operation = 'update'
-      THEN CASE WHEN EXCLUDED.old_state IS NULL THEN NULL ELSE sync_queue.old_state END
+      THEN CASE WHEN EXCLUDED.old_state IS NULL THEN NULL
+                WHEN sync_queue.locked_until >= now() THEN EXCLUDED.old_state
+                ELSE sync_queue.old_state END
     ELSE EXCLUDED.old_state END`;
 
 /**
@@ -227,6 +233,14 @@ export class SyncQueueRepository extends ChangeQueueStore {
     return rows[0] ? toChange(rows[0]) : null;
   }
 
+  async isLeased(id: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM sync_queue WHERE id = $1 AND state = 'pending' AND NOT ${LEASE_FREE}`,
+      [parseId(id)],
+    );
+    return rows.length > 0;
+  }
+
   async claimProbe(worker: string, leaseMs: number): Promise<QueuedChange | null> {
     const rows = await this.db.query<Row>(
       `UPDATE sync_queue SET locked_by = $1, locked_until = now() + $2::double precision * interval '1 millisecond'
@@ -260,6 +274,7 @@ export class SyncQueueRepository extends ChangeQueueStore {
     await this.db.query(
       `UPDATE sync_queue SET attempts = attempts + 1, last_error = $3, updated_at = now(),
          locked_by = NULL, locked_until = NULL,
+         old_state = CASE WHEN version = $6 THEN old_state END,
          state = CASE WHEN $4::boolean AND version = $6 THEN 'dead' ELSE 'pending' END,
          next_attempt_at = CASE WHEN version = $6 THEN now() + $5::double precision * interval '1 millisecond' ELSE now() END
        WHERE id = $1 AND locked_by = $2`,
@@ -276,9 +291,10 @@ export class SyncQueueRepository extends ChangeQueueStore {
 
   async release(change: QueuedChange, worker: string, error: string): Promise<void> {
     await this.db.query(
-      `UPDATE sync_queue SET locked_by = NULL, locked_until = NULL, last_error = $3
+      `UPDATE sync_queue SET locked_by = NULL, locked_until = NULL, last_error = $3,
+         old_state = CASE WHEN version = $4 THEN old_state END
        WHERE id = $1 AND locked_by = $2`,
-      [parseId(change.id), worker, error],
+      [parseId(change.id), worker, error, change.version],
     );
   }
 

@@ -13,6 +13,9 @@ import type { QueuedChange } from './queued-change';
 import { exhausted, retryDelayMs } from './retry-backoff';
 import { SyncDeliveryConfig } from './sync-queue.settings';
 
+/** How long an inline delivery waits, pause after pause, for a row another delivery holds (about 0.6 s in all). */
+const CLAIM_PAUSES_MS = [5, 10, 20, 40, 80, 160, 320];
+
 /**
  * Who delivers: the request that wrote the change (its reply waits for the target, not for the queue row's
  * removal, which follows it: TrailingWrites), the worker, or the worker's probe of a failing target.
@@ -125,7 +128,7 @@ export class ChangeDelivery {
         await this.attempt(ref.leased, via.holder, 'inline', via);
         return;
       }
-      const change = await this.store.claimOne(ref.id, this.workerName, this.config.queue.leaseMs);
+      const change = await this.claimWhenFree(ref.id);
       if (change) await this.attempt(change, this.workerName, 'inline', { seen: via.seen });
     } catch (error) {
       this.logger.warn(
@@ -133,6 +136,24 @@ export class ChangeDelivery {
         `Could not deliver queued change ${ref.id} now; the worker will retry`,
       );
     }
+  }
+
+  /**
+   * The row, leased to this delivery, once whoever holds it lets go: another node's delivery of the object's
+   * previous change (a delivered row stays leased until its removal, DeliveredRows, and another node's next write
+   * of the object does not wait for that as this node's does: TrailingWrites), or a worker. Without the wait the
+   * reply would come before the target has the change. Null when the row is gone, delivered by its holder, or is
+   * still held after the pauses.
+   */
+  private async claimWhenFree(id: string): Promise<QueuedChange | null> {
+    const leaseMs = this.config.queue.leaseMs;
+    for (const pauseMs of CLAIM_PAUSES_MS) {
+      const change = await this.store.claimOne(id, this.workerName, leaseMs);
+      if (change !== null) return change;
+      if (!(await this.store.isLeased(id))) return this.store.claimOne(id, this.workerName, leaseMs);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+    return null;
   }
 
   /** One worker pass as `worker`: a probe if deliveries are failing, then every due change; returns how many ran. */

@@ -64,6 +64,8 @@ export abstract class ChangeQueueStore {
   abstract claimDue(worker: string, limit: number, leaseMs: number): Promise<QueuedChange[]>;
   /** Leases one given pending row, due or not, when no one else holds it; null otherwise. */
   abstract claimOne(id: string, worker: string, leaseMs: number): Promise<QueuedChange | null>;
+  /** Whether the row is pending and leased (to anyone): a delivery of it is under way. */
+  abstract isLeased(id: string): Promise<boolean>;
   /** Leases the pending row that failed longest ago, ignoring its back-off (a probe of the target). */
   abstract claimProbe(worker: string, leaseMs: number): Promise<QueuedChange | null>;
   /** Where one delivery's writes wait for its closing statement (ClosingWrites). */

@@ -7,6 +7,7 @@
  */
 import type { LdapConnector } from '../../../src/connectors/ldap/ldap.connector';
 import { StaleReadError, type SystemObject } from '../../../src/connectors/system-connector.port';
+import type { JsonObject } from '../../../src/managed/managed-object';
 import { type SlapdInstance, startSlapd } from '../../support/slapd';
 import { factory } from '../../support/slapd.factory';
 import { connectorFor } from './ldap-fixture';
@@ -49,7 +50,7 @@ const remembered = (id: string): Promise<SystemObject> =>
   ldap.read('account', id, undefined, { lastWritten: true });
 
 /** An update planned from `from`, as the sync engine makes one (UpdateOptions.current). */
-const updateFrom = (from: SystemObject, changes: Record<string, unknown>) =>
+const updateFrom = (from: SystemObject, changes: JsonObject) =>
   ldap.update('account', from._id, { ...from, ...changes }, { current: from, readBack: false });
 
 describe('reading an entry as the connector last wrote it', () => {

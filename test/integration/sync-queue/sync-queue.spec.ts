@@ -251,7 +251,7 @@ describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
     expect(await lines()).toEqual([`closing-${kind}-1`, `closing-${kind}-2`, `closing-${kind}-3`]);
   });
 
-  it('delivers a write at once with the state it wrote, and leaves a row another worker holds to that worker', async () => {
+  it('delivers a write at once with the state it wrote, and leaves a row to a worker that keeps holding it', async () => {
     const given: { objectId: string; current: CurrentState | undefined }[] = [];
     class RecordingProcessor extends ChangeProcessor {
       process(change: QueuedChange, current?: CurrentState): Promise<ChangeOutcome> {
@@ -290,6 +290,29 @@ describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
 
     await rig.managed.delete('user', 'erin', { kind: 'any' });
     expect(given[1]).toEqual({ objectId: 'erin', current: { object: null } });
+    expect(await rows()).toEqual([]);
+  });
+
+  it('delivers a write within its request once another delivery of the object lets go of the row', async () => {
+    const delivered: string[] = [];
+    class RecordingProcessor extends ChangeProcessor {
+      process(change: QueuedChange): Promise<ChangeOutcome> {
+        delivered.push(`${change.objectId} v${change.version}`);
+        return Promise.resolve({ status: 'SUCCESS' });
+      }
+    }
+    await rig.managed.create('user', 'ida', user('ida'));
+    const [held] = await rig.queue.claimDue('worker-a', 10, 30_000);
+    rig.delivery.use(new RecordingProcessor());
+
+    // Another node's delivery of the create holds the row, and ends 50 ms into this write's request.
+    const otherEnds = new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
+      rig.queue.complete(held!, 'worker-a'),
+    );
+    await rig.managed.update('user', 'ida', user('ida', { sn: 'Later' }), { kind: 'any' });
+
+    expect(delivered).toEqual(['ida v2']);
+    expect(await otherEnds).toBe(false);
     expect(await rows()).toEqual([]);
   });
 
@@ -385,6 +408,33 @@ describe.each(REPO_KINDS)('the implicit-sync queue on %s', (kind) => {
     });
     expect(await oldSn()).toBeUndefined();
     await rig.managed.update('user', 'gus', user('gus', { sn: 'D' }), { kind: 'any' });
+    expect(await oldSn()).toBeUndefined();
+  });
+
+  it("keeps a merged update's own state before it while an older version is being delivered, and none if that delivery fails", async () => {
+    const oldSn = async () => {
+      const [row] = await rows();
+      const entry = await rig.queue.read(row!.id);
+      return entry?.oldState === undefined ? undefined : (entry.oldState['sn'] ?? null);
+    };
+    await rig.managed.create('user', 'hal', user('hal', { sn: 'Created' }));
+    const [created] = await rows();
+    await rig.queue.remove(created!.id); // delivered
+    await rig.managed.update('user', 'hal', user('hal', { sn: 'A' }), { kind: 'any' });
+    const [first] = await rig.queue.claimDue('worker-a', 10, 30_000);
+
+    // Merged while the delivery of A is under way (another node's write does not wait for it): A is being
+    // written, so the newer change changed only what it changed since A.
+    await rig.managed.update('user', 'hal', user('hal', { sn: 'B' }), { kind: 'any' });
+    expect(await oldSn()).toBe('A');
+    expect(await rig.queue.complete(first!, 'worker-a')).toBe(false);
+    expect(await oldSn()).toBe('A');
+
+    // The delivery of B fails after C merged in: whether B reached the target is unknown, so the whole state goes.
+    const [second] = await rig.queue.claimDue('worker-a', 10, 30_000);
+    await rig.managed.update('user', 'hal', user('hal', { sn: 'C' }), { kind: 'any' });
+    expect(await oldSn()).toBe('B');
+    await rig.queue.fail(second!, 'worker-a', 'LDAP is down', { dead: false, delayMs: 1 });
     expect(await oldSn()).toBeUndefined();
   });
 
