@@ -6,12 +6,7 @@
  */
 import type { Change, Entry } from 'ldapts';
 import { StaleReadError } from '../system-connector.port';
-import {
-  REVISION_ATTRIBUTE,
-  binaryAttributes,
-  requestedAttributes,
-  returnedProperties,
-} from './ldap-entry.mapper';
+import { REVISION_ATTRIBUTE, requestedAttributes, returnedProperties } from './ldap-entry.mapper';
 import { normalizeDn } from './ldap-dn';
 import { isResultCodeError } from './ldap-errors';
 import type { LdapObjectTypes } from './ldap-object-types';
@@ -35,21 +30,55 @@ export async function supportsWriteControls(conn: LdapConnection): Promise<boole
 }
 
 /**
- * What a Post-Read reply must hold for its entry to stand in for a read: the attributes a whole read returns, those
- * an update compares, and the entryCSN to assert.
+ * The attributes a remembered entry keeps: those a whole read returns and those an update compares — never a
+ * hidden one (the password), which a write may set but no read returns.
  */
 export function rememberedAttributes(type: ObjectTypeConfig, types: LdapObjectTypes, uid: string): string[] {
-  const names = [
-    ...requestedAttributes(returnedProperties(type), uid),
-    ...types.writableAttributes(type),
-    REVISION_ATTRIBUTE,
-  ];
+  const names = [...requestedAttributes(returnedProperties(type), uid), ...types.writableAttributes(type)];
   return [...new Set(names.filter((name) => name !== '1.1'))];
 }
 
-/** The Post-Read control for a modify of an entry of `type`. */
-export function postReadFor(type: ObjectTypeConfig, attributes: readonly string[]): PostReadControl {
-  return new PostReadControl(attributes, binaryAttributes(type));
+/**
+ * The Post-Read control a remembering modify sends: the new entryCSN only. The rest of the entry is known (what
+ * was remembered or read, and the changes sent: `afterChanges`); asking the directory for all of it kept its write
+ * transaction open longer, and under load (a) the slowest PUTs got slower, not faster (docs/benchmarks.md).
+ */
+export function postReadOfCsn(): PostReadControl {
+  return new PostReadControl([REVISION_ATTRIBUTE]);
+}
+
+/**
+ * `entry` as a modify of `changes` at `dn` left it, with the entryCSN `csn`: replaced attributes take the values
+ * sent, added values join, deleted attributes go (planUpdate deletes whole attributes); only `attributes` are kept (a password the modify set is not). Values are as sent, which is
+ * how the directory stores them, though it may compare them otherwise (case): an entry whose remembered values differ
+ * in form from the stored ones is written once more or read again, never wrongly left alone (StaleReadError).
+ */
+export function afterChanges(
+  entry: Entry,
+  dn: string,
+  changes: readonly Change[],
+  csn: string,
+  attributes: readonly string[],
+): Entry {
+  const kept = new Map(attributes.map((name) => [name.toLowerCase(), name]));
+  const after: Entry = { dn };
+  for (const [key, value] of Object.entries(entry)) {
+    if (key !== 'dn' && kept.has(key.toLowerCase())) after[key] = value;
+  }
+  const keyOf = (type: string): string =>
+    Object.keys(after).find((key) => key.toLowerCase() === type.toLowerCase()) ?? type;
+  for (const { operation, modification } of changes) {
+    const name = kept.get(modification.type.toLowerCase());
+    if (name === undefined) continue;
+    const key = keyOf(name);
+    const sent = modification.values as (string | Buffer)[];
+    const values =
+      operation === 'replace' ? sent : operation === 'add' ? [...toList(after[key]), ...sent] : [];
+    if (values.length === 0) delete after[key];
+    else after[key] = (values.length === 1 ? values[0] : values) as Entry[string];
+  }
+  after[keyOf(REVISION_ATTRIBUTE)] = csn;
+  return after;
 }
 
 /** The entryCSN in an entry, or undefined without one (a server that keeps none, or a reply without it). */
@@ -82,6 +111,9 @@ export async function modifyAsserted(
 export function staleEntry(dn: string, what: string): StaleReadError {
   return new StaleReadError(`The entry ${dn} was ${what} since this connector last wrote it`, { dn });
 }
+
+const toList = (value: Entry[string] | undefined): (string | Buffer)[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Whether groups `wanted` (null: not given) differ from `known` (undefined: not known), DNs in normal form. */
 export function groupsDiffer(

@@ -3,7 +3,7 @@
  * Reads stream through paged searches; writes go through the pool with the per-operation time limits of
  * `operationTimeout`. Ids are the `uidAttribute` value (`entryUUID` by default), so a rename keeps the id.
  */
-import type { Entry } from 'ldapts';
+import type { Change, Entry } from 'ldapts';
 import { DomainError, badRequest, notFound } from '../../core/errors/domain-error';
 import type { JsonObject } from '../../managed/managed-object';
 import { applySystemPatch } from '../system-patch';
@@ -51,7 +51,8 @@ import {
   csnOf,
   groupsDiffer,
   modifyAsserted,
-  postReadFor,
+  afterChanges,
+  postReadOfCsn,
   rememberedAttributes,
   staleEntry,
   supportsWriteControls,
@@ -59,6 +60,7 @@ import {
 import { readEntry, searchPages } from './ldap-search';
 import { readChanges } from './ldap-sync';
 import { type UpdatePlan, planCreate, planUpdate, updateBases } from './ldap-write';
+import type { PostReadControl } from './ldap-write-controls';
 import { WrittenEntries } from './ldap-written-entries';
 import type {
   ConnectorOperation,
@@ -296,7 +298,7 @@ export class LdapConnector extends SystemConnector {
       }
       const groupsAfter = plan.groups ?? (plan.newDn ? (maintain ? oldGroups : undefined) : found.groups);
       if (plan.changes.length > 0)
-        await this.modifyRemembering(conn, type, objectType, id, dn, plan, groupsAfter);
+        await this.modifyRemembering(conn, type, objectType, id, dn, plan, found, groupsAfter);
       else if (plan.newDn || plan.groups) this.written.forget(objectType, id);
       if (plan.groups) {
         // Without a rename the memberships are still those read above; after one, maintained ones moved along.
@@ -454,15 +456,20 @@ export class LdapConnector extends SystemConnector {
     const plan = planUpdate(type, recent.entry, object, updateBases(options, true));
     if (plan.newDn !== null || plan.changes.length === 0 || groupsDiffer(plan.groups, recent.groups))
       return false;
-    const attributes = this.rememberedAttributes(type);
-    const postRead = postReadFor(type, attributes);
+    const postRead = postReadOfCsn();
     try {
       await modifyAsserted(conn, recent.entry.dn, plan.changes, recent.unconfirmedCsn as string, postRead);
     } catch (error) {
       if (error instanceof StaleReadError) this.written.forget(objectType, id);
       throw error;
     }
-    this.rememberWritten(objectType, id, postRead.entry, recent.groups);
+    this.rememberWritten(
+      type,
+      objectType,
+      id,
+      { before: recent.entry, changes: plan.changes, postRead },
+      recent.groups,
+    );
     return true;
   }
 
@@ -498,6 +505,7 @@ export class LdapConnector extends SystemConnector {
     id: string,
     dn: string,
     plan: UpdatePlan,
+    found: RecentRead,
     groupsAfter: readonly string[] | undefined,
   ): Promise<void> {
     this.controls ??= supportsWriteControls(conn);
@@ -505,21 +513,34 @@ export class LdapConnector extends SystemConnector {
       await conn.client.modify(dn, plan.changes);
       return;
     }
-    const postRead = postReadFor(type, this.rememberedAttributes(type));
+    const postRead = postReadOfCsn();
     this.written.forget(objectType, id);
     await conn.client.modify(dn, plan.changes, [postRead]);
-    this.rememberWritten(objectType, id, postRead.entry, groupsAfter);
+    this.rememberWritten(
+      type,
+      objectType,
+      id,
+      { before: found.entry, dn, changes: plan.changes, postRead },
+      groupsAfter,
+    );
   }
 
+  /** The entry `write` left (the entry before it, the changes sent, the entryCSN the reply gave), remembered. */
   private rememberWritten(
+    type: ObjectTypeConfig,
     objectType: string,
     id: string,
-    entry: Entry | undefined,
+    write: { before: Entry; dn?: string; changes: readonly Change[]; postRead: PostReadControl },
     groups: readonly string[] | undefined,
   ): void {
-    const csn = csnOf(entry);
-    if (entry === undefined || csn === undefined) this.written.forget(objectType, id);
-    else this.written.remember(objectType, id, { entry, csn, groups: groups && [...groups] });
+    const csn = csnOf(write.postRead.entry);
+    if (csn === undefined) {
+      this.written.forget(objectType, id);
+      return;
+    }
+    const attributes = this.rememberedAttributes(type);
+    const entry = afterChanges(write.before, write.dn ?? write.before.dn, write.changes, csn, attributes);
+    this.written.remember(objectType, id, { entry, csn, groups: groups && [...groups] });
   }
 
   private rememberedAttributes(type: ObjectTypeConfig): string[] {
