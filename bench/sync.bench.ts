@@ -144,7 +144,11 @@ async function putToLdapLatency(
     const warmup = await paced(RATE, WARMUP_SECONDS, CLIENTS, putThenRead('warm'));
     console.log(formatLatencies('    warm-up (not counted below)', warmup));
   }
-  const cpuBefore = { concord: cpuSeconds(concordPid), postgres: commandCpuSeconds('postgres') };
+  const cpuBefore = {
+    concord: cpuSeconds(concordPid),
+    postgres: commandCpuSeconds('postgres'),
+    slapd: commandCpuSeconds('slapd'),
+  };
   const concord = await paced(RATE, SECONDS, CLIENTS, putThenRead('put'));
   console.log(formatLatencies('    PUT managed/user → readable in LDAP', concord));
   console.log(
@@ -154,7 +158,8 @@ async function putToLdapLatency(
   const perPut = (seconds: number) => ((seconds * 1000) / concord.count).toFixed(2);
   console.log(
     `    CPU per PUT: Concord ${perPut(cpuSeconds(concordPid) - cpuBefore.concord)} ms, ` +
-      `PostgreSQL ${perPut(commandCpuSeconds('postgres') - cpuBefore.postgres)} ms`,
+      `PostgreSQL ${perPut(commandCpuSeconds('postgres') - cpuBefore.postgres)} ms, ` +
+      `slapd ${perPut(commandCpuSeconds('slapd') - cpuBefore.slapd)} ms (the benchmark's reads included)`,
   );
   console.log(
     `    p50 ${(concord.p50 / raw.p50).toFixed(2)}×, p99 ${(concord.p99 / raw.p99).toFixed(2)}× the raw modify ` +
