@@ -276,8 +276,9 @@ export class LdapConnector extends SystemConnector {
     const groupsWanted: GroupsWanted = givesGroups ? 'needed' : maintain ? 'ifFree' : 'no';
     const newId = await this.pool.use(`update ${objectType}/${id}`, this.timeout('UPDATE'), async (conn) => {
       const recent = this.recentReads.take(options.current, objectType, id, groupsWanted === 'needed');
+      // An object from memory is planned from only once, and only for the object it was read as.
       if (recent === undefined && options.current !== undefined && this.unconfirmed.has(options.current))
-        throw staleEntry(`${objectType}/${id}`, 'read from memory and cannot be used for this update');
+        throw new StaleReadError(`${this.name}/${objectType}/${id} was read from memory for another update`);
       let found: RecentRead | undefined = recent;
       if (recent?.unconfirmedCsn !== undefined) {
         if (await this.writeAsserted(conn, type, objectType, id, object, options, recent)) return id;

@@ -76,6 +76,15 @@ describe('reading an entry as the connector last wrote it', () => {
     await expect(remembered(id)).resolves.toMatchObject({ description: 'four', mail: 'four@example.com' });
   });
 
+  it('plans only one update from an object read from memory', async () => {
+    const id = await written('lw-once');
+    const fromMemory = await remembered(id);
+    await updateFrom(fromMemory, { description: 'three' });
+
+    await expect(updateFrom(fromMemory, { description: 'four' })).rejects.toBeInstanceOf(StaleReadError);
+    expect(await slapd.search(PEOPLE, '(uid=lw-once)')).toContain('description: three');
+  });
+
   it('never answers a read without the option from memory', async () => {
     const id = await written('lw-plain');
     await slapd.modify(

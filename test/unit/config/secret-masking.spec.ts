@@ -64,7 +64,8 @@ describe('secrets never reach messages', () => {
     );
     expect(output).toContain('/internalUsers/1/roles: expected an array');
     expect(output).not.toContain('hunter2');
-    expect(output).not.toContain('42');
+    // As a value of its own: the project's temporary folder name may hold the digits (concord-config-XmP42W).
+    expect(output).not.toMatch(/\b42\b/);
   });
 
   it('describes a PostgreSQL repository without its password', () => {
