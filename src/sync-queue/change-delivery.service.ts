@@ -143,10 +143,12 @@ export class ChangeDelivery {
    * previous change (a delivered row stays leased until its removal, DeliveredRows, and another node's next write
    * of the object does not wait for that as this node's does: TrailingWrites), or a worker. Without the wait the
    * reply would come before the target has the change. Null when the row is gone, delivered by its holder, or is
-   * still held after the pauses.
+   * still held after the pauses. No wait while deliveries are failing (the target down): the holder's attempt
+   * and this one would fail alike, and the worker retries the newest state anyway.
    */
   private async claimWhenFree(id: string): Promise<QueuedChange | null> {
     const leaseMs = this.config.queue.leaseMs;
+    if (this.failing) return this.store.claimOne(id, this.workerName, leaseMs);
     for (const pauseMs of CLAIM_PAUSES_MS) {
       const change = await this.store.claimOne(id, this.workerName, leaseMs);
       if (change !== null) return change;
