@@ -3,7 +3,7 @@
  * Reads stream through paged searches; writes go through the pool with the per-operation time limits of
  * `operationTimeout`. Ids are the `uidAttribute` value (`entryUUID` by default), so a rename keeps the id.
  */
-import type { Change, Entry } from 'ldapts';
+import type { Entry } from 'ldapts';
 import { DomainError, badRequest, notFound } from '../../core/errors/domain-error';
 import type { JsonObject } from '../../managed/managed-object';
 import { applySystemPatch } from '../system-patch';
@@ -47,27 +47,11 @@ import { LdapObjectTypes } from './ldap-object-types';
 import { type LdapConnection, LdapPool } from './ldap-pool';
 import { findAll, findEntry } from './ldap-lookup';
 import { type RecentRead, RecentReads } from './ldap-recent-reads';
-import {
-  csnOf,
-  groupsDiffer,
-  modifyAsserted,
-  afterChanges,
-  postReadOfCsn,
-  rememberedAttributes,
-  staleEntry,
-  supportsWriteControls,
-} from './ldap-remembered-writes';
+import { type EntryLookup, LastWrites } from './ldap-last-writes';
 import { readEntry, searchPages } from './ldap-search';
 import { readChanges } from './ldap-sync';
-import { type UpdatePlan, planCreate, planUpdate, updateBases } from './ldap-write';
-import type { PostReadControl } from './ldap-write-controls';
-import { WrittenEntries } from './ldap-written-entries';
-import type {
-  ConnectorOperation,
-  ObjectTypeConfig,
-  PropertyConfig,
-  ProvisionerConfig,
-} from './provisioner.config';
+import { planCreate, planUpdate, updateBases } from './ldap-write';
+import type { ConnectorOperation, ObjectTypeConfig, ProvisionerConfig } from './provisioner.config';
 
 const CURSOR_TTL_MS = 60_000;
 /** An entry's groups: `ifFree` takes them only when they come in the entry's own search. */
@@ -90,18 +74,15 @@ export class LdapConnector extends SystemConnector {
   private readonly groupSettings: GroupSettings;
   private readonly dnHints = new DnHints(DN_HINTS);
   private readonly recentReads = new RecentReads(READ_REUSE_MS);
-  /** Entries as this connector's writes left them (ReadOptions.lastWritten), and the objects read from them. */
-  private readonly written = new WrittenEntries(WRITTEN_ENTRIES);
-  private readonly unconfirmed = new WeakSet<object>();
-  private readonly rememberedAttributeLists = new Map<string, string[]>();
-  /** Whether the server takes the Assertion and Post-Read controls: asked once, on the first modify. */
-  private controls: Promise<boolean> | undefined;
+  /** Entries as this connector's writes left them (ReadOptions.lastWritten). */
+  private readonly lastWrites: LastWrites;
 
   constructor(private readonly config: ProvisionerConfig) {
     super();
     this.name = config.name;
     this.pool = new LdapPool(config.connection, config.pool);
     this.types = new LdapObjectTypes(config);
+    this.lastWrites = new LastWrites(this.types, config.uidAttribute, this.recentReads, WRITTEN_ENTRIES);
     this.cursors = new CursorStore(CURSOR_TTL_MS, Math.max(1, Math.floor(config.pool.maxObjects / 2)));
     this.groupSettings = { memberAttribute: config.groupMemberAttribute, bases: config.baseContexts };
   }
@@ -207,7 +188,7 @@ export class LdapConnector extends SystemConnector {
     const wantsGroups = properties.some((p) => p.nativeName === LDAP_GROUPS);
     const whole = fields === undefined || fields.length === 0;
     if (options.lastWritten === true && whole) {
-      const fromMemory = this.lastWritten(objectType, id, properties, wantsGroups);
+      const fromMemory = this.lastWrites.read(objectType, id, properties, wantsGroups);
       if (fromMemory !== undefined) return fromMemory;
     }
     return this.pool.use(`read ${objectType}/${id}`, this.timeout('GET'), async (conn) => {
@@ -221,23 +202,7 @@ export class LdapConnector extends SystemConnector {
   }
 
   override isUnconfirmed(object: object): boolean {
-    return this.unconfirmed.has(object);
-  }
-
-  /** The object as the connector's last write of it left it, unconfirmed (ReadOptions.lastWritten). */
-  private lastWritten(
-    objectType: string,
-    id: string,
-    properties: readonly PropertyConfig[],
-    wantsGroups: boolean,
-  ): SystemObject | undefined {
-    const written = this.written.get(objectType, id);
-    if (written === undefined || (wantsGroups && written.groups === undefined)) return undefined;
-    const { entry, groups, csn } = written;
-    const object = entryToObject(entry, properties, this.config.uidAttribute, groups);
-    this.recentReads.remember(object, objectType, id, { entry, groups, unconfirmedCsn: csn });
-    this.unconfirmed.add(object);
-    return object;
+    return this.lastWrites.isUnconfirmed(object);
   }
 
   async create(objectType: string, object: JsonObject): Promise<SystemObject> {
@@ -277,12 +242,14 @@ export class LdapConnector extends SystemConnector {
     const newId = await this.pool.use(`update ${objectType}/${id}`, this.timeout('UPDATE'), async (conn) => {
       const recent = this.recentReads.take(options.current, objectType, id, groupsWanted === 'needed');
       // An object from memory is planned from only once, and only for the object it was read as.
-      if (recent === undefined && options.current !== undefined && this.unconfirmed.has(options.current))
+      if (recent === undefined && options.current !== undefined && this.isUnconfirmed(options.current))
         throw new StaleReadError(`${this.name}/${objectType}/${id} was read from memory for another update`);
       let found: RecentRead | undefined = recent;
       if (recent?.unconfirmedCsn !== undefined) {
-        if (await this.writeAsserted(conn, type, objectType, id, object, options, recent)) return id;
-        found = await this.confirm(conn, type, objectType, id, recent, groupsWanted);
+        if (await this.lastWrites.writeAsserted(conn, type, id, object, options, recent)) return id;
+        const lookup: EntryLookup = (attributes, withGroups) =>
+          this.lookup(conn, type, id, attributes, withGroups ? 'needed' : groupsWanted);
+        found = await this.lastWrites.confirm(type, id, recent, lookup, groupsWanted === 'needed');
       }
       found ??= await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted);
       const { entry } = found;
@@ -298,9 +265,8 @@ export class LdapConnector extends SystemConnector {
         dn = plan.newDn;
       }
       const groupsAfter = plan.groups ?? (plan.newDn ? (maintain ? oldGroups : undefined) : found.groups);
-      if (plan.changes.length > 0)
-        await this.modifyRemembering(conn, type, objectType, id, dn, plan, found, groupsAfter);
-      else if (plan.newDn || plan.groups) this.written.forget(objectType, id);
+      if (plan.changes.length > 0) await this.lastWrites.modify(conn, type, id, dn, plan, found, groupsAfter);
+      else if (plan.newDn || plan.groups) this.lastWrites.forget(type.name, id);
       if (plan.groups) {
         // Without a rename the memberships are still those read above; after one, maintained ones moved along.
         const current = !plan.newDn || maintain ? oldGroups : await groupsOf(conn, this.groupSettings, dn);
@@ -337,7 +303,7 @@ export class LdapConnector extends SystemConnector {
       const entry = await findEntry(conn, this.config, this.types, type, id, ['1.1']);
       await conn.client.del(entry.dn);
       this.dnHints.forget(id);
-      this.written.forget(objectType, id);
+      this.lastWrites.forget(type.name, id);
       if (this.config.maintainLdapGroupMembership) await removeFromGroups(conn, this.groupSettings, entry.dn);
     });
     return before;
@@ -438,119 +404,6 @@ export class LdapConnector extends SystemConnector {
       entry,
       groups: groups === 'needed' ? await groupsOf(conn, this.groupSettings, entry.dn) : undefined,
     };
-  }
-
-  /**
-   * An update planned from an entry remembered from the last write (`recent`), sent as one modify asserting that
-   * the entry is still as remembered; false when it is not that simple (a rename, groups to change, nothing to
-   * modify), for the caller to confirm the entry by a search first. StaleReadError when the directory refuses.
-   */
-  private async writeAsserted(
-    conn: LdapConnection,
-    type: ObjectTypeConfig,
-    objectType: string,
-    id: string,
-    object: JsonObject,
-    options: UpdateOptions,
-    recent: RecentRead,
-  ): Promise<boolean> {
-    const plan = planUpdate(type, recent.entry, object, updateBases(options, true));
-    if (plan.newDn !== null || plan.changes.length === 0 || groupsDiffer(plan.groups, recent.groups))
-      return false;
-    const postRead = postReadOfCsn();
-    try {
-      await modifyAsserted(conn, recent.entry.dn, plan.changes, recent.unconfirmedCsn as string, postRead);
-    } catch (error) {
-      if (error instanceof StaleReadError) this.written.forget(objectType, id);
-      throw error;
-    }
-    this.rememberWritten(
-      type,
-      objectType,
-      id,
-      { before: recent.entry, changes: plan.changes, postRead },
-      recent.groups,
-    );
-    return true;
-  }
-
-  /** The entry as a search finds it now, if it is still the one remembered (`recent`); else StaleReadError. */
-  private async confirm(
-    conn: LdapConnection,
-    type: ObjectTypeConfig,
-    objectType: string,
-    id: string,
-    recent: RecentRead,
-    groupsWanted: GroupsWanted,
-  ): Promise<RecentRead> {
-    const attributes = [...this.types.writableAttributes(type), REVISION_ATTRIBUTE];
-    const groups = recent.groups !== undefined ? 'needed' : groupsWanted;
-    const found = await this.lookup(conn, type, id, attributes, groups).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === 'NOT_FOUND') return undefined;
-      throw error;
-    });
-    const same =
-      found !== undefined &&
-      csnOf(found.entry) === recent.unconfirmedCsn &&
-      !groupsDiffer(found.groups ?? null, recent.groups);
-    if (same) return found;
-    this.written.forget(objectType, id);
-    throw staleEntry(recent.entry.dn, found === undefined ? 'renamed or deleted' : 'changed');
-  }
-
-  /** A modify that brings back the entry as it leaves it, remembered for the next write (WrittenEntries). */
-  private async modifyRemembering(
-    conn: LdapConnection,
-    type: ObjectTypeConfig,
-    objectType: string,
-    id: string,
-    dn: string,
-    plan: UpdatePlan,
-    found: RecentRead,
-    groupsAfter: readonly string[] | undefined,
-  ): Promise<void> {
-    this.controls ??= supportsWriteControls(conn);
-    if (!(await this.controls)) {
-      await conn.client.modify(dn, plan.changes);
-      return;
-    }
-    const postRead = postReadOfCsn();
-    this.written.forget(objectType, id);
-    await conn.client.modify(dn, plan.changes, [postRead]);
-    this.rememberWritten(
-      type,
-      objectType,
-      id,
-      { before: found.entry, dn, changes: plan.changes, postRead },
-      groupsAfter,
-    );
-  }
-
-  /** The entry `write` left (the entry before it, the changes sent, the entryCSN the reply gave), remembered. */
-  private rememberWritten(
-    type: ObjectTypeConfig,
-    objectType: string,
-    id: string,
-    write: { before: Entry; dn?: string; changes: readonly Change[]; postRead: PostReadControl },
-    groups: readonly string[] | undefined,
-  ): void {
-    const csn = csnOf(write.postRead.entry);
-    if (csn === undefined) {
-      this.written.forget(objectType, id);
-      return;
-    }
-    const attributes = this.rememberedAttributes(type);
-    const entry = afterChanges(write.before, write.dn ?? write.before.dn, write.changes, csn, attributes);
-    this.written.remember(objectType, id, { entry, csn, groups: groups && [...groups] });
-  }
-
-  private rememberedAttributes(type: ObjectTypeConfig): string[] {
-    let attributes = this.rememberedAttributeLists.get(type.name);
-    if (attributes === undefined) {
-      attributes = rememberedAttributes(type, this.types, this.config.uidAttribute);
-      this.rememberedAttributeLists.set(type.name, attributes);
-    }
-    return attributes;
   }
 
   /** Ids that are DNs need no hint; an entry moved out of the base contexts is out of reach and gets none. */
