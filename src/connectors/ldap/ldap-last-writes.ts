@@ -76,11 +76,36 @@ export class LastWrites {
   }
 
   /**
-   * An update planned from a remembered entry (`recent`), sent as one modify asserting that the entry is still as
-   * remembered; false when it is not that simple (a rename, groups to change, nothing to modify), for the caller
-   * to `confirm` the entry first. StaleReadError when the directory refuses.
+   * Where an update planned from `options.current` starts, `recent` being what the connector's recent reads hold
+   * for it: undefined when nothing is (search for the entry); the read itself when the directory answered it;
+   * when it came from memory, 'written' (sent as one asserted modify, nothing left to do) or the entry as a search
+   * confirmed it (`lookup`). StaleReadError when that object no longer holds, or was planned from once already.
    */
-  async writeAsserted(
+  async updateFrom(
+    conn: LdapConnection,
+    type: ObjectTypeConfig,
+    id: string,
+    object: JsonObject,
+    options: UpdateOptions,
+    recent: RecentRead | undefined,
+    lookup: EntryLookup,
+  ): Promise<'written' | RecentRead | undefined> {
+    if (recent === undefined) {
+      if (options.current !== undefined && this.unconfirmed.has(options.current))
+        throw new StaleReadError(`${type.name}/${id} was read from memory for another update`);
+      return undefined;
+    }
+    if (recent.unconfirmedCsn === undefined) return recent;
+    if (await this.writeAsserted(conn, type, id, object, options, recent)) return 'written';
+    return this.confirm(type, id, recent, lookup);
+  }
+
+  /**
+   * An update planned from a remembered entry (`recent`), sent as one modify asserting that the entry is still as
+   * remembered; false when it is not that simple (a rename, groups to change, nothing to modify), for `confirm`
+   * to search first. StaleReadError when the directory refuses.
+   */
+  private async writeAsserted(
     conn: LdapConnection,
     type: ObjectTypeConfig,
     id: string,
@@ -103,20 +128,17 @@ export class LastWrites {
   }
 
   /** The entry as a search finds it now, if it is still the one remembered (`recent`); else StaleReadError. */
-  async confirm(
+  private async confirm(
     type: ObjectTypeConfig,
     id: string,
     recent: RecentRead,
     lookup: EntryLookup,
-    groupsNeeded: boolean,
   ): Promise<RecentRead> {
     const attributes = [...this.types.writableAttributes(type), REVISION_ATTRIBUTE];
-    const found = await lookup(attributes, groupsNeeded || recent.groups !== undefined).catch(
-      (error: unknown) => {
-        if (error instanceof DomainError && error.code === 'NOT_FOUND') return undefined;
-        throw error;
-      },
-    );
+    const found = await lookup(attributes, recent.groups !== undefined).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    });
     const same =
       found !== undefined &&
       csnOf(found.entry) === recent.unconfirmedCsn &&

@@ -16,7 +16,6 @@ import {
   type SystemQueryOptions,
   type SystemQueryPage,
   type ReadOptions,
-  StaleReadError,
   type TestResult,
   type UpdateOptions,
 } from '../system-connector.port';
@@ -46,7 +45,7 @@ import {
 import { LdapObjectTypes } from './ldap-object-types';
 import { type LdapConnection, LdapPool } from './ldap-pool';
 import { findAll, findEntry } from './ldap-lookup';
-import { type RecentRead, RecentReads } from './ldap-recent-reads';
+import { RecentReads } from './ldap-recent-reads';
 import { type EntryLookup, LastWrites } from './ldap-last-writes';
 import { readEntry, searchPages } from './ldap-search';
 import { readChanges } from './ldap-sync';
@@ -241,17 +240,11 @@ export class LdapConnector extends SystemConnector {
     const groupsWanted: GroupsWanted = givesGroups ? 'needed' : maintain ? 'ifFree' : 'no';
     const newId = await this.pool.use(`update ${objectType}/${id}`, this.timeout('UPDATE'), async (conn) => {
       const recent = this.recentReads.take(options.current, objectType, id, groupsWanted === 'needed');
-      // An object from memory is planned from only once, and only for the object it was read as.
-      if (recent === undefined && options.current !== undefined && this.isUnconfirmed(options.current))
-        throw new StaleReadError(`${this.name}/${objectType}/${id} was read from memory for another update`);
-      let found: RecentRead | undefined = recent;
-      if (recent?.unconfirmedCsn !== undefined) {
-        if (await this.lastWrites.writeAsserted(conn, type, id, object, options, recent)) return id;
-        const lookup: EntryLookup = (attributes, withGroups) =>
-          this.lookup(conn, type, id, attributes, withGroups ? 'needed' : groupsWanted);
-        found = await this.lastWrites.confirm(type, id, recent, lookup, groupsWanted === 'needed');
-      }
-      found ??= await this.lookup(conn, type, id, this.types.writableAttributes(type), groupsWanted);
+      const lookup: EntryLookup = (attributes, withGroups) =>
+        this.lookup(conn, type, id, attributes, withGroups ? 'needed' : groupsWanted);
+      const start = await this.lastWrites.updateFrom(conn, type, id, object, options, recent, lookup);
+      if (start === 'written') return id;
+      const found = start ?? (await lookup(this.types.writableAttributes(type), false));
       const { entry } = found;
       const plan = planUpdate(type, entry, object, updateBases(options, recent !== undefined));
       let dn = entry.dn;
