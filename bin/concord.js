@@ -1,13 +1,13 @@
 #!/usr/bin/env -S node --max-semi-space-size=64 --min-semi-space-size=64 --heap-growing-percent=100
 // Node flags for Concord, in the line above only (npm start, the quick start and the benchmarks take them from here):
 // --max-semi-space-size=64: a larger young generation halves GC time when streaming directory entries (bench:ldap).
-// --min-semi-space-size=64 --heap-growing-percent=100: a server under steady load keeps that young generation from
-// the start (a scavenge every ~1.3 s instead of 3 a second, so a request's objects die young instead of reaching the
-// old generation) and lets the old generation double before its next full GC; under implicit sync at 200 PUT/s, full
-// GCs came every 5–15 s and held a third to a half of the slowest 1% of PUTs (bench:sync (a), docs/benchmarks.md).
+// --min-semi-space-size=64 --heap-growing-percent=100: that young generation from the start (at 200 PUT/s a scavenge
+// every ~1.3 s instead of 3 a second, so a request's objects die young instead of reaching the old generation), and
+// the old generation may double before its next full GC: full GCs had come every 5–15 s and held a third to a half of
+// implicit sync's slowest 1% of PUTs (bench:sync (a), docs/benchmarks.md); ~75 MiB more resident memory.
 // Not here, measured (docs/benchmarks.md): --v8-pool-size=1 halves implicit sync's p99 on 2 cores (V8's helper
 // threads no longer take both cores at every major GC) but lets a 300k-entry recon's peak RSS grow 1.25–1.35× its
-// 100k figure instead of 1.17×; run `node --max-semi-space-size=64 --v8-pool-size=1 bin/concord.js` to choose it.
+// 100k figure instead of 1.17×; add it to the line above to choose it.
 // The `concord` command: runs the compiled CLI (npm run build writes dist/).
 const path = require('node:path');
 const fs = require('node:fs');
