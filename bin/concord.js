@@ -4,10 +4,11 @@
 // --min-semi-space-size=64 --heap-growing-percent=100: that young generation from the start (at 200 PUT/s a scavenge
 // every ~1.3 s instead of 3 a second, so a request's objects die young instead of reaching the old generation), and
 // the old generation may double before its next full GC: full GCs had come every 5–15 s and held a third to a half of
-// implicit sync's slowest 1% of PUTs (bench:sync (a), docs/benchmarks.md); ~75 MiB more resident memory.
-// Not here, measured (docs/benchmarks.md): --v8-pool-size=1 halves implicit sync's p99 on 2 cores (V8's helper
-// threads no longer take both cores at every major GC) but lets a 300k-entry recon's peak RSS grow 1.25–1.35× its
-// 100k figure instead of 1.17×; add it to the line above to choose it.
+// implicit sync's slowest 1% of PUTs (bench:sync (a), docs/benchmarks.md). An unchanged 100k recon peaks ~78 MiB
+// higher for it, a first one lower.
+// Not here, measured before the two flags above (docs/benchmarks.md): --v8-pool-size=1 halved implicit sync's p99
+// on 2 cores (V8's helper threads no longer took both cores at every major GC) but let a 300k-entry recon's peak RSS
+// grow 1.25–1.35× its 100k figure instead of 1.17×; add it to the line above to choose it.
 // The `concord` command: runs the compiled CLI (npm run build writes dist/).
 const path = require('node:path');
 const fs = require('node:fs');
