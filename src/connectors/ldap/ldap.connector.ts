@@ -3,7 +3,6 @@
  * Reads stream through paged searches; writes go through the pool with the per-operation time limits of
  * `operationTimeout`. Ids are the `uidAttribute` value (`entryUUID` by default), so a rename keeps the id.
  */
-import type { Entry } from 'ldapts';
 import { DomainError, badRequest, notFound } from '../../core/errors/domain-error';
 import type { JsonObject } from '../../managed/managed-object';
 import { applySystemPatch } from '../system-patch';
@@ -20,8 +19,7 @@ import {
   type UpdateOptions,
 } from '../system-connector.port';
 import { CursorStore } from './ldap-cursor.store';
-import { canonicalDn, isUnder } from './ldap-dn';
-import { DnHints } from './ldap-dn-hints';
+import { type GroupsWanted, EntryLocator } from './ldap-entry-locator';
 import {
   LDAP_GROUPS,
   REVISION_ATTRIBUTE,
@@ -43,7 +41,7 @@ import {
   setGroups,
 } from './ldap-groups';
 import { LdapObjectTypes } from './ldap-object-types';
-import { type LdapConnection, LdapPool } from './ldap-pool';
+import { LdapPool } from './ldap-pool';
 import { findAll, findEntry } from './ldap-lookup';
 import { RecentReads } from './ldap-recent-reads';
 import { type EntryLookup, LastWrites } from './ldap-last-writes';
@@ -53,10 +51,6 @@ import { planCreate, planUpdate, updateBases } from './ldap-write';
 import type { ConnectorOperation, ObjectTypeConfig, ProvisionerConfig } from './provisioner.config';
 
 const CURSOR_TTL_MS = 60_000;
-/** An entry's groups: `ifFree` takes them only when they come in the entry's own search. */
-type GroupsWanted = 'needed' | 'ifFree' | 'no';
-/** Ids whose DN is remembered (a few hundred bytes each): enough for the objects a sync is busy with. */
-const DN_HINTS = 1000;
 /** How long an object `read` returned may stand in for the entry when it is updated (UpdateOptions.current). */
 const READ_REUSE_MS = 2_000;
 /**
@@ -71,7 +65,7 @@ export class LdapConnector extends SystemConnector {
   private readonly types: LdapObjectTypes;
   private readonly cursors: CursorStore<SystemObject>;
   private readonly groupSettings: GroupSettings;
-  private readonly dnHints = new DnHints(DN_HINTS);
+  private readonly locator: EntryLocator;
   private readonly recentReads = new RecentReads(READ_REUSE_MS);
   /** Entries as this connector's writes left them (ReadOptions.lastWritten). */
   private readonly lastWrites: LastWrites;
@@ -84,6 +78,7 @@ export class LdapConnector extends SystemConnector {
     this.lastWrites = new LastWrites(this.types, config.uidAttribute, this.recentReads, WRITTEN_ENTRIES);
     this.cursors = new CursorStore(CURSOR_TTL_MS, Math.max(1, Math.floor(config.pool.maxObjects / 2)));
     this.groupSettings = { memberAttribute: config.groupMemberAttribute, bases: config.baseContexts };
+    this.locator = new EntryLocator(config, this.types, this.groupSettings);
   }
 
   objectTypes(): string[] {
@@ -192,7 +187,13 @@ export class LdapConnector extends SystemConnector {
     }
     return this.pool.use(`read ${objectType}/${id}`, this.timeout('GET'), async (conn) => {
       const attributes = requestedAttributes(properties, this.config.uidAttribute);
-      const { entry, groups } = await this.lookup(conn, type, id, attributes, wantsGroups ? 'needed' : 'no');
+      const { entry, groups } = await this.locator.locate(
+        conn,
+        type,
+        id,
+        attributes,
+        wantsGroups ? 'needed' : 'no',
+      );
       const object = entryToObject(entry, properties, this.config.uidAttribute, groups);
       // A whole object was read: its entry holds every attribute an update compares (writableAttributes).
       if (whole) this.recentReads.remember(object, objectType, id, { entry, groups });
@@ -221,7 +222,7 @@ export class LdapConnector extends SystemConnector {
       if (!entry)
         throw notFound(`${this.name}/${objectType}: ${plan.dn} was deleted right after its creation`);
       const created = entryToObject(entry, properties, uid, groups);
-      this.rememberDn(created._id, entry.dn);
+      this.locator.remember(created._id, entry.dn);
       return created;
     });
   }
@@ -241,7 +242,7 @@ export class LdapConnector extends SystemConnector {
     const newId = await this.pool.use(`update ${objectType}/${id}`, this.timeout('UPDATE'), async (conn) => {
       const recent = this.recentReads.take(options.current, objectType, id, groupsWanted === 'needed');
       const lookup: EntryLookup = (attributes, withGroups) =>
-        this.lookup(conn, type, id, attributes, withGroups ? 'needed' : groupsWanted);
+        this.locator.locate(conn, type, id, attributes, withGroups ? 'needed' : groupsWanted);
       const start = await this.lastWrites.updateFrom(conn, type, id, object, options, recent, lookup);
       if (start === 'written') return id;
       const found = start ?? (await lookup(this.types.writableAttributes(type), false));
@@ -266,7 +267,7 @@ export class LdapConnector extends SystemConnector {
         await setGroups(conn, this.groupSettings, dn, current, plan.groups);
       }
       const updatedId = idsAreDns(this.config.uidAttribute) ? dn : id;
-      this.rememberDn(updatedId, dn);
+      this.locator.remember(updatedId, dn);
       return updatedId;
     });
     if (options.readBack === false) return { _id: newId };
@@ -295,7 +296,7 @@ export class LdapConnector extends SystemConnector {
     await this.pool.use(`delete ${objectType}/${id}`, this.timeout('DELETE'), async (conn) => {
       const entry = await findEntry(conn, this.config, this.types, type, id, ['1.1']);
       await conn.client.del(entry.dn);
-      this.dnHints.forget(id);
+      this.locator.forget(id);
       this.lastWrites.forget(type.name, id);
       if (this.config.maintainLdapGroupMembership) await removeFromGroups(conn, this.groupSettings, entry.dn);
     });
@@ -367,45 +368,6 @@ export class LdapConnector extends SystemConnector {
     await this.pool.close();
   }
 
-  /**
-   * The entry of `id` with `attributes`, and its groups as `groups` says. Through a known DN (the id itself when
-   * ids are DNs, else a hint) entry and groups come in one search; otherwise the id is searched for, and the
-   * groups, when needed, in a second search.
-   */
-  private async lookup(
-    conn: LdapConnection,
-    type: ObjectTypeConfig,
-    id: string,
-    attributes: readonly string[],
-    groups: GroupsWanted,
-  ): Promise<{ entry: Entry; groups: string[] | undefined }> {
-    const withGroups = groups !== 'no';
-    const idIsDn = idsAreDns(this.config.uidAttribute);
-    const hint = idIsDn ? (withGroups ? dnOrNull(id) : null) : (this.dnHints.get(id) ?? null);
-    const entryFilter = idIsDn ? this.types.typeFilter(type) : this.types.idFilter(type, id);
-    if (hint !== null && entryFilter !== null) {
-      const binary = binaryAttributes(type);
-      const found = withGroups
-        ? await entryWithGroups(conn, this.groupSettings, hint, attributes, binary, entryFilter)
-        : { entry: await readEntry(conn, hint, attributes, binary, entryFilter), groups: undefined };
-      if (found.entry) return { entry: found.entry, groups: found.groups };
-      this.dnHints.forget(id);
-    }
-    const entry = await findEntry(conn, this.config, this.types, type, id, attributes);
-    this.rememberDn(id, entry.dn);
-    return {
-      entry,
-      groups: groups === 'needed' ? await groupsOf(conn, this.groupSettings, entry.dn) : undefined,
-    };
-  }
-
-  /** Ids that are DNs need no hint; an entry moved out of the base contexts is out of reach and gets none. */
-  private rememberDn(id: string, dn: string): void {
-    if (idsAreDns(this.config.uidAttribute)) return;
-    if (this.config.baseContexts.some((base) => isUnder(dn, base))) this.dnHints.remember(id, dn);
-    else this.dnHints.forget(id);
-  }
-
   private checkAllowed(type: ObjectTypeConfig, operation: ConnectorOperation): void {
     if (this.config.deniedOperations[type.name]?.has(operation)) {
       throw new DomainError(
@@ -417,13 +379,5 @@ export class LdapConnector extends SystemConnector {
 
   private timeout(operation: ConnectorOperation): number | undefined {
     return this.config.operationTimeouts[operation];
-  }
-}
-
-function dnOrNull(text: string): string | null {
-  try {
-    return canonicalDn(text);
-  } catch {
-    return null;
   }
 }
