@@ -19,13 +19,13 @@ import { rethrowNul } from './pg-error';
 import { SqlDatabase, type SqlExecutor } from './sql-database';
 import { parseId, parseIdOrNull } from './queue-id';
 import {
-  QUEUE_ROW_COLUMNS,
   dueAndLease,
   ENQUEUED_COLUMNS,
   enqueuedReturning,
   LEASE_FREE,
   MERGE_INTO_ROW,
   QUEUE_DOCUMENTS,
+  QUEUE_ROW_COLUMNS,
 } from './sync-queue.sql';
 
 interface Row {

@@ -55,7 +55,7 @@ export const ENQUEUED_COLUMNS =
 
 /**
  * The values of `next_attempt_at`, `locked_by` and `locked_until` from three parameters starting at `$first`:
- * the delay in ms, the lease holder (or null) and the lease in ms (timing()).
+ * the delay in ms, the lease holder (or null) and the lease in ms (SyncQueueRepository passes them in that order).
  */
 export function dueAndLease(first: number): string {
   const [delay, holder, lease] = [first, first + 1, first + 2];
