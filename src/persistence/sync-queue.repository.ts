@@ -10,9 +10,16 @@ import {
   type FailureDisposition,
   type FollowingChange,
   type NewChange,
+  type QueueBacklog,
 } from '../sync-queue/change-queue.store';
 import type { SeenObject } from '../sync-queue/change-processor.port';
-import type { ChangeOperation, QueueEntry, QueuedChange, QueueState } from '../sync-queue/queued-change';
+import {
+  QUEUE_STATES,
+  type ChangeOperation,
+  type QueueEntry,
+  type QueuedChange,
+  type QueueState,
+} from '../sync-queue/queued-change';
 import { DeliveredRows } from './delivered-rows';
 import { buildDocumentCount, buildDocumentSelect } from './document-select.sql';
 import { rethrowNul } from './pg-error';
@@ -289,6 +296,19 @@ export class SyncQueueRepository extends ChangeQueueStore {
     );
     if (!rows[0]) throw missing(id);
     return toEntry(rows[0]);
+  }
+
+  async backlog(): Promise<QueueBacklog[]> {
+    await this.db.trailing.settled();
+    const rows = await this.db.query<{ state: QueueState; changes: number; oldest: number }>(
+      `SELECT state, count(*)::int AS changes, extract(epoch FROM now() - min(created_at))::float8 AS oldest
+       FROM sync_queue GROUP BY state`,
+    );
+    const byState = new Map(rows.map((row) => [row.state, row]));
+    return QUEUE_STATES.map((state) => {
+      const row = byState.get(state);
+      return { state, changes: row?.changes ?? 0, oldestAgeSeconds: row ? Math.max(0, row.oldest) : null };
+    });
   }
 
   private existingId(id: string): string {

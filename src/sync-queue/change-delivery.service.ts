@@ -12,6 +12,7 @@ import type { WrittenObject } from './managed-change.recorder';
 import type { QueuedChange } from './queued-change';
 import { exhausted, retryDelayMs } from './retry-backoff';
 import { SyncDeliveryConfig } from './sync-queue.settings';
+import { SyncQueueMetrics } from './sync-queue.metrics';
 
 /** How long an inline delivery waits, pause after pause, for a row another delivery holds (about 0.6 s in all). */
 const CLAIM_PAUSES_MS = [5, 10, 20, 40, 80, 160, 320];
@@ -20,7 +21,7 @@ const CLAIM_PAUSES_MS = [5, 10, 20, 40, 80, 160, 320];
  * Who delivers: the request that wrote the change (its reply waits for the target, not for the queue row's
  * removal, which follows it: TrailingWrites), the worker, or the worker's probe of a failing target.
  */
-type Attempt = 'inline' | 'worker' | 'probe';
+export type AttemptBy = 'inline' | 'worker' | 'probe';
 
 /** Puts a writer's deferred writes on the delivery's closing writes (deliverNow). */
 export type CarriedWrites = (closing: ClosingWrites) => void;
@@ -65,6 +66,7 @@ export class ChangeDelivery {
     private readonly store: ChangeQueueStore,
     private readonly config: SyncDeliveryConfig,
     @Optional() private processor?: ChangeProcessor,
+    @Optional() private readonly metrics?: SyncQueueMetrics,
   ) {
     this.workerName = `${leasePrefix(config.nodeId)}${process.pid}:${randomUUID().slice(0, 8)}`;
   }
@@ -179,7 +181,7 @@ export class ChangeDelivery {
   private async attempt(
     change: QueuedChange,
     worker: string,
-    kind: Attempt,
+    kind: AttemptBy,
     { current, carried, seen }: InlineDelivery = {},
   ): Promise<void> {
     const processor = this.processor;
@@ -196,6 +198,7 @@ export class ChangeDelivery {
       failure = error instanceof Error ? error.message : String(error);
     }
     if (failure === null) {
+      this.metrics?.attempted(kind, 'delivered');
       if (kind === 'inline') this.store.completeAfterReply(change, worker, closing);
       else await this.store.complete(change, worker, closing);
       if (this.failing || change.attempts > 0) await this.recovered();
@@ -209,12 +212,14 @@ export class ChangeDelivery {
     });
     this.failing = true;
     if (kind === 'probe') {
+      this.metrics?.attempted(kind, 'probe_failed');
       await this.store.release(change, worker, failure);
       return;
     }
     const attempts = change.attempts + 1;
     const dead = exhausted(attempts, this.config.queue.maxAttempts);
     const delayMs = retryDelayMs(attempts, this.config.queue.backoff, Math.random);
+    this.metrics?.attempted(kind, dead ? 'dead' : 'retry');
     await this.store.fail(change, worker, failure, dead ? { dead: true } : { dead: false, delayMs });
     const what = `${change.resource}/${change.objectId} (${change.operation}, queue id ${change.id})`;
     if (dead)

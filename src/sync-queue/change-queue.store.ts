@@ -3,7 +3,7 @@ import type { JsonObject } from '../managed/managed-object';
 import type { StoreQueryPage } from '../managed/managed-object.store';
 import type { SqlExecutor } from '../persistence/sql-database';
 import type { SeenObject } from './change-processor.port';
-import type { ChangeOperation, QueueEntry, QueuedChange } from './queued-change';
+import type { ChangeOperation, QueueEntry, QueuedChange, QueueState } from './queued-change';
 
 export interface NewChange {
   readonly resource: string;
@@ -40,6 +40,13 @@ export interface EnqueuedRef {
  */
 export interface ClosingWrites extends SqlExecutor {
   flush(): Promise<void>;
+}
+
+/** What waits in one state of the queue: how many changes, and since when the oldest (null when none). */
+export interface QueueBacklog {
+  readonly state: QueueState;
+  readonly changes: number;
+  readonly oldestAgeSeconds: number | null;
 }
 
 /** How a failed delivery is recorded: back to pending after `delayMs`, or dead. */
@@ -99,4 +106,6 @@ export abstract class ChangeQueueStore {
   abstract retry(id: string): Promise<QueueEntry>;
   /** Removes the row; NOT_FOUND when absent. */
   abstract remove(id: string): Promise<QueueEntry>;
+  /** What waits, state by state (pending, dead), for monitoring; every state, with 0 changes when empty. */
+  abstract backlog(): Promise<QueueBacklog[]>;
 }

@@ -2,7 +2,8 @@ import type { JsonObject } from '../managed/managed-object';
 import type { SeenObject } from './change-processor.port';
 
 export type ChangeOperation = 'create' | 'update' | 'delete';
-export type QueueState = 'pending' | 'dead';
+export const QUEUE_STATES = ['pending', 'dead'] as const;
+export type QueueState = (typeof QUEUE_STATES)[number];
 
 /**
  * A change waiting for implicit sync: an identity, not a value. The processor re-reads the object's current

@@ -8,6 +8,7 @@ import { ChangeQueueStore } from './change-queue.store';
 import { ManagedChangeRecorder } from './managed-change.recorder';
 import { QueuedManagedChangeRecorder } from './queued-managed-change.recorder';
 import { SyncQueueController } from './sync-queue.controller';
+import { SyncQueueMetrics } from './sync-queue.metrics';
 import { SyncQueueService } from './sync-queue.service';
 import { SyncDeliveryConfig } from './sync-queue.settings';
 import { SyncQueueWorker } from './sync-queue.worker';
@@ -15,7 +16,8 @@ import { SyncQueueWorker } from './sync-queue.worker';
 /**
  * Durable delivery of sync in both directions: the implicit-sync queue (ManagedService records each change in
  * the write's transaction through ManagedChangeRecorder; ChangeDelivery and SyncQueueWorker deliver it to the
- * ChangeProcessor the sync engine binds), its REST API `sync/queue`, and live sync (LiveSyncModule).
+ * ChangeProcessor the sync engine binds), its REST API `sync/queue`, its metrics (SyncQueueMetrics), and live sync
+ * (LiveSyncModule).
  * Settings come from the environment (sync-queue.settings.ts).
  */
 @Global()
@@ -34,6 +36,7 @@ export class SyncDeliveryModule {
         { provide: ChangeQueueStore, useClass: SyncQueueRepository },
         { provide: ManagedChangeRecorder, useClass: QueuedManagedChangeRecorder },
         ChangeDelivery,
+        SyncQueueMetrics,
         SyncQueueService,
         SyncQueueWorker,
       ],

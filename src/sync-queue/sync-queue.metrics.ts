@@ -1,0 +1,76 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Counter, Gauge } from 'prom-client';
+import { MetricsRegistry } from '../observability/metrics.registry';
+import type { AttemptBy } from './change-delivery.service';
+import { ChangeQueueStore, type QueueBacklog } from './change-queue.store';
+
+/** How it ended: delivered; failed and due again after a back-off; failed for the last time (dead); a failed probe. */
+export type AttemptResult = 'delivered' | 'retry' | 'dead' | 'probe_failed';
+
+/**
+ * The implicit-sync queue on GET /metrics, for the alerts an operator sets on durable delivery: changes waiting
+ * and how long the oldest has (a target down shows as a growing age long before anything goes dead), dead
+ * letters, and how delivery attempts end. The backlog is read from the queue when scraped, so every node reports
+ * the whole cluster's; the attempts are this node's own.
+ */
+@Injectable()
+export class SyncQueueMetrics {
+  private readonly logger = new Logger('SyncQueueMetrics');
+  private readonly attempts: Counter<'by' | 'result'>;
+  /** One read of the backlog serves both gauges of a scrape, which prom-client collects concurrently. */
+  private reading: Promise<QueueBacklog[] | undefined> | undefined;
+
+  constructor(
+    metrics: MetricsRegistry,
+    private readonly store: ChangeQueueStore,
+  ) {
+    this.attempts = metrics.counter({
+      name: 'concord_sync_delivery_attempts_total',
+      help: 'Implicit-sync delivery attempts made by this node, by who made them and how they ended',
+      labelNames: ['by', 'result'],
+    });
+    const changes: Gauge<'state'> = metrics.gauge({
+      name: 'concord_sync_queue_changes',
+      help: 'Changes in the implicit-sync queue, by state (pending: to be delivered; dead: given up, see sync/queue)',
+      labelNames: ['state'],
+      collect: () =>
+        this.collect((backlog) => changes.set({ state: backlog.state }, backlog.changes), changes),
+    });
+    const oldest: Gauge<'state'> = metrics.gauge({
+      name: 'concord_sync_queue_oldest_change_age_seconds',
+      help: 'Age of the oldest change in the implicit-sync queue, by state; absent when the state holds none',
+      labelNames: ['state'],
+      collect: () =>
+        this.collect((backlog) => {
+          if (backlog.oldestAgeSeconds !== null)
+            oldest.set({ state: backlog.state }, backlog.oldestAgeSeconds);
+        }, oldest),
+    });
+  }
+
+  attempted(by: AttemptBy, result: AttemptResult): void {
+    this.attempts.inc({ by, result });
+  }
+
+  private async collect(show: (backlog: QueueBacklog) => void, gauge: Gauge<'state'>): Promise<void> {
+    // A state that emptied must not keep its last value; a failed read shows no value rather than a stale one.
+    gauge.reset();
+    const backlog = await this.readBacklog();
+    backlog?.forEach(show);
+  }
+
+  private readBacklog(): Promise<QueueBacklog[] | undefined> {
+    this.reading ??= this.store
+      .backlog()
+      .catch((error: unknown) => {
+        this.logger.warn(
+          `Sync queue backlog not read for /metrics: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return undefined;
+      })
+      .finally(() => {
+        this.reading = undefined;
+      });
+    return this.reading;
+  }
+}
