@@ -85,6 +85,26 @@ export async function startWithProcessor(
 
 export const startDirectory = (): Promise<SlapdInstance> => startSlapd({ ldif: factory.sampleLdif() });
 
+/**
+ * A private slapd and Concord on the sample's mappings with `settings`, started before the file's tests and
+ * destroyed after them; read `slapd` and `t` from the returned object once the tests run.
+ */
+export function sampleNodeForFile(settings: Record<string, string>): {
+  readonly slapd: SlapdInstance;
+  readonly t: TestConcord;
+} {
+  const rig = {} as { slapd: SlapdInstance; t: TestConcord };
+  beforeAll(async () => {
+    rig.slapd = await startDirectory();
+    rig.t = await startWithSettings(rig.slapd, { projectDir: sampleProject(), settings });
+  });
+  afterAll(async () => {
+    await rig.t.destroy();
+    await rig.slapd.destroy();
+  });
+  return rig;
+}
+
 /** The LDAP entry of a user (`uid=<userName>,ou=People`) as LDIF, empty when absent. */
 export function ldapEntry(slapd: SlapdInstance, userName: string): Promise<string> {
   return slapd.search('ou=People,dc=example,dc=com', `(uid=${userName})`, ['uid', 'sn', 'description']);

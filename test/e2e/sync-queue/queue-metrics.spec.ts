@@ -5,33 +5,19 @@
  */
 import { eventually } from '../../integration/sync-queue/queue-fixture';
 import { startConcord, type TestConcord } from '../../support/concord-app';
-import type { SlapdInstance } from '../../support/slapd';
-import { ldapEntry, newUser, sampleProject, startDirectory, startWithSettings } from './delivery.fixture';
+import { ldapEntry, newUser, sampleNodeForFile } from './delivery.fixture';
 
-let slapd: SlapdInstance;
-let t: TestConcord;
-
-beforeAll(async () => {
-  slapd = await startDirectory();
-  t = await startWithSettings(slapd, {
-    projectDir: sampleProject(),
-    settings: {
-      CONCORD_SYNC_MAX_ATTEMPTS: '3',
-      CONCORD_SYNC_BACKOFF_BASE_MS: '300',
-      CONCORD_SYNC_BACKOFF_MAX_MS: '300',
-      CONCORD_SYNC_WORKER_INTERVAL_MS: '50',
-      // One probe, when deliveries first fail; after that every attempt is the worker's, as the counts below say.
-      CONCORD_SYNC_PROBE_INTERVAL_MS: '600000',
-    },
-  });
-});
-afterAll(async () => {
-  await t.destroy();
-  await slapd.destroy();
+const rig = sampleNodeForFile({
+  CONCORD_SYNC_MAX_ATTEMPTS: '3',
+  CONCORD_SYNC_BACKOFF_BASE_MS: '300',
+  CONCORD_SYNC_BACKOFF_MAX_MS: '300',
+  CONCORD_SYNC_WORKER_INTERVAL_MS: '50',
+  // One probe, when deliveries first fail; after that every attempt is the worker's, as the counts below say.
+  CONCORD_SYNC_PROBE_INTERVAL_MS: '600000',
 });
 
 /** Every sample of the exposition as series → value, e.g. `concord_sync_queue_changes{state="dead"}` → 1. */
-async function scrape(node: TestConcord = t): Promise<Map<string, number>> {
+async function scrape(node: TestConcord = rig.t): Promise<Map<string, number>> {
   const text = (await node.admin('get', '/metrics').expect(200)).text;
   const samples = new Map<string, number>();
   for (const line of text.split('\n')) {
@@ -53,8 +39,8 @@ it('shows what waits while LDAP is down, what went dead, and how attempts ended'
   expect(before.get(QUEUED('dead'))).toBe(0);
   expect(before.has(OLDEST('pending'))).toBe(false);
 
-  await slapd.stop();
-  await t.admin('put', '/openidm/managed/user/waiting').send(newUser('waiting')).expect(201);
+  await rig.slapd.stop();
+  await rig.t.admin('put', '/openidm/managed/user/waiting').send(newUser('waiting')).expect(201);
   const waiting = await scrape();
   expect(waiting.get(QUEUED('pending'))).toBe(1);
   expect(waiting.get(ATTEMPTS('inline', 'retry'))).toBe(1);
@@ -70,14 +56,14 @@ it('shows what waits while LDAP is down, what went dead, and how attempts ended'
   expect(gone.get(ATTEMPTS('worker', 'retry'))).toBe(1);
   expect(gone.get(ATTEMPTS('worker', 'dead'))).toBe(1);
 
-  await slapd.restart();
+  await rig.slapd.restart();
   const [entry] = (
-    await t.admin('get', '/openidm/sync/queue').query({ _queryFilter: 'state eq "dead"' }).expect(200)
+    await rig.t.admin('get', '/openidm/sync/queue').query({ _queryFilter: 'state eq "dead"' }).expect(200)
   ).body.result as { _id: string }[];
-  await t.admin('post', `/openidm/sync/queue/${String(entry?._id)}?_action=retry`).expect(200);
+  await rig.t.admin('post', `/openidm/sync/queue/${String(entry?._id)}?_action=retry`).expect(200);
   await eventually(
     'the retried change to reach LDAP',
-    async () => (await ldapEntry(slapd, 'waiting')) !== '',
+    async () => (await ldapEntry(rig.slapd, 'waiting')) !== '',
   );
   await eventually('the queue to empty', async () => (await scrape()).get(QUEUED('dead')) === 0);
   const delivered = await scrape();
