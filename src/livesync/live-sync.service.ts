@@ -5,6 +5,7 @@ import { DomainError } from '../core/errors/domain-error';
 import type { JsonObject } from '../managed/managed-object';
 import { ConnectorRegistry } from '../system/connector-registry';
 import { LiveSyncChangeHandler, type LiveSyncChange } from './live-sync-change.handler';
+import { LiveSyncMetrics } from './live-sync.metrics';
 import { parseLiveSyncSource, type LiveSyncSource } from './live-sync-source';
 import { SourceLock } from './source-lock';
 import { afterFailure } from './sync-failure.policy';
@@ -37,6 +38,7 @@ export class LiveSyncService {
     private readonly failureActions: SyncFailureActions,
     @Optional() private handler?: LiveSyncChangeHandler,
     @Optional() private readonly activity?: ActivityRecorder,
+    @Optional() private readonly metrics?: LiveSyncMetrics,
   ) {}
 
   /** Binds the handler when DI has none (embedding, tests); the app binds the sync engine's through DI. */
@@ -48,7 +50,7 @@ export class LiveSyncService {
   async liveSync(source: string | undefined): Promise<SyncStage> {
     const parsed = parseLiveSyncSource(source);
     const connector = this.registry.get(parsed.system);
-    const result = await this.lock.runExclusive(parsed.path, true, () => this.run(parsed, connector));
+    const result = await this.lock.runExclusive(parsed.path, true, () => this.counted(parsed, connector));
     if (!result.ran) throw new DomainError('CONFLICT', `A live sync of ${parsed.path} is already running`);
     return result.value;
   }
@@ -57,7 +59,7 @@ export class LiveSyncService {
   async pollOnce(source: string): Promise<SyncStage | null> {
     const parsed = parseLiveSyncSource(source);
     const connector = this.registry.get(parsed.system);
-    const result = await this.lock.runExclusive(parsed.path, false, () => this.run(parsed, connector));
+    const result = await this.lock.runExclusive(parsed.path, false, () => this.counted(parsed, connector));
     return result.ran ? result.value : null;
   }
 
@@ -65,6 +67,18 @@ export class LiveSyncService {
     const { stageId } = parseLiveSyncSource(source);
     const stored = await this.stages.read('pooledSyncStage', stageId);
     return stored ? { _id: stored.id, _rev: String(stored.rev), ...stored.doc } : null;
+  }
+
+  /** A run, counted by how it ended (LiveSyncMetrics). */
+  private async counted(source: LiveSyncSource, connector: SystemConnector): Promise<SyncStage> {
+    try {
+      const stage = await this.run(source, connector);
+      this.metrics?.ran(source.path, stage.lastException === undefined ? 'ok' : 'stopped');
+      return stage;
+    } catch (error) {
+      this.metrics?.ran(source.path, 'failed');
+      throw error;
+    }
   }
 
   private async run(source: LiveSyncSource, connector: SystemConnector): Promise<SyncStage> {
@@ -79,8 +93,10 @@ export class LiveSyncService {
       for (const delta of batch.deltas) {
         const failure = await this.handle(source, delta);
         if (failure !== null && !(await this.giveUp(source, connector, delta, failure))) {
+          this.metrics?.handled(source.path, delta.type, 'failed');
           return this.saveStage(source, token, { throwable: failure, syncDelta: describeDelta(delta) });
         }
+        this.metrics?.handled(source.path, delta.type, failure === null ? 'applied' : 'given_up');
         token = delta.token;
         await this.saveStage(source, token);
       }

@@ -5,6 +5,7 @@ import { AdvisorySourceLock } from '../persistence/advisory-source.lock';
 import { SynchronisationRepository } from '../persistence/synchronisation.repository';
 import { LiveSyncAction } from './live-sync.action';
 import { LiveSyncPoller } from './live-sync.poller';
+import { LiveSyncMetrics } from './live-sync.metrics';
 import { LiveSyncService } from './live-sync.service';
 import { SourceLock } from './source-lock';
 import { SyncFailureActions, SyncFailurePolicies } from './sync-failure.actions';
@@ -37,6 +38,7 @@ export class LiveSyncModule {
         { provide: SyncFailureScript, useClass: SandboxSyncFailureScript },
         SyncFailureActions,
         LiveSyncService,
+        LiveSyncMetrics,
         LiveSyncAction,
         LiveSyncPoller,
         { provide: LiveSyncLauncher, useClass: ScheduledLiveSyncLauncher },
