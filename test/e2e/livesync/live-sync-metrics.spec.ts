@@ -3,6 +3,7 @@
  * changes they brought back by type, and when a run last read the directory to its end, which a run against a
  * stopped slapd leaves as it was.
  */
+import { scrapeMetrics } from '../../support/metrics-scrape';
 import { LDAP_TO_MANAGED, startReconTest, type ReconTestEnv } from '../recon/recon-sample.fixture';
 
 const PEOPLE = 'ou=People,dc=example,dc=com';
@@ -20,17 +21,7 @@ afterAll(async () => {
 
 const liveSync = () => env.t.admin('post', '/openidm/system/ldap/account?_action=liveSync');
 
-/** Every sample of the exposition as series → value. */
-async function scrape(): Promise<Map<string, number>> {
-  const text = (await env.t.admin('get', '/metrics').expect(200)).text;
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    samples.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return samples;
-}
+const scrape = () => scrapeMetrics(env.t);
 
 const RUNS = (result: string) => `concord_livesync_runs_total{${SOURCE},result="${result}"}`;
 const CHANGES = (type: string, result: string) =>

@@ -5,6 +5,7 @@
  */
 import { eventually } from '../../integration/sync-queue/queue-fixture';
 import { startConcord, type TestConcord } from '../../support/concord-app';
+import { scrapeMetrics } from '../../support/metrics-scrape';
 import { ldapEntry, newUser, sampleNodeForFile } from './delivery.fixture';
 
 const rig = sampleNodeForFile({
@@ -16,17 +17,7 @@ const rig = sampleNodeForFile({
   CONCORD_SYNC_PROBE_INTERVAL_MS: '600000',
 });
 
-/** Every sample of the exposition as series → value, e.g. `concord_sync_queue_changes{state="dead"}` → 1. */
-async function scrape(node: TestConcord = rig.t): Promise<Map<string, number>> {
-  const text = (await node.admin('get', '/metrics').expect(200)).text;
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    samples.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return samples;
-}
+const scrape = (node: TestConcord = rig.t) => scrapeMetrics(node);
 
 const QUEUED = (state: string) => `concord_sync_queue_changes{state="${state}"}`;
 const OLDEST = (state: string) => `concord_sync_queue_oldest_change_age_seconds{state="${state}"}`;
