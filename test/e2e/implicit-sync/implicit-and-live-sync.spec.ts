@@ -2,19 +2,10 @@
  * Issue 6 end to end on the sample: a managed edit reaches LDAP before the REST reply (implicit sync through the
  * durable queue), an LDAP edit comes back through live sync, and neither direction loops.
  */
-import { LDAP_TO_MANAGED, startReconTest, type ReconTestEnv } from '../recon/recon-sample.fixture';
+import { reconciledSampleForFile } from '../recon/recon-sample.fixture';
 
 const PEOPLE = 'ou=People,dc=example,dc=com';
-let env: ReconTestEnv;
-
-beforeAll(async () => {
-  env = await startReconTest();
-  await env.recon(LDAP_TO_MANAGED);
-});
-
-afterAll(async () => {
-  await env?.destroy();
-});
+const env = reconciledSampleForFile();
 
 const ldapEntry = (uid: string, attributes: string[] = ['*', 'entryCSN']) =>
   env.slapd.search(PEOPLE, `(uid=${uid})`, attributes);

@@ -4,20 +4,11 @@
  * stopped slapd leaves as it was.
  */
 import { scrapeMetrics } from '../../support/metrics-scrape';
-import { LDAP_TO_MANAGED, startReconTest, type ReconTestEnv } from '../recon/recon-sample.fixture';
+import { reconciledSampleForFile } from '../recon/recon-sample.fixture';
 
 const PEOPLE = 'ou=People,dc=example,dc=com';
 const SOURCE = 'source="system/ldap/account"';
-let env: ReconTestEnv;
-
-beforeAll(async () => {
-  env = await startReconTest();
-  await env.recon(LDAP_TO_MANAGED);
-});
-
-afterAll(async () => {
-  await env?.destroy();
-});
+const env = reconciledSampleForFile();
 
 const liveSync = () => env.t.admin('post', '/openidm/system/ldap/account?_action=liveSync');
 

@@ -89,3 +89,33 @@ export async function startReconTest(options: ReconTestOptions = {}): Promise<Re
     throw error;
   }
 }
+
+/**
+ * The sample reconciled from LDAP into managed/user (startReconTest, then the LDAP → managed recon) before the
+ * file's tests, destroyed after them. Usable as a ReconTestEnv from inside the tests.
+ */
+export function reconciledSampleForFile(): ReconTestEnv {
+  let env: ReconTestEnv | undefined;
+  const started = (): ReconTestEnv => {
+    if (env === undefined) throw new Error('the reconciled sample is only there inside the tests');
+    return env;
+  };
+  beforeAll(async () => {
+    env = await startReconTest();
+    await env.recon(LDAP_TO_MANAGED);
+  });
+  afterAll(async () => {
+    await env?.destroy();
+  });
+  return {
+    get slapd() {
+      return started().slapd;
+    },
+    get t() {
+      return started().t;
+    },
+    recon: (mapping, extra, body) => started().recon(mapping, extra, body),
+    summary: (id) => started().summary(id),
+    destroy: () => started().destroy(),
+  };
+}

@@ -5,19 +5,10 @@
 import { eventually } from '../../integration/sync-queue/queue-fixture';
 import { factory } from '../../support/slapd.factory';
 import { expectCrestError } from '../crest-expect';
-import { LDAP_TO_MANAGED, startReconTest, type ReconTestEnv } from '../recon/recon-sample.fixture';
+import { LDAP_TO_MANAGED, reconciledSampleForFile } from '../recon/recon-sample.fixture';
 
 const PEOPLE = 'ou=People,dc=example,dc=com';
-let env: ReconTestEnv;
-
-beforeAll(async () => {
-  env = await startReconTest();
-  await env.recon(LDAP_TO_MANAGED);
-});
-
-afterAll(async () => {
-  await env?.destroy();
-});
+const env = reconciledSampleForFile();
 
 type User = { _id: string; _rev: string } & Record<string, unknown>;
 
