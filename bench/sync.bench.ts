@@ -13,7 +13,8 @@
  *     (10) at the same pace, reported on a line of its own. Each side's slowest 1% is then placed in time
  *     (bench/support/tail-report.ts): how many windows of 100 ms it fell in; with BENCH_SYNC_GAPS=1, Concord also
  *     logs its event loop's gaps over 15 ms (bench/support/event-loop-gaps.ts, preloaded) and the report says how
- *     many slow PUTs one overlapped.
+ *     many slow PUTs one overlapped. The CPU each process spent per PUT follows, and how long per PUT Concord's main
+ *     thread was ready to run but waited for a core, from /proc (bench/support/thread-sched.ts).
  * (c) Outage drain: BENCH_SYNC_EDITS (10,000) managed-user edits over REST while slapd is stopped (all must be
  *     answered 2xx), then the time from slapd's restart until the implicit-sync queue is empty, and a check that
  *     every entry holds its user's last edit.
@@ -50,6 +51,7 @@ import {
   type Latencies,
 } from './support/sync-bench.support';
 import { readGaps, tailReport } from './support/tail-report';
+import { formatSchedulingPer, mainThreadScheduling } from './support/thread-sched';
 
 const USERS = Number(process.env.BENCH_SYNC_USERS ?? 1_000);
 const RATE = Number(process.env.BENCH_SYNC_RATE ?? 200);
@@ -149,7 +151,9 @@ async function putToLdapLatency(
     postgres: commandCpuSeconds('postgres'),
     slapd: commandCpuSeconds('slapd'),
   };
+  const scheduledBefore = mainThreadScheduling(concordPid);
   const concord = await paced(RATE, SECONDS, CLIENTS, putThenRead('put'));
+  const scheduledAfter = mainThreadScheduling(concordPid);
   console.log(formatLatencies('    PUT managed/user → readable in LDAP', concord));
   console.log(
     `      ${tailReport(concord.timeline, GAPS_FILE === undefined ? undefined : readGaps(GAPS_FILE))}`,
@@ -160,6 +164,11 @@ async function putToLdapLatency(
     `    CPU per PUT: Concord ${perPut(cpuSeconds(concordPid) - cpuBefore.concord)} ms, ` +
       `PostgreSQL ${perPut(commandCpuSeconds('postgres') - cpuBefore.postgres)} ms, ` +
       `slapd ${perPut(commandCpuSeconds('slapd') - cpuBefore.slapd)} ms (the benchmark's reads included)`,
+  );
+  // Where a slow PUT's time goes on a machine shared with PostgreSQL, slapd and the benchmark: Concord's event
+  // loop ready to run and not running (docs/benchmarks.md, "where a PUT's time goes").
+  console.log(
+    `    Concord's main thread per PUT: ${formatSchedulingPer(scheduledBefore, scheduledAfter, concord.count)}`,
   );
   console.log(
     `    p50 ${(concord.p50 / raw.p50).toFixed(2)}×, p99 ${(concord.p99 / raw.p99).toFixed(2)}× the raw modify ` +
