@@ -8,6 +8,7 @@ import {
   type ReconEntryEvent,
   type ReconRunRecord,
   type ReconSummary,
+  type MappingReconStatus,
 } from '../sync/ports/recon-run.store';
 import { AUDIT_EVENT_COLUMNS, auditEventBatch, type SqlStatement } from './audit-event-rows.sql';
 import { auditMember, auditMemberText, WHOLE_AUDIT_ENTRY, wholeAuditEvents } from './audit-event-source.sql';
@@ -104,6 +105,35 @@ export class ReconRunRepository extends ReconRunStore {
       [Math.max(0, Math.floor(limit))],
     );
     return rows.map(toRecord);
+  }
+
+  async latestByMapping(): Promise<MappingReconStatus[]> {
+    const rows = await this.db.query<{
+      mapping: string;
+      active: number;
+      last_state: string | null;
+      last_duration_ms: number | null;
+      last_success_at: number | null;
+    }>(
+      `WITH ended AS (
+         SELECT DISTINCT ON (mapping) mapping, state, (summary->>'duration')::float8 AS duration_ms
+         FROM recon_runs WHERE state <> 'ACTIVE' ORDER BY mapping, started_at DESC, id DESC
+       )
+       SELECT runs.mapping, count(*) FILTER (WHERE runs.state = 'ACTIVE')::int AS active,
+              ended.state AS last_state, ended.duration_ms AS last_duration_ms,
+              max(extract(epoch FROM NULLIF(runs.summary->>'ended', '')::timestamptz))
+                FILTER (WHERE runs.state = 'SUCCESS')::float8 AS last_success_at
+       FROM recon_runs AS runs LEFT JOIN ended ON ended.mapping = runs.mapping
+       GROUP BY runs.mapping, ended.state, ended.duration_ms
+       ORDER BY runs.mapping`,
+    );
+    return rows.map((row) => ({
+      mapping: row.mapping,
+      active: row.active,
+      lastState: row.last_state,
+      lastDurationSeconds: row.last_duration_ms === null ? null : row.last_duration_ms / 1000,
+      lastSuccessAt: row.last_success_at,
+    }));
   }
 
   async requestCancel(id: string): Promise<boolean> {

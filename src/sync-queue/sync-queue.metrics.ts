@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Counter, Gauge } from 'prom-client';
 import { MetricsRegistry } from '../observability/metrics.registry';
+import { sharedScrapeRead } from '../observability/scrape-read';
 import type { AttemptBy } from './change-delivery.service';
 import { ChangeQueueStore, type QueueBacklog } from './change-queue.store';
 
@@ -15,15 +16,15 @@ export type AttemptResult = 'delivered' | 'retry' | 'dead' | 'probe_failed';
  */
 @Injectable()
 export class SyncQueueMetrics {
-  private readonly logger = new Logger('SyncQueueMetrics');
   private readonly attempts: Counter<'by' | 'result'>;
-  /** One read of the backlog serves both gauges of a scrape, which prom-client collects concurrently. */
-  private reading: Promise<QueueBacklog[] | undefined> | undefined;
+  private readonly readBacklog: () => Promise<QueueBacklog[] | undefined>;
 
-  constructor(
-    metrics: MetricsRegistry,
-    private readonly store: ChangeQueueStore,
-  ) {
+  constructor(metrics: MetricsRegistry, store: ChangeQueueStore) {
+    this.readBacklog = sharedScrapeRead(
+      () => store.backlog(),
+      'Sync queue backlog',
+      new Logger('SyncQueueMetrics'),
+    );
     this.attempts = metrics.counter({
       name: 'concord_sync_delivery_attempts_total',
       help: 'Implicit-sync delivery attempts made by this node, by who made them and how they ended',
@@ -57,20 +58,5 @@ export class SyncQueueMetrics {
     gauge.reset();
     const backlog = await this.readBacklog();
     backlog?.forEach(show);
-  }
-
-  private readBacklog(): Promise<QueueBacklog[] | undefined> {
-    this.reading ??= this.store
-      .backlog()
-      .catch((error: unknown) => {
-        this.logger.warn(
-          `Sync queue backlog not read for /metrics: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        return undefined;
-      })
-      .finally(() => {
-        this.reading = undefined;
-      });
-    return this.reading;
   }
 }

@@ -7,6 +7,7 @@ import { ReconEventStream } from '../recon/recon-events.stream';
 import { ReconController } from '../recon/recon.controller';
 import { SyncController } from '../recon/sync.controller';
 import { ObjectSets } from './object-sets';
+import { ReconMetrics } from './recon.metrics';
 import { ReconService } from './recon.service';
 import { SyncMappings, SyncSettings } from './sync-mappings';
 import { SyncScripts } from './sync-scripts';
@@ -43,6 +44,7 @@ export class SyncModule {
         ObjectSets,
         SyncScripts,
         ReconService,
+        ReconMetrics,
         SyncService,
         ReconEventStream,
         { provide: ReconLauncher, useClass: ScheduledReconLauncher },

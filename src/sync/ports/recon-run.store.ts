@@ -69,6 +69,19 @@ export interface AgreedEntries {
   readonly targetSet: string;
 }
 
+/** A mapping's reconciliations as monitoring sees them (ReconRunStore.latestByMapping). */
+export interface MappingReconStatus {
+  readonly mapping: string;
+  /** Runs of the mapping still ACTIVE. */
+  readonly active: number;
+  /** The state of the latest run that ended (SUCCESS, FAILED, CANCELED), null when none has. */
+  readonly lastState: string | null;
+  /** How long that run took, in seconds, when its summary says. */
+  readonly lastDurationSeconds: number | null;
+  /** When the latest successful run ended (Unix time, seconds), null when none has succeeded. */
+  readonly lastSuccessAt: number | null;
+}
+
 /** Port: recon runs and their entries, persisted so they survive restarts and are visible from every node. */
 export abstract class ReconRunStore {
   abstract create(run: ReconRunRecord): Promise<void>;
@@ -77,6 +90,8 @@ export abstract class ReconRunStore {
   abstract get(id: string): Promise<ReconRunRecord | null>;
   /** Oldest first, at most `limit` (the most recent ones). */
   abstract list(limit: number): Promise<ReconRunRecord[]>;
+  /** Per mapping that has runs: how many are active, and how the latest that ended went. */
+  abstract latestByMapping(): Promise<MappingReconStatus[]>;
   abstract requestCancel(id: string): Promise<boolean>;
   /** Runs still ACTIVE whose node is `nodeId` (at start: they were interrupted by a crash) or stale for `staleMs`. */
   abstract activeRuns(): Promise<ReconRunRecord[]>;
