@@ -107,7 +107,11 @@ export class ReconRunRepository extends ReconRunStore {
     return rows.map(toRecord);
   }
 
-  async latestByMapping(): Promise<MappingReconStatus[]> {
+  async latestByMapping(mappings: readonly string[]): Promise<MappingReconStatus[]> {
+    // Each mapping's latest runs through recon_runs_mapping (migration 0016), the active ones through
+    // recon_runs_active: a scrape reads a few rows per mapping, however long the history. `r.mapping` leads the
+    // ORDER BY so that only that index gives the order: ordered by time alone, the planner chose to walk all runs
+    // backwards by start time (100k runs: 22 ms, against 0.1 ms).
     const rows = await this.db.query<{
       mapping: string;
       active: number;
@@ -115,25 +119,31 @@ export class ReconRunRepository extends ReconRunStore {
       last_duration_ms: number | null;
       last_success_at: number | null;
     }>(
-      `WITH ended AS (
-         SELECT DISTINCT ON (mapping) mapping, state, (summary->>'duration')::float8 AS duration_ms
-         FROM recon_runs WHERE state <> 'ACTIVE' ORDER BY mapping, started_at DESC, id DESC
-       )
-       SELECT runs.mapping, count(*) FILTER (WHERE runs.state = 'ACTIVE')::int AS active,
-              ended.state AS last_state, ended.duration_ms AS last_duration_ms,
-              max(extract(epoch FROM NULLIF(runs.summary->>'ended', '')::timestamptz))
-                FILTER (WHERE runs.state = 'SUCCESS')::float8 AS last_success_at
-       FROM recon_runs AS runs LEFT JOIN ended ON ended.mapping = runs.mapping
-       GROUP BY runs.mapping, ended.state, ended.duration_ms
-       ORDER BY runs.mapping`,
+      `SELECT m.mapping,
+              (SELECT count(*) FROM recon_runs r WHERE r.state = 'ACTIVE' AND r.mapping = m.mapping)::int AS active,
+              last.state AS last_state, last.duration_ms AS last_duration_ms,
+              success.ended_at AS last_success_at
+       FROM unnest($1::text[]) AS m(mapping)
+       LEFT JOIN LATERAL (
+         SELECT r.state, (r.summary->>'duration')::float8 AS duration_ms FROM recon_runs r
+         WHERE r.mapping = m.mapping AND r.state <> 'ACTIVE' ORDER BY r.mapping DESC, r.started_at DESC, r.id DESC LIMIT 1
+       ) AS last ON true
+       LEFT JOIN LATERAL (
+         SELECT extract(epoch FROM NULLIF(r.summary->>'ended', '')::timestamptz)::float8 AS ended_at FROM recon_runs r
+         WHERE r.mapping = m.mapping AND r.state = 'SUCCESS' ORDER BY r.mapping DESC, r.started_at DESC, r.id DESC LIMIT 1
+       ) AS success ON true
+       ORDER BY m.mapping`,
+      [mappings],
     );
-    return rows.map((row) => ({
-      mapping: row.mapping,
-      active: row.active,
-      lastState: row.last_state,
-      lastDurationSeconds: row.last_duration_ms === null ? null : row.last_duration_ms / 1000,
-      lastSuccessAt: row.last_success_at,
-    }));
+    return rows
+      .filter((row) => row.active > 0 || row.last_state !== null)
+      .map((row) => ({
+        mapping: row.mapping,
+        active: row.active,
+        lastState: row.last_state,
+        lastDurationSeconds: row.last_duration_ms === null ? null : row.last_duration_ms / 1000,
+        lastSuccessAt: row.last_success_at,
+      }));
   }
 
   async requestCancel(id: string): Promise<boolean> {

@@ -3,9 +3,10 @@ import type { Gauge } from 'prom-client';
 import { MetricsRegistry } from '../observability/metrics.registry';
 import { sharedScrapeRead } from '../observability/scrape-read';
 import { ReconRunStore, type MappingReconStatus } from './ports/recon-run.store';
+import { SyncMappings } from './sync-mappings';
 
 /**
- * Reconciliation on GET /metrics, per mapping: runs under way, whether the latest run that ended succeeded, how
+ * Reconciliation on GET /metrics, per mapping of sync.json: runs under way, whether the latest run that ended succeeded, how
  * long it took, and when a run last succeeded (the figure to alert on when a scheduled recon stops succeeding).
  * Read from the stored runs when scraped, so every node reports the whole cluster's and nothing is counted on the
  * runs' own path; the summaries (`GET /openidm/recon/<id>`) keep the detail (situations, durationSummary).
@@ -14,9 +15,10 @@ import { ReconRunStore, type MappingReconStatus } from './ports/recon-run.store'
 export class ReconMetrics {
   private readonly readStatuses: () => Promise<MappingReconStatus[] | undefined>;
 
-  constructor(metrics: MetricsRegistry, runs: ReconRunStore) {
+  constructor(metrics: MetricsRegistry, runs: ReconRunStore, mappings: SyncMappings) {
+    const names = mappings.all.map((mapping) => mapping.name);
     this.readStatuses = sharedScrapeRead(
-      () => runs.latestByMapping(),
+      () => runs.latestByMapping(names),
       'Reconciliation runs',
       new Logger('ReconMetrics'),
     );

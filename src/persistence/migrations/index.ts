@@ -13,6 +13,7 @@ import { SyncQueueBases1766200000000 } from './0012-sync-queue-bases.migration';
 import { AgreedEventPacks1766300000000 } from './0013-agreed-event-packs.migration';
 import { AuditPacksLz41766400000000 } from './0014-audit-packs-lz4.migration';
 import { EventPacksWithoutRun1766500000000 } from './0015-event-packs-without-run.migration';
+import { ReconRunsByMapping1766600000000 } from './0016-recon-runs-by-mapping.migration';
 
 /** Every migration in order; TypeORM records the applied ones in `migrations`. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   AgreedEventPacks1766300000000,
   AuditPacksLz41766400000000,
   EventPacksWithoutRun1766500000000,
+  ReconRunsByMapping1766600000000,
 ];

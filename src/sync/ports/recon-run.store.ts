@@ -90,8 +90,8 @@ export abstract class ReconRunStore {
   abstract get(id: string): Promise<ReconRunRecord | null>;
   /** Oldest first, at most `limit` (the most recent ones). */
   abstract list(limit: number): Promise<ReconRunRecord[]>;
-  /** Per mapping that has runs: how many are active, and how the latest that ended went. */
-  abstract latestByMapping(): Promise<MappingReconStatus[]>;
+  /** For each of `mappings` that has runs: how many are active, and how the latest that ended went. */
+  abstract latestByMapping(mappings: readonly string[]): Promise<MappingReconStatus[]>;
   abstract requestCancel(id: string): Promise<boolean>;
   /** Runs still ACTIVE whose node is `nodeId` (at start: they were interrupted by a crash) or stale for `staleMs`. */
   abstract activeRuns(): Promise<ReconRunRecord[]>;
