@@ -37,9 +37,9 @@ export class LiveSyncMetrics {
     });
   }
 
-  ran(source: string, result: RunResult, now: number = Date.now()): void {
+  ran(source: string, result: RunResult): void {
     this.runs.inc({ source, result });
-    if (result === 'ok') this.lastSuccess.set({ source }, now / 1000);
+    if (result === 'ok') this.lastSuccess.set({ source }, Date.now() / 1000);
   }
 
   handled(source: string, type: SyncDelta['type'], result: ChangeResult): void {

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Counter, Gauge } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { MetricsRegistry } from '../observability/metrics.registry';
-import { sharedScrapeRead } from '../observability/scrape-read';
+import { registerScrapedGauge, sharedScrapeRead } from '../observability/scrape-read';
 import type { AttemptBy } from './change-delivery.service';
-import { ChangeQueueStore, type QueueBacklog } from './change-queue.store';
+import { ChangeQueueStore } from './change-queue.store';
 
 /** How it ended: delivered; failed and due again after a back-off; failed for the last time (dead); a failed probe. */
 export type AttemptResult = 'delivered' | 'retry' | 'dead' | 'probe_failed';
@@ -17,10 +17,9 @@ export type AttemptResult = 'delivered' | 'retry' | 'dead' | 'probe_failed';
 @Injectable()
 export class SyncQueueMetrics {
   private readonly attempts: Counter<'by' | 'result'>;
-  private readonly readBacklog: () => Promise<QueueBacklog[] | undefined>;
 
   constructor(metrics: MetricsRegistry, store: ChangeQueueStore) {
-    this.readBacklog = sharedScrapeRead(
+    const readBacklog = sharedScrapeRead(
       () => store.backlog(),
       'Sync queue backlog',
       new Logger('SyncQueueMetrics'),
@@ -30,33 +29,23 @@ export class SyncQueueMetrics {
       help: 'Implicit-sync delivery attempts made by this node, by who made them and how they ended',
       labelNames: ['by', 'result'],
     });
-    const changes: Gauge<'state'> = metrics.gauge({
+    registerScrapedGauge(metrics, readBacklog, {
       name: 'concord_sync_queue_changes',
       help: 'Changes in the implicit-sync queue, by state (pending: to be delivered; dead: given up, see sync/queue)',
-      labelNames: ['state'],
-      collect: () =>
-        this.collect((backlog) => changes.set({ state: backlog.state }, backlog.changes), changes),
+      label: 'state',
+      labelOf: (backlog) => backlog.state,
+      valueOf: (backlog) => backlog.changes,
     });
-    const oldest: Gauge<'state'> = metrics.gauge({
+    registerScrapedGauge(metrics, readBacklog, {
       name: 'concord_sync_queue_oldest_change_age_seconds',
       help: 'Age of the oldest change in the implicit-sync queue, by state; absent when the state holds none',
-      labelNames: ['state'],
-      collect: () =>
-        this.collect((backlog) => {
-          if (backlog.oldestAgeSeconds !== null)
-            oldest.set({ state: backlog.state }, backlog.oldestAgeSeconds);
-        }, oldest),
+      label: 'state',
+      labelOf: (backlog) => backlog.state,
+      valueOf: (backlog) => backlog.oldestAgeSeconds,
     });
   }
 
   attempted(by: AttemptBy, result: AttemptResult): void {
     this.attempts.inc({ by, result });
-  }
-
-  private async collect(show: (backlog: QueueBacklog) => void, gauge: Gauge<'state'>): Promise<void> {
-    // A state that emptied must not keep its last value; a failed read shows no value rather than a stale one.
-    gauge.reset();
-    const backlog = await this.readBacklog();
-    backlog?.forEach(show);
   }
 }
