@@ -1,22 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { activityContext, withActivityContext } from '../audit/activity-context';
-import { AuditEventFilter, RECON_TRIGGER } from '../core/audit/audit-event-filter';
+import { RECON_TRIGGER } from '../core/audit/audit-event-filter';
 import { toQueryResult } from '../core/crest/query-result';
 import { parseQueryParams } from '../core/crest/query-params.parser';
 import { badRequest, notFound } from '../core/errors/domain-error';
 import { applyReconOverrides, showReconQuery } from '../core/sync/recon-overrides';
 import type { Mapping } from '../core/sync/sync-config.types';
 import { copyWith } from '../core/copy-with';
-import { SqlDatabase } from '../persistence/sql-database';
-import { ObjectSets, toQueryParams, type LooseQueryParams } from './object-sets';
-import { AuditStore } from './ports/audit.store';
-import { LinkStore } from './ports/link.store';
+import { toQueryParams, type LooseQueryParams } from './object-sets';
 import { ReconRunStore, type ReconSummary } from './ports/recon-run.store';
 import type { ReconResult } from './recon-request';
 import { ReconRunner } from './recon.runner';
-import { SyncMappings, SyncSettings } from './sync-mappings';
-import { SyncScripts } from './sync-scripts';
+import { ReconRunnerContext } from './recon-runner.context';
+import { SyncMappings } from './sync-mappings';
 
 export interface StartReconRequest {
   /** A mapping name of sync.json, or a compiled mapping (a schedule's inline mapping). */
@@ -53,19 +50,13 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
 
   constructor(
     private readonly mappings: SyncMappings,
-    private readonly sets: ObjectSets,
-    private readonly links: LinkStore,
     private readonly runs: ReconRunStore,
-    private readonly audit: AuditStore,
-    private readonly scripts: SyncScripts,
-    private readonly settings: SyncSettings,
-    private readonly db: SqlDatabase,
-    private readonly auditFilter: AuditEventFilter,
+    private readonly runner: ReconRunnerContext,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     for (const run of await this.runs.activeRuns()) {
-      if (run.nodeId !== this.settings.nodeId) continue;
+      if (run.nodeId !== this.runner.deps.nodeId) continue;
       const ended = new Date().toISOString();
       await this.runs.saveSummary(run.id, {
         ...run.summary,
@@ -103,31 +94,17 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
       ...(request.analyze ? { analyze: true } : {}),
       ...(request.confirmDeletes ? { confirmDeletes: true } : {}),
     };
-    const runner = new ReconRunner(
-      {
-        sets: this.sets,
-        links: this.links,
-        runs: this.runs,
-        audit: this.audit,
-        auditFilter: this.auditFilter,
-        scripts: (readOnly) => this.scripts.create(readOnly),
-        clock: () => Date.now(),
-        nodeId: this.settings.nodeId,
-        warn: (message) => this.logger.warn(message),
-        transaction: (work) => this.db.transaction(work),
-      },
-      {
-        reconId,
-        mapping,
-        reconAction: request.reconAction,
-        ...(byId ? { sourceIds: request.ids } : {}),
-        runTargetPhase,
-        analyze: request.analyze === true,
-        confirmDeletes: request.confirmDeletes === true,
-        userId: request.userId,
-        parameters,
-      },
-    );
+    const runner = new ReconRunner(this.runner.deps, {
+      reconId,
+      mapping,
+      reconAction: request.reconAction,
+      ...(byId ? { sourceIds: request.ids } : {}),
+      runTargetPhase,
+      analyze: request.analyze === true,
+      confirmDeletes: request.confirmDeletes === true,
+      userId: request.userId,
+      parameters,
+    });
     await runner.register();
     this.active.set(reconId, runner);
     // Everything the run writes is under the `recon` trigger (audit.json's filter.triggers), for its caller.

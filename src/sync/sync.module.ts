@@ -9,6 +9,7 @@ import { SyncController } from '../recon/sync.controller';
 import { ObjectSets } from './object-sets';
 import { ReconMetrics } from './recon.metrics';
 import { ReconService } from './recon.service';
+import { reconRunnerContextProvider } from './recon-runner.context';
 import { SyncMappings, SyncSettings } from './sync-mappings';
 import { SyncScripts } from './sync-scripts';
 import { SyncService } from './sync.service';
@@ -43,6 +44,7 @@ export class SyncModule {
         ManagedBulkService,
         ObjectSets,
         SyncScripts,
+        reconRunnerContextProvider,
         ReconService,
         ReconMetrics,
         SyncService,
