@@ -51,12 +51,12 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly mappings: SyncMappings,
     private readonly runs: ReconRunStore,
-    private readonly runner: ReconRunnerContext,
+    private readonly runContext: ReconRunnerContext,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     for (const run of await this.runs.activeRuns()) {
-      if (run.nodeId !== this.runner.deps.nodeId) continue;
+      if (run.nodeId !== this.runContext.deps.nodeId) continue;
       const ended = new Date().toISOString();
       await this.runs.saveSummary(run.id, {
         ...run.summary,
@@ -94,7 +94,7 @@ export class ReconService implements OnApplicationBootstrap, OnApplicationShutdo
       ...(request.analyze ? { analyze: true } : {}),
       ...(request.confirmDeletes ? { confirmDeletes: true } : {}),
     };
-    const runner = new ReconRunner(this.runner.deps, {
+    const runner = new ReconRunner(this.runContext.deps, {
       reconId,
       mapping,
       reconAction: request.reconAction,
