@@ -16,12 +16,18 @@ export interface SlapdConfOptions {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /** Server-side referential integrity on uniqueMember (off by default so the connector's own group upkeep is visible). */
   readonly refint?: boolean;
+  /**
+   * Flush every commit to disk, as Debian's slapd and any production directory do. Off by default: tests run with
+   * `dbnosync`, which is faster and loses only what a crash of the test's own slapd would.
+   */
+  readonly durable?: boolean;
 }
 
 export function renderSlapdConf(options: SlapdConfOptions): string {
   const { dir } = options;
   const modules = ['back_mdb', 'syncprov', 'accesslog', ...(options.refint ? ['refint'] : [])];
   const readers = `by dn.exact="${ROOT_DN}" read by dn.exact="${SERVICE_DN}" read by * none`;
+  const flushing = options.durable ? [] : ['dbnosync'];
   return [
     'include /etc/ldap/schema/core.schema',
     'include /etc/ldap/schema/cosine.schema',
@@ -41,7 +47,7 @@ export function renderSlapdConf(options: SlapdConfOptions): string {
     'suffix "cn=accesslog"',
     `directory ${dir}/accesslog`,
     'maxsize 1073741824',
-    'dbnosync',
+    ...flushing,
     'index default eq',
     'index entryCSN,objectClass,reqEnd,reqResult,reqStart,reqDN eq',
     `limits dn.exact="${SERVICE_DN}" size=unlimited time=unlimited`,
@@ -56,7 +62,7 @@ export function renderSlapdConf(options: SlapdConfOptions): string {
     `rootpw ${ROOT_PASSWORD}`,
     `directory ${dir}/data`,
     'maxsize 4294967296',
-    'dbnosync',
+    ...flushing,
     'index objectClass,entryUUID,entryCSN,uid,mail,uniqueMember,member eq',
     'index cn,sn,givenName eq,sub',
     `limits dn.exact="${SERVICE_DN}" size=unlimited time=unlimited`,

@@ -29,6 +29,8 @@ export interface StartSlapdOptions {
   readonly tls?: boolean;
   /** Load the refint overlay for `uniqueMember`/`member`. */
   readonly refint?: boolean;
+  /** Flush every commit to disk (slapd.conf.ts); tests leave it off. */
+  readonly durable?: boolean;
   /** Fixed port instead of a free one (e.g. 1389 for the quick start). */
   readonly port?: number;
   /** Keep the data directory at this path instead of a temp dir (not removed by destroy()). */
@@ -91,7 +93,7 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
   await mkdir(join(dir, 'accesslog'), { recursive: true });
   const tls = options.tls ? await makeCertificate(dir) : undefined;
   const confFile = join(dir, 'slapd.conf');
-  await writeFile(confFile, renderSlapdConf({ dir, tls, refint: options.refint }));
+  await writeFile(confFile, renderSlapdConf({ dir, tls, refint: options.refint, durable: options.durable }));
 
   const baseDns = [DB_SUFFIX, BASE_DN, 'ou=Services,dc=example,dc=com', SERVICE_DN];
   const ldifFile = join(dir, 'initial.ldif');
