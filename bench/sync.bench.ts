@@ -12,7 +12,7 @@
  *     slapd does out of the box and a production directory must: a raw modify then costs what it costs a user,
  *     as a change Concord acknowledges is on PostgreSQL's disk. BENCH_SLAPD_NOSYNC=1 runs the whole benchmark on
  *     a directory that never waits for its disk (`dbnosync`, as the tests run it, and as every run of this
- *     benchmark before 2026-12-04 21:50 did). Concord first runs BENCH_SYNC_WARMUP seconds
+ *     benchmark before 2026-12-04 21:42 did). Concord first runs BENCH_SYNC_WARMUP seconds
  *     (10) at the same pace, reported on a line of its own. Each side's slowest 1% is then placed in time
  *     (bench/support/tail-report.ts): how many windows of 100 ms it fell in; with BENCH_SYNC_GAPS=1, Concord also
  *     logs its event loop's gaps over 15 ms (bench/support/event-loop-gaps.ts, preloaded) and the report says how
