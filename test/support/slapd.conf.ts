@@ -27,7 +27,7 @@ export function renderSlapdConf(options: SlapdConfOptions): string {
   const { dir } = options;
   const modules = ['back_mdb', 'syncprov', 'accesslog', ...(options.refint ? ['refint'] : [])];
   const readers = `by dn.exact="${ROOT_DN}" read by dn.exact="${SERVICE_DN}" read by * none`;
-  const flushing = options.durable ? [] : ['dbnosync'];
+  const noSync = options.durable ? [] : ['dbnosync'];
   return [
     'include /etc/ldap/schema/core.schema',
     'include /etc/ldap/schema/cosine.schema',
@@ -47,7 +47,7 @@ export function renderSlapdConf(options: SlapdConfOptions): string {
     'suffix "cn=accesslog"',
     `directory ${dir}/accesslog`,
     'maxsize 1073741824',
-    ...flushing,
+    ...noSync,
     'index default eq',
     'index entryCSN,objectClass,reqEnd,reqResult,reqStart,reqDN eq',
     `limits dn.exact="${SERVICE_DN}" size=unlimited time=unlimited`,
@@ -62,7 +62,7 @@ export function renderSlapdConf(options: SlapdConfOptions): string {
     `rootpw ${ROOT_PASSWORD}`,
     `directory ${dir}/data`,
     'maxsize 4294967296',
-    ...flushing,
+    ...noSync,
     'index objectClass,entryUUID,entryCSN,uid,mail,uniqueMember,member eq',
     'index cn,sn,givenName eq,sub',
     `limits dn.exact="${SERVICE_DN}" size=unlimited time=unlimited`,
